@@ -1,0 +1,58 @@
+# cyzmq developer entry points. `make test` and `make bench` do all set-up themselves.
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+CORE := zmq/backend/cython
+SOURCES := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.h) setup.py pyproject.toml
+STAMP := $(VENV)/.cyzmq-built
+
+.PHONY: all build test bench bench-quick bench-compare typecheck memcheck docs clean libzmq
+
+all: build
+
+# libzmq and its header: install Debian's package when missing and we are root.
+libzmq:
+	@if pkg-config --exists libzmq 2>/dev/null || [ -f /usr/include/zmq.h ] || [ -n "$$ZMQ_PREFIX" ]; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "libzmq not found: installing Debian's libzmq3-dev and pkg-config"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q libzmq3-dev pkg-config >/dev/null || \
+	  { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libzmq3-dev pkg-config >/dev/null; }; \
+	else \
+	  echo "libzmq (>= 4.3) and its header are missing. Install them, then run make again:"; \
+	  echo "  Debian/Ubuntu: sudo apt-get install libzmq3-dev pkg-config"; \
+	  echo "  macOS: brew install zeromq pkg-config    conda: conda install -c conda-forge zeromq"; \
+	  echo "or set ZMQ_PREFIX to the directory holding include/zmq.h and lib/."; \
+	  exit 1; \
+	fi
+
+$(VPY):
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+
+# Editable install (also rebuilds the extensions) whenever a .pyx/.pxd/.h or the build files change.
+$(STAMP): $(SOURCES) | $(VPY) libzmq
+	$(VPY) -m pip install -q 'Cython>=3.0.10' 'setuptools>=64' wheel
+	$(VPY) -m pip install -q --no-build-isolation -e '.[test]'
+	$(VPY) setup.py -q build_ext --inplace
+	@touch $@
+
+build: libzmq $(STAMP)
+
+test: build
+	$(VPY) -X faulthandler -m pytest -q $(PYTEST_ARGS)
+
+bench: build
+	$(VPY) perf/bench.py $(BENCH_ARGS)
+
+bench-quick: build
+	$(VPY) perf/bench.py --quick $(BENCH_ARGS)
+
+bench-compare: build
+	$(VPY) perf/bench.py --compare $(BENCH_ARGS)
+
+typecheck: build
+	$(VPY) -m mypy --strict tests/typing_examples
+
+clean:
+	rm -rf build *.egg-info $(STAMP) $(CORE)/*.c $(CORE)/*.so $(CORE)/*.html

@@ -1,0 +1,1 @@
+"""Build-time helpers for cyzmq (not installed with the package)."""

@@ -1,0 +1,47 @@
+"""Build the compiled core of cyzmq against the system libzmq.
+
+Everything about finding libzmq lives in ``buildutils``; this file only lists the
+extension modules.
+"""
+import os
+import sys
+
+from setuptools import Extension, setup
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from buildutils.libzmq import find_libzmq  # noqa: E402
+
+CORE = "zmq/backend/cython"
+MODULES = ["_check", "message", "context", "socket", "_utils"]
+
+
+def extensions():
+    cfg = find_libzmq()
+    exts = [
+        Extension(
+            f"zmq.backend.cython.{name}",
+            [f"{CORE}/{name}.pyx"],
+            include_dirs=[CORE] + cfg.include_dirs,
+            library_dirs=cfg.library_dirs,
+            runtime_library_dirs=cfg.runtime_library_dirs,
+            libraries=cfg.libraries,
+            define_macros=cfg.define_macros,
+            extra_compile_args=["-O2"],
+        )
+        for name in MODULES
+    ]
+    from Cython.Build import cythonize
+
+    return cythonize(
+        exts,
+        compiler_directives={
+            "language_level": "3",
+            "embedsignature": True,
+        },
+        include_path=[CORE],
+        nthreads=int(os.environ.get("CYZMQ_CYTHON_JOBS", "2")),
+        annotate=bool(os.environ.get("CYZMQ_ANNOTATE")),
+    )
+
+
+setup(ext_modules=extensions())

@@ -1,0 +1,307 @@
+"""Tests for zmq.constants: names, values, flat aliases and enum kinds."""
+
+import enum
+import errno
+import json
+import os
+import re
+import sys
+
+import pytest
+
+from zmq import constants
+
+HAUSNUMERO = 156384712
+ZMQ_H = os.environ.get("CYZMQ_ZMQ_H", "/usr/include/zmq.h")
+SURFACE = os.environ.get(
+    "CYZMQ_SURFACE_REFERENCE", "/work/shared/reference/pyzmq-27-surface.json"
+)
+
+ENUMS = [
+    "Errno",
+    "ContextOption",
+    "SocketType",
+    "SocketOption",
+    "MessageOption",
+    "Flag",
+    "SecurityMechanism",
+    "Event",
+    "PollEvent",
+    "DeviceType",
+    "RouterNotify",
+    "NormMode",
+    "ReconnectStop",
+]
+FLAG_ENUMS = {"Flag", "PollEvent", "Event"}
+# Prefix a member name gets at module level (empty for most enums).
+PREFIX = {"Event": "EVENT_", "RouterNotify": "NOTIFY_", "NormMode": "NORM_",
+          "ReconnectStop": "RECONNECT_STOP_"}
+
+# zmq.h defines that are deliberately not exported: versions, defaults, limits,
+# feature-test macros and the GSSAPI name-type values.
+NOT_EXPORTED = re.compile(
+    r"VERSION(_.*)?|.*_DFLT|HAUSNUMERO|DEFINED_STDINT|HAS_CAPABILITIES|HAVE_.*"
+    r"|GROUP_MAX_LENGTH|CURRENT_EVENT_VERSION(_DRAFT)?|GSSAPI_NT_.*|EXPORT"
+)
+
+
+def flat_name(enum_name, member_name):
+    if enum_name == "Event" and member_name.startswith("PROTOCOL_ERROR_"):
+        return member_name
+    return PREFIX.get(enum_name, "") + member_name
+
+
+def load_surface():
+    if not os.path.exists(SURFACE):
+        pytest.skip(f"reference surface {SURFACE} not available")
+    with open(SURFACE) as f:
+        return json.load(f)
+
+
+def parse_zmq_h(path):
+    """Return {NAME: int} for the integer ``#define ZMQ_NAME ...`` lines of zmq.h.
+
+    Handles literals, references to other ZMQ_ names, ``A | B`` and the
+    ``(ZMQ_HAUSNUMERO + n)`` errno fallbacks; everything else is ignored.
+    """
+    raw = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"#define\s+(ZMQ_\w+|E[A-Z]+)\s+(.+?)\s*(//.*|/\*.*)?$", line)
+            if m:
+                raw[m.group(1)] = m.group(2)
+    values = {}
+
+    def evaluate(expr, depth=0):
+        expr = expr.strip()
+        if expr.startswith("(") and expr.endswith(")"):
+            expr = expr[1:-1].strip()
+        for op in ("|", "+"):
+            if op in expr:
+                parts = [evaluate(p, depth + 1) for p in expr.split(op)]
+                if None in parts:
+                    return None
+                total = 0
+                for p in parts:
+                    total = total | p if op == "|" else total + p
+                return total
+        if re.fullmatch(r"-?(0[xX][0-9a-fA-F]+|\d+)", expr):
+            return int(expr, 0)
+        if expr in raw and depth < 5:
+            return evaluate(raw[expr], depth + 1)
+        return None
+
+    for name, expr in raw.items():
+        value = evaluate(expr)
+        if value is not None:
+            values[name[4:] if name.startswith("ZMQ_") else name] = value
+    return values
+
+
+@pytest.fixture(scope="module")
+def zmq_h():
+    if not os.path.exists(ZMQ_H):
+        pytest.skip(f"{ZMQ_H} not available")
+    return parse_zmq_h(ZMQ_H)
+
+
+# --- the reference surface ---------------------------------------------------
+
+
+def test_module_names_match_reference():
+    names = load_surface()["zmq.constants"]["names"]
+    missing = [n for n in names if not hasattr(constants, n)]
+    assert not missing
+    assert not set(names) - set(constants.__all__)
+
+
+@pytest.mark.parametrize("enum_name", [e for e in ENUMS if e not in
+                                       ("RouterNotify", "NormMode", "ReconnectStop")])
+def test_enum_members_match_reference(enum_name):
+    key = "zmq:" + enum_name
+    surface = load_surface()
+    if key not in surface:
+        pytest.skip(f"{key} not in reference")
+    wanted = set(surface[key]["names"]) - set(dir(int))
+    cls = getattr(constants, enum_name)
+    assert wanted, key
+    assert not wanted - set(cls.__members__)
+
+
+# --- values --------------------------------------------------------------------
+
+
+def test_values_match_zmq_h(zmq_h):
+    checked = 0
+    for name, value in zmq_h.items():
+        if not hasattr(constants, name):
+            continue
+        if HAUSNUMERO < value < HAUSNUMERO + 51:
+            # zmq.h's fallback for an errno that errno.h lacks; the system value wins.
+            continue
+        assert getattr(constants, name) == value, name
+        checked += 1
+    assert checked > 200
+
+
+def test_every_zmq_h_constant_is_exported(zmq_h):
+    missing = [
+        n for n in zmq_h
+        if not hasattr(constants, n) and not NOT_EXPORTED.fullmatch(n)
+    ]
+    assert not missing
+
+
+def test_sample_values():
+    c = constants
+    assert (c.PAIR, c.PUB, c.SUB, c.REQ, c.REP, c.DEALER, c.ROUTER) == tuple(range(7))
+    assert (c.PULL, c.PUSH, c.XPUB, c.XSUB, c.STREAM) == (7, 8, 9, 10, 11)
+    assert (c.SERVER, c.CLIENT, c.RADIO, c.DISH, c.CHANNEL) == (12, 13, 14, 15, 20)
+    assert (c.AFFINITY, c.ROUTING_ID, c.SUBSCRIBE, c.LINGER) == (4, 5, 6, 17)
+    assert (c.SNDHWM, c.RCVHWM, c.RCVTIMEO, c.SNDTIMEO) == (23, 24, 27, 28)
+    assert (c.BINDTODEVICE, c.ZAP_ENFORCE_DOMAIN, c.PRIORITY) == (92, 93, 112)
+    assert (c.DONTWAIT, c.SNDMORE, c.MORE, c.SRCFD, c.SHARED) == (1, 2, 1, 2, 3)
+    assert (c.POLLIN, c.POLLOUT, c.POLLERR, c.POLLPRI) == (1, 2, 4, 8)
+    assert (c.NULL, c.PLAIN, c.CURVE, c.GSSAPI) == (0, 1, 2, 3)
+    assert (c.STREAMER, c.FORWARDER, c.QUEUE) == (1, 2, 3)
+    assert (c.EVENT_CONNECTED, c.EVENT_ALL, c.EVENT_PIPES_STATS) == (1, 0xFFFF, 0x10000)
+    assert c.EVENT_HANDSHAKE_FAILED_AUTH == 0x4000
+    assert c.PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_WELCOME == 0x10000017
+    assert c.PROTOCOL_ERROR_WS_UNSPECIFIED == 0x30000000
+    assert (c.IO_THREADS, c.MAX_SOCKETS, c.MSG_T_SIZE, c.THREAD_NAME_PREFIX) == (1, 2, 6, 9)
+    assert (c.NOTIFY_CONNECT, c.NOTIFY_DISCONNECT) == (1, 2)
+    assert (c.RECONNECT_STOP_CONN_REFUSED, c.RECONNECT_STOP_HANDSHAKE_FAILED,
+            c.RECONNECT_STOP_AFTER_DISCONNECT) == (1, 2, 3)
+
+
+def test_later_draft_values():
+    # Not in libzmq 4.3's zmq.h; values from libzmq master.
+    names = ["BUSY_POLL", "HICCUP_MSG", "XSUB_VERBOSE_UNSUBSCRIBE", "TOPICS_COUNT",
+             "NORM_MODE", "NORM_UNICAST_NACK", "NORM_BUFFER_SIZE", "NORM_SEGMENT_SIZE",
+             "NORM_BLOCK_SIZE", "NORM_NUM_PARITY", "NORM_NUM_AUTOPARITY", "NORM_PUSH"]
+    for value, name in enumerate(names, 113):
+        assert constants.SocketOption[name] == value
+        assert getattr(constants, name) is constants.SocketOption[name]
+    modes = ["FIXED", "CC", "CCL", "CCE", "CCE_ECNONLY"]
+    assert [constants.NormMode[m] for m in modes] == list(range(5))
+    assert [getattr(constants, "NORM_" + m) for m in modes] == list(range(5))
+
+
+def test_errno_values():
+    Errno = constants.Errno
+    for name in ("EAGAIN", "EINVAL", "EFAULT", "ENOTSUP", "EPROTONOSUPPORT", "ENOBUFS",
+                 "ENETDOWN", "EADDRINUSE", "EADDRNOTAVAIL", "ECONNREFUSED", "EINPROGRESS",
+                 "ENOTSOCK", "EMSGSIZE", "EAFNOSUPPORT", "ENETUNREACH", "ECONNABORTED",
+                 "ECONNRESET", "ENOTCONN", "ETIMEDOUT", "EHOSTUNREACH", "ENETRESET"):
+        if hasattr(errno, name):
+            assert Errno[name] == getattr(errno, name), name
+        else:
+            assert Errno[name] > HAUSNUMERO, name
+    assert (Errno.EFSM, Errno.ENOCOMPATPROTO, Errno.ETERM, Errno.EMTHREAD) == tuple(
+        HAUSNUMERO + n for n in (51, 52, 53, 54)
+    )
+    assert constants.ETERM is Errno.ETERM
+
+
+def test_hwm_is_not_a_real_option(zmq_h):
+    hwm = constants.SocketOption.HWM
+    assert hwm.name == "HWM"  # its own member, not an alias of another option
+    assert constants.HWM is hwm
+    option_names = set(constants.SocketOption.__members__) - {"HWM"}
+    assert all(zmq_h.get(n) != hwm for n in option_names)
+
+
+def test_ipc_path_max_len():
+    if sys.platform.startswith("linux"):
+        assert constants.IPC_PATH_MAX_LEN == 108
+    assert isinstance(constants.IPC_PATH_MAX_LEN, int)
+
+
+# --- flat names and aliases --------------------------------------------------------
+
+
+@pytest.mark.parametrize("enum_name", ENUMS)
+def test_flat_names_are_members(enum_name):
+    cls = getattr(constants, enum_name)
+    for name, member in cls.__members__.items():
+        flat = getattr(constants, flat_name(enum_name, name))
+        if enum_name == "ContextOption" and name in ("IPV6", "BLOCKY"):
+            # Shared with SocketOption, which owns the flat name.
+            assert flat is constants.SocketOption[name]
+            assert flat == member
+        else:
+            assert flat is member, name
+
+
+def test_all_is_complete_and_unique():
+    public = constants.__all__
+    assert len(public) == len(set(public))
+    for name in public:
+        assert hasattr(constants, name), name
+    for enum_name in ENUMS:
+        assert enum_name in public
+        for name in getattr(constants, enum_name).__members__:
+            assert flat_name(enum_name, name) in public
+    for extra in ("Enum", "IntEnum", "IntFlag", "IPC_PATH_MAX_LEN"):
+        assert extra in public
+
+
+def test_flat_constants_are_enum_members():
+    skip = {"IPC_PATH_MAX_LEN"}
+    for name in constants.__all__:
+        value = getattr(constants, name)
+        if name.isupper() and name not in skip:
+            assert isinstance(value, enum.Enum), name
+            assert isinstance(value, int), name
+
+
+def test_aliases():
+    c = constants
+    assert c.SocketType.XREQ is c.SocketType.DEALER is c.XREQ
+    assert c.SocketType.XREP is c.SocketType.ROUTER is c.XREP
+    assert c.SocketOption.IDENTITY is c.SocketOption.ROUTING_ID is c.IDENTITY
+    assert c.CONNECT_RID is c.CONNECT_ROUTING_ID
+    assert c.DELAY_ATTACH_ON_CONNECT is c.IMMEDIATE
+    assert c.FAIL_UNROUTABLE is c.ROUTER_MANDATORY
+    assert c.ROUTER_BEHAVIOR is c.ROUTER_MANDATORY
+    assert c.NOBLOCK is c.DONTWAIT is c.Flag.NOBLOCK
+    assert c.THREAD_PRIORITY == c.SOCKET_LIMIT == 3
+    assert c.EVENT_ALL_V1 == c.EVENT_ALL
+    assert c.EVENT_ALL_V2 == c.EVENT_ALL | c.EVENT_PIPES_STATS
+    assert c.IPV6 is c.SocketOption.IPV6 and c.IPV6 == c.ContextOption.IPV6
+    assert c.BLOCKY is c.SocketOption.BLOCKY and c.BLOCKY == c.ContextOption.BLOCKY
+    # MORE is the message property, RCVMORE the socket option.
+    assert c.MORE is c.MessageOption.MORE
+    assert c.RCVMORE is c.SocketOption.RCVMORE
+
+
+# --- enum kinds ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("enum_name", ENUMS)
+def test_enum_kinds(enum_name):
+    cls = getattr(constants, enum_name)
+    base = enum.IntFlag if enum_name in FLAG_ENUMS else enum.IntEnum
+    assert issubclass(cls, base)
+    assert cls.__doc__
+
+
+def test_flags_combine():
+    c = constants
+    both = c.POLLIN | c.POLLOUT
+    assert isinstance(both, c.PollEvent) and both == 3
+    assert isinstance(c.DONTWAIT | c.SNDMORE, c.Flag)
+    mask = c.EVENT_CONNECTED | c.EVENT_DISCONNECTED
+    assert isinstance(mask, c.Event) and mask == 0x201
+    assert c.Event(0x0080) is c.Event.CLOSED
+    assert c.SocketType(8) is c.PUSH
+    assert c.SocketOption(5) is c.ROUTING_ID
+    assert c.Errno(c.Errno.ETERM.value) is c.ETERM
+
+
+def test_members_behave_as_ints():
+    c = constants
+    assert c.PUSH == 8 and c.PUSH + 0 == 8 and hash(c.PUSH) == hash(8)
+    assert {8: "push"}[c.PUSH] == "push"
+    assert int(c.EVENT_ALL) == 0xFFFF
+    assert "%d" % c.LINGER == "17"

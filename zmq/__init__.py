@@ -1,0 +1,58 @@
+"""cyzmq: a fast, Cython-compiled ZeroMQ binding for Python, speaking pyzmq's API.
+
+``import zmq`` gives the constants (``zmq.PUSH``...), the exceptions, ``Context``,
+``Socket``, ``Frame``, ``Poller`` and the module-level libzmq functions. Extensions
+(``zmq.asyncio``, ``zmq.eventloop``, ``zmq.devices``, ``zmq.log``, ``zmq.auth``, ``zmq.ssh``)
+are imported on demand.
+"""
+from __future__ import annotations
+
+import os as _os
+
+from zmq import constants
+from zmq.constants import *  # noqa: F403
+from zmq.error import *  # noqa: F403
+from zmq import backend
+from zmq.backend import (
+    IPC_PATH_MAX_LEN,
+    PYZMQ_DRAFT_API,
+    curve_keypair,
+    curve_public,
+    has,
+    proxy,
+    proxy_steerable,
+    strerror,
+    zmq_errno,
+    zmq_poll,
+)
+from zmq import sugar
+from zmq.sugar import *  # noqa: F403
+from zmq.sugar.version import __revision__, __version__
+
+#: copy=False sends of fewer bytes than this are copied anyway (cheaper than tracking).
+#: Read when a socket is created; each socket has its own ``copy_threshold``.
+COPY_THRESHOLD = 65536
+#: True when the linked libzmq exposes its draft API (SERVER/CLIENT, RADIO/DISH...).
+DRAFT_API = PYZMQ_DRAFT_API
+
+
+def get_includes() -> list[str]:
+    """Directories to add to ``include_dirs`` to compile Cython code that does
+    ``from zmq cimport Socket, Frame, Context, libzmq``."""
+    here = _os.path.dirname(__file__)
+    return [_os.path.dirname(here), here, _os.path.join(here, "backend", "cython")]
+
+
+def get_library_dirs() -> list[str]:
+    """Directories holding cyzmq's compiled modules (for linking C code against them)."""
+    return [_os.path.join(_os.path.dirname(__file__), "backend", "cython")]
+
+
+__all__ = (
+    ["constants", "backend", "sugar", "COPY_THRESHOLD", "DRAFT_API", "PYZMQ_DRAFT_API",
+     "IPC_PATH_MAX_LEN", "curve_keypair", "curve_public", "has", "proxy", "proxy_steerable",
+     "strerror", "zmq_errno", "zmq_poll", "get_includes", "get_library_dirs",
+     "__version__", "__revision__"]
+    + constants.__all__
+    + sugar.__all__
+)

@@ -1,0 +1,1 @@
+"""Compiled extension modules of cyzmq (Cython)."""

@@ -1,0 +1,173 @@
+# cython: language_level=3
+"""Module-level libzmq functions: version, capabilities, errors, CURVE keys, poll, proxy."""
+
+from libc.stdlib cimport malloc, free
+from libc.stdint cimport uintptr_t
+
+from zmq.backend.cython.libzmq cimport (
+    CYZMQ_DRAFT_API, EINTR, zmq_pollitem_t, zmq_version, zmq_has, zmq_strerror,
+    zmq_curve_keypair, zmq_curve_public, zmq_proxy, zmq_proxy_steerable,
+    zmq_poll as c_zmq_poll, zmq_errno as c_zmq_errno,
+)
+from zmq.backend.cython._check cimport check_rc, raise_zmq_error, monotonic_ms
+from zmq.backend.cython.socket cimport Socket
+
+cdef extern from "Python.h":
+    int PyErr_CheckSignals() except -1
+
+DRAFT_API = bool(CYZMQ_DRAFT_API)
+
+
+def zmq_version_info():
+    """The version of the libzmq in use, as ``(major, minor, patch)``."""
+    cdef int major, minor, patch
+    zmq_version(&major, &minor, &patch)
+    return (major, minor, patch)
+
+
+def has(capability):
+    """Whether libzmq supports ``capability`` ("ipc", "pgm", "tipc", "norm", "curve",
+    "gssapi", "draft")."""
+    if isinstance(capability, str):
+        capability = capability.encode("utf-8")
+    return bool(zmq_has(capability))
+
+
+def strerror(int errno):
+    """libzmq's description of an error number."""
+    return zmq_strerror(errno).decode("utf-8", "replace")
+
+
+def zmq_errno():
+    """The errno of the last libzmq call in this thread."""
+    return c_zmq_errno()
+
+
+def curve_keypair():
+    """A new CURVE key pair as ``(public, secret)``, each 40 bytes of Z85 text.
+
+    Raises ZMQError(ENOTSUP) if libzmq was built without CURVE."""
+    cdef char public_key[41]
+    cdef char secret_key[41]
+    check_rc(zmq_curve_keypair(public_key, secret_key))
+    return public_key[:40], secret_key[:40]
+
+
+def curve_public(secret_key):
+    """The Z85 public key (40 bytes) that belongs to a Z85 ``secret_key`` (bytes or str)."""
+    cdef char public_key[41]
+    if isinstance(secret_key, str):
+        secret_key = secret_key.encode("ascii")
+    if not isinstance(secret_key, bytes) or len(secret_key) != 40:
+        raise ValueError("secret_key must be 40 bytes of Z85 text")
+    check_rc(zmq_curve_public(public_key, secret_key))
+    return public_key[:40]
+
+
+cdef void *_socket_handle(object s, str role) except? NULL:
+    if s is None:
+        return NULL
+    if not isinstance(s, Socket):
+        raise TypeError(f"{role} must be a zmq.Socket, not {type(s).__name__!r}")
+    (<Socket>s)._check_usable()
+    return (<Socket>s).handle
+
+
+def zmq_poll(sockets, timeout=-1):
+    """Poll sockets and file descriptors for events.
+
+    Parameters
+    ----------
+    sockets : list of (socket or fd, events)
+        zmq Sockets, ints, or objects with ``fileno()``, with the ``zmq.POLLIN``/``POLLOUT``
+        mask to wait for.
+    timeout : int
+        Milliseconds; negative or None waits forever.
+
+    Returns
+    -------
+    list of (socket or fd, revents) for the items with events ready.
+    """
+    cdef Py_ssize_t n = len(sockets)
+    cdef Py_ssize_t i
+    cdef zmq_pollitem_t *items
+    cdef long ms = -1 if timeout is None or timeout < 0 else <long>timeout
+    cdef long long deadline = monotonic_ms() + ms if ms > 0 else -1
+    cdef int rc, err
+    items = <zmq_pollitem_t *>malloc((n if n > 0 else 1) * sizeof(zmq_pollitem_t))
+    if items == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            obj, events = sockets[i]
+            items[i].revents = 0
+            items[i].events = events
+            if isinstance(obj, Socket):
+                (<Socket>obj)._check_usable()
+                items[i].socket = (<Socket>obj).handle
+                items[i].fd = 0
+            else:
+                items[i].socket = NULL
+                if isinstance(obj, int):
+                    items[i].fd = obj
+                elif hasattr(obj, "fileno"):
+                    items[i].fd = obj.fileno()
+                else:
+                    raise TypeError(f"cannot poll {type(obj).__name__!r}: expected a Socket, an int fd or an object with fileno()")
+        rc = c_zmq_poll(items, <int>n, 0)
+        if rc < 0 and c_zmq_errno() != EINTR:
+            raise_zmq_error(c_zmq_errno())
+        while rc <= 0 and ms != 0:
+            with nogil:
+                rc = c_zmq_poll(items, <int>n, ms)
+                err = c_zmq_errno() if rc < 0 else 0
+            if rc >= 0:
+                break
+            if err != EINTR:
+                raise_zmq_error(err)
+            PyErr_CheckSignals()
+            if deadline >= 0:
+                ms = <long>(deadline - monotonic_ms())
+                if ms <= 0:
+                    break
+        return [(sockets[i][0], items[i].revents) for i in range(n) if items[i].revents]
+    finally:
+        free(items)
+
+
+cdef int _run_proxy(void *front, void *back, void *capture, void *control) except -1:
+    cdef int rc, err
+    while True:
+        with nogil:
+            if control != NULL:
+                rc = zmq_proxy_steerable(front, back, capture, control)
+            else:
+                rc = zmq_proxy(front, back, capture)
+            err = c_zmq_errno() if rc < 0 else 0
+        if rc >= 0:
+            return rc
+        if err != EINTR:
+            raise_zmq_error(err)
+        PyErr_CheckSignals()
+
+
+def proxy(frontend, backend, capture=None):
+    """Forward messages between ``frontend`` and ``backend`` (copying them to ``capture``)
+    until the context is terminated (raises ContextTerminated). Releases the GIL; Ctrl-C
+    interrupts it."""
+    return _run_proxy(_socket_handle(frontend, "frontend"), _socket_handle(backend, "backend"),
+                      _socket_handle(capture, "capture"), NULL)
+
+
+def proxy_steerable(frontend, backend, capture=None, control=None):
+    """Like :func:`proxy`, steered by messages on ``control``: PAUSE, RESUME, TERMINATE
+    (return normally), STATISTICS."""
+    if control is None:
+        return proxy(frontend, backend, capture)
+    return _run_proxy(_socket_handle(frontend, "frontend"), _socket_handle(backend, "backend"),
+                      _socket_handle(capture, "capture"), _socket_handle(control, "control"))
+
+
+def device(device_type, frontend, backend):
+    """Old spelling of :func:`proxy` (``device_type`` is ignored, as libzmq does)."""
+    return proxy(frontend, backend)

@@ -1,0 +1,128 @@
+# cython: language_level=3
+"""The compiled Context: owns a libzmq context handle."""
+
+from libc.stdint cimport uintptr_t
+from posix.unistd cimport getpid
+from libc.errno cimport errno
+
+from zmq.backend.cython.libzmq cimport *
+from zmq.backend.cython._check cimport (
+    check_rc, raise_zmq_error, raise_forked, fork_generation, interpreter_exiting,
+)
+from zmq.backend.cython.message cimport zc_drain
+
+cdef extern from "Python.h":
+    int PyErr_CheckSignals() except -1
+
+
+cdef class Context:
+    """A libzmq context: the container of sockets and I/O threads (thread-safe).
+
+    Parameters
+    ----------
+    io_threads : int
+        Number of libzmq I/O threads (default 1).
+    shadow : int, optional
+        Address of an existing ``void *`` libzmq context to wrap without owning it.
+    """
+
+    def __cinit__(self, *args, **kwargs):
+        self.handle = NULL
+        self._shadow = False
+        self._fork_gen = fork_generation()
+        self._pid = getpid()
+
+    def __init__(self, io_threads=1, shadow=0, **kwargs):
+        if self.handle != NULL:
+            return  # already initialised (a subclass calling __init__ twice)
+        if shadow:
+            self.handle = <void *><uintptr_t>shadow
+            self._shadow = True
+            return
+        if not isinstance(io_threads, int) or isinstance(io_threads, bool) or io_threads < 0:
+            raise ValueError(f"io_threads must be a non-negative int, not {io_threads!r}")
+        self.handle = zmq_ctx_new()
+        if self.handle == NULL:
+            raise_zmq_error(zmq_errno())
+        if io_threads != 1:
+            check_rc(zmq_ctx_set(self.handle, ZMQ_IO_THREADS, io_threads))
+
+    def __dealloc__(self):
+        cdef int rc
+        if self.handle != NULL and not self._shadow and self._fork_gen == fork_generation() \
+                and not interpreter_exiting():
+            with nogil:
+                rc = zmq_ctx_term(self.handle)
+                while rc < 0 and zmq_errno() == EINTR:
+                    rc = zmq_ctx_term(self.handle)
+        self.handle = NULL
+
+    cdef int _check_usable(self) except -1:
+        if self._fork_gen != fork_generation():
+            raise_forked()
+        if self.handle == NULL:
+            raise_zmq_error(ETERM)
+        return 0
+
+    @property
+    def underlying(self) -> int:
+        """The address of the libzmq ``void *`` context, for :meth:`shadow` or C code."""
+        return <uintptr_t>self.handle
+
+    @property
+    def _owns_handle(self) -> bool:
+        """True if terminating this object terminates the libzmq context (not a shadow, same process)."""
+        return self.handle != NULL and not self._shadow and self._fork_gen == fork_generation()
+
+    @property
+    def closed(self) -> bool:
+        """True once the context has been terminated."""
+        return self.handle == NULL
+
+    def term(self):
+        """Terminate the context: block until every socket is closed and has sent what its
+        LINGER allows, then free it. Blocking sockets in other threads get ContextTerminated.
+        Calling term() again is harmless."""
+        cdef int rc
+        cdef int err
+        if self.handle == NULL:
+            return
+        if self._fork_gen != fork_generation():
+            self.handle = NULL  # the parent's context: not ours to terminate
+            return
+        if self._shadow:
+            self.handle = NULL
+            return
+        while True:
+            with nogil:
+                rc = zmq_ctx_term(self.handle)
+                err = zmq_errno() if rc < 0 else 0
+            if rc == 0:
+                break
+            if err != EINTR:
+                raise_zmq_error(err)
+            PyErr_CheckSignals()
+        self.handle = NULL
+        zc_drain()
+
+    def shutdown(self):
+        """Make blocking calls on this context's sockets fail with ContextTerminated, without
+        waiting (unlike :meth:`term`)."""
+        self._check_usable()
+        check_rc(zmq_ctx_shutdown(self.handle))
+
+    def set(self, int option, optval):
+        """Set a context option (``zmq.IO_THREADS``, ``zmq.MAX_SOCKETS``, ``zmq.BLOCKY``...)."""
+        self._check_usable()
+        if not isinstance(optval, int):
+            raise TypeError(f"context options take int values, not {type(optval).__name__!r}")
+        check_rc(zmq_ctx_set(self.handle, option, optval))
+
+    def get(self, int option):
+        """Get a context option's int value."""
+        self._check_usable()
+        errno = 0  # -1 is a legal value of some options: only errno tells failure
+        cdef int rc = zmq_ctx_get(self.handle, option)
+        if rc == -1 and errno != 0:
+            raise_zmq_error(errno)
+        return rc

@@ -1,0 +1,505 @@
+# cython: language_level=3
+"""Frames, zero-copy sends and MessageTracker.
+
+Zero-copy design: a zero-copy message points libzmq at the memory of a Python buffer.
+libzmq calls ``_zc_free`` when it is done with it, from whatever thread it likes and
+without the GIL. That callback never touches Python objects: it marks the hint released,
+pushes it on a C list and asks the interpreter (``Py_AddPendingCall``) to drain the list
+soon. The drain, run with the GIL, releases the buffer and the reference. No helper thread,
+no per-message Python object, and a MessageTracker is just a set of hint pointers.
+"""
+
+cimport cython
+from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_WRITABLE
+from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.ref cimport Py_INCREF
+from libc.stdlib cimport malloc, free, realloc
+from libc.string cimport memcpy
+from libc.stdint cimport uint32_t
+
+from zmq.backend.cython.libzmq cimport *
+from zmq.backend.cython._check cimport check_rc, raise_zmq_error, monotonic_ms, fork_generation
+
+import atexit
+from zmq.error import NotDone
+
+cdef extern from "Python.h":
+    int Py_AddPendingCall(int (*func)(void *) noexcept, void *arg) nogil
+
+cdef extern from "<pthread.h>" nogil:
+    ctypedef struct pthread_mutex_t:
+        pass
+    ctypedef struct pthread_cond_t:
+        pass
+    int pthread_mutex_init(pthread_mutex_t *m, void *attr)
+    int pthread_mutex_lock(pthread_mutex_t *m)
+    int pthread_mutex_unlock(pthread_mutex_t *m)
+    int pthread_cond_init(pthread_cond_t *c, void *attr)
+    int pthread_cond_broadcast(pthread_cond_t *c)
+    int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const void *abstime)
+    int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+    int pthread_atfork(void (*prepare)() noexcept nogil, void (*parent)() noexcept nogil,
+                       void (*child)() noexcept nogil)
+
+from posix.time cimport timespec, clock_gettime, CLOCK_REALTIME
+
+cdef pthread_mutex_t _zc_lock
+cdef pthread_cond_t _zc_cond
+cdef ZeroCopyHint *_zc_pending = NULL   # released hints waiting for the GIL
+cdef bint _zc_scheduled = False          # a pending call is queued
+cdef bint _zc_finalizing = False         # after atexit: never call into the interpreter again
+
+pthread_mutex_init(&_zc_lock, NULL)
+pthread_cond_init(&_zc_cond, NULL)
+
+
+cdef void _zc_reinit_in_child() noexcept nogil:
+    # Another thread may have held the lock at fork time; the child starts fresh.
+    global _zc_scheduled
+    pthread_mutex_init(&_zc_lock, NULL)
+    pthread_cond_init(&_zc_cond, NULL)
+    _zc_scheduled = False
+
+
+pthread_atfork(NULL, NULL, _zc_reinit_in_child)
+
+
+def _zc_at_exit():
+    global _zc_finalizing
+    zc_drain()
+    pthread_mutex_lock(&_zc_lock)
+    _zc_finalizing = True
+    pthread_mutex_unlock(&_zc_lock)
+
+
+atexit.register(_zc_at_exit)
+
+
+cdef int _zc_pending_call(void *arg) noexcept with gil:
+    try:
+        zc_drain()
+    except BaseException:
+        pass
+    return 0
+
+
+cdef void _zc_free(void *data, void *vhint) noexcept nogil:
+    # Called by libzmq (any thread, no GIL) when it no longer needs the buffer.
+    cdef ZeroCopyHint *hint = <ZeroCopyHint *>vhint
+    cdef bint schedule
+    pthread_mutex_lock(&_zc_lock)
+    global _zc_pending, _zc_scheduled
+    hint.released = 1
+    hint.next = _zc_pending
+    _zc_pending = hint
+    schedule = not _zc_scheduled and not _zc_finalizing
+    if schedule:
+        _zc_scheduled = True
+    pthread_cond_broadcast(&_zc_cond)
+    pthread_mutex_unlock(&_zc_lock)
+    if schedule and Py_AddPendingCall(_zc_pending_call, NULL) != 0:
+        pthread_mutex_lock(&_zc_lock)
+        _zc_scheduled = False  # queue full: the next send or wait drains instead
+        pthread_mutex_unlock(&_zc_lock)
+
+
+cdef inline void _hint_decref(ZeroCopyHint *hint) noexcept:
+    hint.refs -= 1
+    if hint.refs == 0:
+        free(hint)
+
+
+cdef int zc_drain() except -1:
+    """Release every buffer libzmq has let go of (needs the GIL)."""
+    global _zc_pending, _zc_scheduled
+    cdef ZeroCopyHint *hint
+    cdef ZeroCopyHint *nxt
+    pthread_mutex_lock(&_zc_lock)
+    hint = _zc_pending
+    _zc_pending = NULL
+    _zc_scheduled = False
+    pthread_mutex_unlock(&_zc_lock)
+    while hint != NULL:
+        nxt = hint.next
+        PyBuffer_Release(&hint.view)
+        _hint_decref(hint)
+        hint = nxt
+    return 0
+
+
+cdef int zc_maybe_drain() except -1:
+    # An unlocked peek is enough: a miss only delays the release to the next call.
+    if _zc_pending != NULL:
+        zc_drain()
+    return 0
+
+
+def _drain_released_buffers():
+    """Release the Python buffers of zero-copy messages libzmq has finished with."""
+    zc_drain()
+
+
+cdef str _not_a_buffer(object data):
+    if isinstance(data, str):
+        return "str objects cannot be sent as bytes: use send_string() or encode it first"
+    return f"a bytes-like object (bytes, bytearray, memoryview, array, Frame) is required, not {type(data).__name__!r}"
+
+
+cdef int init_zero_copy(zmq_msg_t *msg, object data, MessageTracker tracker) except -1:
+    """Initialise ``msg`` to share ``data``'s memory; the buffer stays exported until libzmq frees it."""
+    cdef ZeroCopyHint *hint = <ZeroCopyHint *>malloc(sizeof(ZeroCopyHint))
+    if hint == NULL:
+        raise MemoryError()
+    if not PyObject_CheckBuffer(data):
+        free(hint)
+        raise TypeError(_not_a_buffer(data))
+    try:
+        PyObject_GetBuffer(data, &hint.view, PyBUF_ANY_CONTIGUOUS)
+    except BaseException:
+        free(hint)
+        raise
+    hint.released = 0
+    hint.refs = 1
+    hint.next = NULL
+    if zmq_msg_init_data(msg, hint.view.buf, <size_t>hint.view.len, _zc_free, hint) < 0:
+        PyBuffer_Release(&hint.view)
+        free(hint)
+        raise MemoryError()
+    if tracker is not None:
+        tracker.add_hint(hint)
+    zc_maybe_drain()
+    return 0
+
+
+cdef extern from "Python.h":
+    bint PyObject_CheckBuffer(object obj)
+
+
+@cython.final
+cdef class MessageTracker:
+    """Tells when libzmq has finished with the memory of zero-copy messages.
+
+    Returned by ``send(..., copy=False, track=True)`` and ``Frame(..., track=True).tracker``.
+    Until :attr:`done` is true, the buffer that was sent must not be modified.
+
+    Parameters
+    ----------
+    *towatch : MessageTracker, Frame or threading.Event
+        Other trackers (or tracked Frames, or Events) to combine into this one.
+    """
+
+    def __cinit__(self, *towatch):
+        self._hints = NULL
+        self._nhints = 0
+        self._others = []
+
+    def __init__(self, *towatch):
+        for obj in towatch:
+            if isinstance(obj, Frame):
+                if (<Frame>obj).tracker is None:
+                    raise ValueError("this Frame is not tracked: create it with track=True")
+                self._others.append((<Frame>obj).tracker)
+            elif isinstance(obj, MessageTracker) or (hasattr(obj, "wait") and hasattr(obj, "is_set")):
+                self._others.append(obj)
+            else:
+                raise TypeError(f"cannot track {type(obj).__name__!r}: expected MessageTracker, Frame or Event")
+
+    def __dealloc__(self):
+        cdef Py_ssize_t i
+        for i in range(self._nhints):
+            _hint_decref(self._hints[i])
+        free(self._hints)
+
+    cdef int add_hint(self, ZeroCopyHint *hint) except -1:
+        cdef ZeroCopyHint **grown = <ZeroCopyHint **>realloc(self._hints, (self._nhints + 1) * sizeof(ZeroCopyHint *))
+        if grown == NULL:
+            raise MemoryError()
+        self._hints = grown
+        self._hints[self._nhints] = hint
+        self._nhints += 1
+        hint.refs += 1
+        return 0
+
+    cpdef bint _is_done(self) except -1:
+        cdef Py_ssize_t i
+        cdef bint done = True
+        pthread_mutex_lock(&_zc_lock)
+        for i in range(self._nhints):
+            if not self._hints[i].released:
+                done = False
+                break
+        pthread_mutex_unlock(&_zc_lock)
+        if not done:
+            return False
+        for other in self._others:
+            if isinstance(other, MessageTracker):
+                if not (<MessageTracker>other)._is_done():
+                    return False
+            elif not other.is_set():
+                return False
+        return True
+
+    @property
+    def done(self) -> bool:
+        """True once libzmq has released every message this tracker watches."""
+        zc_maybe_drain()
+        return self._is_done()
+
+    def wait(self, timeout=-1):
+        """Block until :attr:`done`, for at most ``timeout`` seconds (``-1``/None: forever).
+
+        Raises
+        ------
+        NotDone
+            The messages were still in use when the timeout expired.
+        """
+        cdef double secs = -1 if timeout is None else float(timeout)
+        cdef long long deadline = monotonic_ms() + <long long>(secs * 1000) if secs >= 0 else -1
+        cdef long long remaining
+        cdef Py_ssize_t i
+        cdef timespec ts
+        cdef bint pending
+        for i in range(self._nhints):
+            while True:
+                pthread_mutex_lock(&_zc_lock)
+                pending = not self._hints[i].released
+                if pending:
+                    if deadline < 0:
+                        with nogil:
+                            # Wake up now and then so that Ctrl-C is seen promptly.
+                            clock_gettime(CLOCK_REALTIME, &ts)
+                            ts.tv_nsec += 100000000
+                            if ts.tv_nsec >= 1000000000:
+                                ts.tv_sec += 1
+                                ts.tv_nsec -= 1000000000
+                            pthread_cond_timedwait(&_zc_cond, &_zc_lock, &ts)
+                    else:
+                        remaining = deadline - monotonic_ms()
+                        if remaining <= 0:
+                            pthread_mutex_unlock(&_zc_lock)
+                            raise NotDone()
+                        if remaining > 100:
+                            remaining = 100
+                        with nogil:
+                            clock_gettime(CLOCK_REALTIME, &ts)
+                            ts.tv_nsec += remaining * 1000000
+                            ts.tv_sec += ts.tv_nsec // 1000000000
+                            ts.tv_nsec = ts.tv_nsec % 1000000000
+                            pthread_cond_timedwait(&_zc_cond, &_zc_lock, &ts)
+                pthread_mutex_unlock(&_zc_lock)
+                if not pending:
+                    break
+                PyErr_CheckSignals()
+        for other in self._others:
+            if deadline < 0:
+                remaining_s = None
+            else:
+                remaining_s = max(0.0, (deadline - monotonic_ms()) / 1000.0)
+            if isinstance(other, MessageTracker):
+                other.wait(-1 if remaining_s is None else remaining_s)
+            elif not other.wait(remaining_s):
+                raise NotDone()
+        zc_maybe_drain()
+
+    def __repr__(self):
+        return f"<zmq.MessageTracker done={self._is_done()}>"
+
+
+cdef extern from "Python.h":
+    int PyErr_CheckSignals() except -1
+
+
+cdef MessageTracker new_tracker():
+    return MessageTracker.__new__(MessageTracker)
+
+
+COPY_THRESHOLD_DEFAULT = 65536
+
+
+@cython.freelist(32)
+cdef class Frame:
+    """One message part, owned by a libzmq ``zmq_msg_t``.
+
+    Returned by ``recv(copy=False)``; the buffer protocol exposes its memory without a
+    copy (``memoryview(frame)``, ``numpy.frombuffer(frame, ...)``). Built from data, it is
+    a message ready to send several times.
+
+    Parameters
+    ----------
+    data : bytes-like, optional
+        The content. Never a ``str`` (encode it).
+    track : bool
+        Give the frame a :class:`MessageTracker` (implies a zero-copy frame).
+    copy : bool, optional
+        Copy ``data`` (True) or share its memory (False). Default: share when the data is
+        at least ``copy_threshold`` bytes.
+    copy_threshold : int, optional
+        Size from which ``copy=None`` shares memory (default ``zmq.COPY_THRESHOLD``).
+    """
+
+    def __cinit__(self, *args, **kwargs):
+        zmq_msg_init(&self.zmq_msg)
+        self.more = False
+
+    def __init__(self, data=None, track=False, copy=None, copy_threshold=None):
+        cdef Py_buffer view
+        cdef size_t threshold
+        if data is None:
+            return
+        if isinstance(data, Frame):
+            data = (<Frame>data).bytes
+        if not PyObject_CheckBuffer(data):
+            raise TypeError(_not_a_buffer(data))
+        if copy is None:
+            threshold = COPY_THRESHOLD_DEFAULT if copy_threshold is None else copy_threshold
+            copy = len(memoryview(data).cast("B")) < threshold if not isinstance(data, bytes) else len(data) < threshold
+        if copy and not track:
+            PyObject_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)
+            try:
+                check_rc(zmq_msg_close(&self.zmq_msg))
+                if zmq_msg_init_size(&self.zmq_msg, <size_t>view.len) < 0:
+                    zmq_msg_init(&self.zmq_msg)
+                    raise MemoryError()
+                memcpy(zmq_msg_data(&self.zmq_msg), view.buf, <size_t>view.len)
+            finally:
+                PyBuffer_Release(&view)
+            if type(data) is bytes:
+                self._bytes = data
+            return
+        if copy:  # a tracked copy: share a private bytes copy so the tracker means something
+            data = bytes(memoryview(data).cast("B"))
+        tracker = new_tracker() if track else None
+        zmq_msg_close(&self.zmq_msg)
+        try:
+            init_zero_copy(&self.zmq_msg, data, tracker)
+        except BaseException:
+            zmq_msg_init(&self.zmq_msg)
+            raise
+        self._data = data
+        self.tracker = tracker
+
+    def __dealloc__(self):
+        zmq_msg_close(&self.zmq_msg)
+
+    def __len__(self):
+        return zmq_msg_size(&self.zmq_msg)
+
+    def __getbuffer__(self, Py_buffer *buffer, int flags):
+        if flags & PyBUF_WRITABLE:
+            raise BufferError("Frame buffers are read-only")
+        buffer.buf = zmq_msg_data(&self.zmq_msg)
+        buffer.len = zmq_msg_size(&self.zmq_msg)
+        buffer.obj = self
+        buffer.readonly = 1
+        buffer.format = NULL
+        if flags & 0x0004:  # PyBUF_FORMAT
+            buffer.format = b"B"
+        buffer.ndim = 1
+        buffer.shape = &buffer.len if flags & 0x0008 else NULL  # PyBUF_ND
+        buffer.strides = NULL
+        buffer.suboffsets = NULL
+        buffer.itemsize = 1
+        buffer.internal = NULL
+
+    def __releasebuffer__(self, Py_buffer *buffer):
+        pass
+
+    @property
+    def bytes(self) -> bytes:
+        """The content as bytes (copied once, then cached)."""
+        if self._bytes is None:
+            self._bytes = PyBytes_FromStringAndSize(<char *>zmq_msg_data(&self.zmq_msg), zmq_msg_size(&self.zmq_msg))
+        return self._bytes
+
+    @property
+    def buffer(self) -> memoryview:
+        """A read-only memoryview of the content (no copy)."""
+        return memoryview(self)
+
+    @property
+    def tracker_event(self):
+        """Deprecated spelling kept for compatibility: the frame's tracker (or None)."""
+        return self.tracker
+
+    def get(self, option):
+        """Get a message property: an int option (``zmq.MORE``, ``zmq.SRCFD``, ``zmq.SHARED``)
+        or a metadata name (``"Socket-Type"``, ``"Peer-Address"``, ``"User-Id"``...) as str."""
+        cdef const char *value
+        if isinstance(option, str):
+            key = (<str>option).encode("utf-8")
+            value = zmq_msg_gets(&self.zmq_msg, key)
+            if value == NULL:
+                raise_zmq_error(zmq_errno())
+            return value.decode("utf-8", "replace")
+        cdef int rc = zmq_msg_get(&self.zmq_msg, option)
+        check_rc(rc)
+        return rc
+
+    def set(self, int option, int value):
+        """Set an int message property (libzmq accepts few; most raise ZMQError(EINVAL))."""
+        check_rc(zmq_msg_set(&self.zmq_msg, option, value))
+
+    @property
+    def routing_id(self):
+        """The routing id of a SERVER/CLIENT message (draft API; None when unset)."""
+        cdef uint32_t rid = zmq_msg_routing_id(&self.zmq_msg)
+        if rid == 0:
+            if not CYZMQ_DRAFT_API:
+                raise_zmq_error(zmq_errno())
+            return None
+        return rid
+
+    @routing_id.setter
+    def routing_id(self, value):
+        check_rc(zmq_msg_set_routing_id(&self.zmq_msg, <uint32_t>value))
+
+    @property
+    def group(self):
+        """The RADIO/DISH group of the message (draft API; None when unset)."""
+        cdef const char *g = zmq_msg_group(&self.zmq_msg)
+        if g == NULL:
+            if not CYZMQ_DRAFT_API:
+                raise_zmq_error(zmq_errno())
+            return None
+        return g.decode("utf-8", "replace")
+
+    @group.setter
+    def group(self, value):
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        check_rc(zmq_msg_set_group(&self.zmq_msg, value))
+
+    def __copy__(self):
+        """A new Frame sharing this one's content (libzmq reference counting, no copy)."""
+        cdef Frame other = new_frame()
+        check_rc(zmq_msg_copy(&other.zmq_msg, &self.zmq_msg))
+        other.more = self.more
+        other._bytes = self._bytes
+        other.tracker = self.tracker
+        return other
+
+    fast_copy = __copy__
+
+    def __repr__(self):
+        n = zmq_msg_size(&self.zmq_msg)
+        head = bytes(memoryview(self)[:32])
+        return f"<zmq.Frame({head!r}{'...' if n > 32 else ''}, {n} bytes)>"
+
+    def __str__(self):
+        return self.bytes.decode("utf-8", "replace")
+
+    def __eq__(self, other):
+        if isinstance(other, Frame):
+            return self.bytes == (<Frame>other).bytes
+        if PyObject_CheckBuffer(other):
+            return memoryview(self) == memoryview(other).cast("B") if not isinstance(other, bytes) else self.bytes == other
+        return NotImplemented
+
+    __hash__ = None
+
+
+cdef Frame new_frame():
+    return Frame.__new__(Frame)
+
+
+Message = Frame

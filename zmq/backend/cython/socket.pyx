@@ -1,0 +1,778 @@
+# cython: language_level=3
+"""The compiled Socket: options, send/recv (copy, zero-copy, multipart), poll and monitor.
+
+Every send and recv first tries the call with ``ZMQ_DONTWAIT`` while holding the GIL, which
+is all a ready socket needs. Only a call that has to wait releases the GIL (``_io_blocking``);
+that wait is retried after EINTR once Python's signal handlers have run, so Ctrl-C raises
+KeyboardInterrupt promptly while SNDTIMEO/RCVTIMEO keep their meaning across the retries.
+"""
+
+cimport cython
+from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_WRITABLE
+from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING, PyBytes_GET_SIZE
+from cpython.list cimport PyList_New, PyList_Append
+from libc.stdint cimport int64_t, uint64_t, uintptr_t, uint32_t
+from libc.string cimport memcpy
+
+from zmq.backend.cython.libzmq cimport *
+from zmq.backend.cython._check cimport (
+    check_rc, raise_zmq_error, raise_zmq_error_msg, raise_forked, fork_generation, monotonic_ms,
+)
+from zmq.backend.cython.context cimport Context
+from zmq.backend.cython.message cimport Frame, MessageTracker, init_zero_copy, new_tracker, new_frame
+
+cdef extern from "Python.h":
+    int PyErr_CheckSignals() except -1
+    bint PyObject_CheckBuffer(object obj)
+
+import sys
+
+# The pseudo-option zmq.HWM: sets (and reads) SNDHWM and RCVHWM together.
+DEF HWM_PSEUDO_OPTION = 1
+
+cdef enum:
+    OP_SEND_MSG = 0
+    OP_RECV_MSG = 1
+    OP_SEND_BUF = 2
+    OP_RECV_BUF = 3
+
+cdef enum OptKind:
+    OPT_INT = 0
+    OPT_INT64 = 1
+    OPT_UINT64 = 2
+    OPT_BINARY = 3   # arbitrary bytes, exact length (ROUTING_ID, SUBSCRIBE...)
+    OPT_TEXT = 4     # NUL-terminated text (endpoints, ZAP domain, keys...): str accepted on set
+    OPT_FD = 5
+    OPT_CURVE_KEY = 6
+    OPT_HWM = 7
+
+
+cdef inline int _opt_kind(int opt) noexcept nogil:
+    # Values from zmq.h (draft ones included, so they work where libzmq has them).
+    if opt == 4 or opt == 85 or opt == 86 or opt == 87:   # AFFINITY, VMCI_BUFFER_*
+        return OPT_UINT64
+    if opt == 22:                                          # MAXMSGSIZE
+        return OPT_INT64
+    if opt == 5 or opt == 6 or opt == 7 or opt == 61 or opt == 72 or opt == 110 or opt == 111 or opt == 114:
+        return OPT_BINARY
+    if opt == 48 or opt == 49 or opt == 50:
+        return OPT_CURVE_KEY
+    if (opt == 32 or opt == 38 or opt == 45 or opt == 46 or opt == 55 or opt == 63 or opt == 64
+            or opt == 68 or opt == 92 or opt == 95 or opt == 99 or opt == 100
+            or (opt >= 103 and opt <= 106)):
+        return OPT_TEXT
+    if opt == 14:
+        return OPT_FD
+    if opt == HWM_PSEUDO_OPTION:
+        return OPT_HWM
+    return OPT_INT
+
+
+cdef inline int _do_io(int op, void *handle, zmq_msg_t *msg, void *buf, size_t n, int flags) noexcept nogil:
+    if op == OP_SEND_BUF:
+        return zmq_send(handle, buf, n, flags)
+    if op == OP_RECV_MSG:
+        return zmq_msg_recv(msg, handle, flags)
+    if op == OP_SEND_MSG:
+        return zmq_msg_send(msg, handle, flags)
+    return zmq_recv(handle, buf, n, flags)
+
+
+cdef object _SocketType = None
+cdef object _json = None
+cdef object _pickle = None
+
+
+cdef object _socket_type_enum():
+    global _SocketType
+    if _SocketType is None:
+        from zmq.constants import SocketType as _SocketType
+    return _SocketType
+
+
+cdef int _as_flags(object flags) except? -1:
+    return flags
+
+
+cdef str _describe(int err, object addr):
+    return f"{zmq_strerror(err).decode('utf-8', 'replace')} (addr={addr!r})"
+
+
+cdef bytes _encode_addr(object addr):
+    if isinstance(addr, str):
+        return (<str>addr).encode("utf-8")
+    if isinstance(addr, bytes):
+        return addr
+    raise TypeError(f"endpoint must be str, not {type(addr).__name__!r}")
+
+
+cdef class Socket:
+    """A libzmq socket. Not thread-safe: use each socket from one thread at a time.
+
+    Create sockets with :meth:`Context.socket`. ``Socket(socket)`` or
+    ``Socket.shadow(address)`` wrap an existing socket without owning it.
+
+    Parameters
+    ----------
+    context : Context or Socket
+        The context to create the socket in (or a Socket to shadow).
+    socket_type : int
+        ``zmq.PUSH``, ``zmq.SUB``, ...
+    shadow : int, optional
+        Address of an existing libzmq socket to wrap instead of creating one.
+    copy_threshold : int, optional
+        See :attr:`copy_threshold` (default ``zmq.COPY_THRESHOLD``).
+    """
+
+    def __cinit__(self, *args, **kwargs):
+        self.handle = NULL
+        self._shadow = False
+        self._fork_gen = fork_generation()
+        self.copy_threshold = 65536
+
+    def __init__(self, context=None, socket_type=-1, *, shadow=0, copy_threshold=None):
+        if self.handle != NULL:
+            return
+        cdef Context ctx
+        zmq_mod = sys.modules.get("zmq")
+        if copy_threshold is None:
+            copy_threshold = getattr(zmq_mod, "COPY_THRESHOLD", 65536)
+        self.copy_threshold = copy_threshold
+        if isinstance(context, Socket):  # Socket(other_socket): shadow it
+            (<Socket>context)._check_usable()
+            self._owner = context
+            self.context = (<Socket>context).context
+            self.handle = (<Socket>context).handle
+            self._shadow = True
+            return
+        if shadow:
+            self.handle = <void *><uintptr_t>shadow
+            self._shadow = True
+            self.context = context
+            return
+        if not isinstance(context, Context):
+            raise TypeError(f"Socket needs a zmq.Context, not {type(context).__name__!r}")
+        ctx = <Context>context
+        ctx._check_usable()
+        if not isinstance(socket_type, int):
+            raise TypeError(f"socket_type must be an int such as zmq.PUSH, not {type(socket_type).__name__!r}")
+        self.handle = zmq_socket(ctx.handle, socket_type)
+        if self.handle == NULL:
+            raise_zmq_error(zmq_errno())
+        self.context = context
+
+    def __dealloc__(self):
+        if self.handle != NULL and not self._shadow and self._fork_gen == fork_generation():
+            zmq_close(self.handle)
+        self.handle = NULL
+
+    # -- state ----------------------------------------------------------------------------
+
+    @property
+    def underlying(self) -> int:
+        """The address of the libzmq ``void *`` socket (for :meth:`shadow` or C code)."""
+        return <uintptr_t>self.handle
+
+    @property
+    def closed(self) -> bool:
+        """True once the socket has been closed."""
+        return self.handle == NULL
+
+    @property
+    def _owns_handle(self) -> bool:
+        """True if closing this object closes the libzmq socket (not a shadow, same process)."""
+        return self.handle != NULL and not self._shadow and self._fork_gen == fork_generation()
+
+    def close(self, linger=None):
+        """Close the socket. Pending outgoing messages are kept for ``linger`` ms (default:
+        the LINGER option; -1 = until delivered or the context terminates). Idempotent."""
+        if self.handle == NULL:
+            return
+        if self._fork_gen != fork_generation():
+            self.handle = NULL  # the parent's socket: never touch it from the child
+            return
+        if linger is not None and not self._shadow:
+            self._set_int(ZMQ_LINGER, linger)
+        if not self._shadow:
+            zmq_close(self.handle)
+        self.handle = NULL
+        self._owner = None
+
+    # -- options --------------------------------------------------------------------------
+
+    cdef int _get_int(self, int option) except? -1:
+        cdef int value = 0
+        cdef size_t size = sizeof(int)
+        check_rc(zmq_getsockopt(self.handle, option, &value, &size))
+        return value
+
+    cdef int _set_int(self, int option, int value) except -1:
+        return check_rc(zmq_setsockopt(self.handle, option, &value, sizeof(int)))
+
+    def set(self, int option, optval):
+        """Set a socket option with a value of its natural type.
+
+        int options take an int; AFFINITY/MAXMSGSIZE a 64-bit int; ROUTING_ID, SUBSCRIBE and
+        other binary options bytes; text options (endpoints, ZAP_DOMAIN, PLAIN/CURVE
+        credentials...) bytes or str. ``zmq.HWM`` sets SNDHWM and RCVHWM.
+
+        Raises
+        ------
+        TypeError
+            The value has the wrong type for the option.
+        ValueError
+            An int value does not fit the option's C type.
+        ZMQError
+            libzmq refused the option (EINVAL for an unknown option or bad value).
+        """
+        self._check_usable()
+        cdef int kind = _opt_kind(option)
+        cdef int ival
+        cdef int64_t i64
+        cdef uint64_t u64
+        cdef const char *data
+        if kind == OPT_BINARY or kind == OPT_TEXT or kind == OPT_CURVE_KEY:
+            if isinstance(optval, str):
+                if kind == OPT_BINARY:
+                    raise TypeError(
+                        f"option {option} takes bytes, not str: use set_string() to encode text")
+                optval = (<str>optval).encode("utf-8")
+            elif not isinstance(optval, bytes):
+                if PyObject_CheckBuffer(optval) and not isinstance(optval, int):
+                    optval = bytes(optval)
+                else:
+                    raise TypeError(f"option {option} takes bytes, not {type(optval).__name__!r}")
+            check_rc(zmq_setsockopt(self.handle, option, PyBytes_AS_STRING(optval), PyBytes_GET_SIZE(optval)))
+            return
+        if not isinstance(optval, int):
+            if hasattr(optval, "__index__") and not isinstance(optval, float):
+                optval = optval.__index__()
+            else:
+                raise TypeError(f"option {option} takes an int, not {type(optval).__name__!r}")
+        if kind == OPT_INT64:
+            if not -(2 ** 63) <= optval < 2 ** 63:
+                raise ValueError(f"value {optval} out of range for 64-bit option {option}")
+            i64 = optval
+            check_rc(zmq_setsockopt(self.handle, option, &i64, sizeof(int64_t)))
+        elif kind == OPT_UINT64:
+            if not 0 <= optval < 2 ** 64:
+                raise ValueError(f"value {optval} out of range for unsigned 64-bit option {option}")
+            u64 = optval
+            check_rc(zmq_setsockopt(self.handle, option, &u64, sizeof(uint64_t)))
+        else:
+            if not -(2 ** 31) <= optval < 2 ** 31:
+                raise ValueError(f"value {optval} out of range for int option {option}")
+            ival = optval
+            if kind == OPT_HWM:
+                self._set_int(ZMQ_SNDHWM, ival)
+                self._set_int(ZMQ_RCVHWM, ival)
+            else:
+                check_rc(zmq_setsockopt(self.handle, option, &ival, sizeof(int)))
+
+    def get(self, int option):
+        """Get a socket option: int, 64-bit int, bytes (binary and text options; text
+        without its trailing NUL; CURVE keys as 40-byte Z85) or, for FD, the file descriptor.
+        ``zmq.TYPE`` is returned as a :class:`zmq.SocketType`."""
+        self._check_usable()
+        cdef int kind = _opt_kind(option)
+        cdef int ival = 0
+        cdef int64_t i64 = 0
+        cdef uint64_t u64 = 0
+        cdef cyzmq_fd_t fd = 0
+        cdef char buf[1024]
+        cdef size_t size
+        if kind == OPT_INT:
+            size = sizeof(int)
+            check_rc(zmq_getsockopt(self.handle, option, &ival, &size))
+            if option == ZMQ_TYPE:
+                return _socket_type_enum()(ival)
+            return ival
+        if kind == OPT_INT64:
+            size = sizeof(int64_t)
+            check_rc(zmq_getsockopt(self.handle, option, &i64, &size))
+            return i64
+        if kind == OPT_UINT64:
+            size = sizeof(uint64_t)
+            check_rc(zmq_getsockopt(self.handle, option, &u64, &size))
+            return u64
+        if kind == OPT_FD:
+            size = sizeof(cyzmq_fd_t)
+            check_rc(zmq_getsockopt(self.handle, option, &fd, &size))
+            return fd
+        if kind == OPT_HWM:
+            return self._get_int(ZMQ_SNDHWM)
+        size = 41 if kind == OPT_CURVE_KEY else sizeof(buf)
+        check_rc(zmq_getsockopt(self.handle, option, buf, &size))
+        if kind != OPT_BINARY and size > 0 and buf[size - 1] == 0:
+            size -= 1
+        return PyBytes_FromStringAndSize(buf, size)
+
+    setsockopt = set
+    getsockopt = get
+
+    # -- endpoints ------------------------------------------------------------------------
+
+    def _bind(self, addr):
+        self._check_usable()
+        cdef bytes baddr = _encode_addr(addr)
+        cdef int rc = zmq_bind(self.handle, baddr)
+        if rc < 0:
+            err = zmq_errno()
+            raise_zmq_error_msg(err, _describe(err, addr))
+
+    def _connect(self, addr):
+        self._check_usable()
+        cdef bytes baddr = _encode_addr(addr)
+        cdef int rc = zmq_connect(self.handle, baddr)
+        if rc < 0:
+            err = zmq_errno()
+            raise_zmq_error_msg(err, _describe(err, addr))
+
+    def unbind(self, addr):
+        """Stop listening on ``addr`` (for a wildcard bind, pass the LAST_ENDPOINT value)."""
+        self._check_usable()
+        cdef bytes baddr = _encode_addr(addr)
+        if zmq_unbind(self.handle, baddr) < 0:
+            err = zmq_errno()
+            raise_zmq_error_msg(err, _describe(err, addr))
+
+    def disconnect(self, addr):
+        """Disconnect from the peer at ``addr``."""
+        self._check_usable()
+        cdef bytes baddr = _encode_addr(addr)
+        if zmq_disconnect(self.handle, baddr) < 0:
+            err = zmq_errno()
+            raise_zmq_error_msg(err, _describe(err, addr))
+
+    def monitor(self, addr, events=0xFFFF):
+        """Publish this socket's events (``zmq.EVENT_*``) on a PAIR socket bound at the inproc
+        address ``addr``; ``addr=None`` stops monitoring."""
+        self._check_usable()
+        cdef bytes baddr
+        if addr is None:
+            check_rc(zmq_socket_monitor(self.handle, NULL, 0))
+            return
+        baddr = _encode_addr(addr)
+        check_rc(zmq_socket_monitor(self.handle, baddr, events))
+
+    def join(self, group):
+        """Join a RADIO/DISH group (draft API: ZMQError(ENOTSUP) on libzmq without it)."""
+        self._check_usable()
+        if isinstance(group, str):
+            group = group.encode("utf-8")
+        check_rc(zmq_join(self.handle, group))
+
+    def leave(self, group):
+        """Leave a RADIO/DISH group (draft API)."""
+        self._check_usable()
+        if isinstance(group, str):
+            group = group.encode("utf-8")
+        check_rc(zmq_leave(self.handle, group))
+
+    def fileno(self) -> int:
+        """The edge-triggered file descriptor that signals ZMQ events (the FD option)."""
+        return self.get(ZMQ_FD)
+
+    # -- the send/recv core ---------------------------------------------------------------
+
+    cdef int _io_blocking(self, int op, zmq_msg_t *msg, void *buf, size_t n, int flags) except -2:
+        """Wait (GIL released) until the call completes; Ctrl-C and timeouts still work."""
+        cdef int timeout_opt = ZMQ_SNDTIMEO if op == OP_SEND_MSG or op == OP_SEND_BUF else ZMQ_RCVTIMEO
+        cdef int timeout = self._get_int(timeout_opt)
+        cdef long long deadline = -1
+        cdef long long remaining
+        cdef bint changed = False
+        cdef void *handle = self.handle
+        cdef int rc, err
+        if timeout == 0:
+            raise_zmq_error(EAGAIN)
+        if timeout > 0:
+            deadline = monotonic_ms() + timeout
+        try:
+            while True:
+                with nogil:
+                    rc = _do_io(op, handle, msg, buf, n, flags)
+                    err = zmq_errno() if rc < 0 else 0
+                if rc >= 0:
+                    return rc
+                if err != EINTR:
+                    raise_zmq_error(err)
+                PyErr_CheckSignals()  # a handler that raises (KeyboardInterrupt) ends the call
+                if self.handle != handle:
+                    raise_zmq_error(ENOTSOCK)  # a signal handler closed the socket
+                if deadline >= 0:
+                    remaining = deadline - monotonic_ms()
+                    if remaining <= 0:
+                        raise_zmq_error(EAGAIN)
+                    self._set_int(timeout_opt, <int>remaining)
+                    changed = True
+        finally:
+            if changed and self.handle == handle:
+                self._set_int(timeout_opt, timeout)
+
+    cdef int _send_buf(self, const void *buf, size_t n, int flags) except -1:
+        cdef int rc = zmq_send(self.handle, buf, n, flags | ZMQ_DONTWAIT)
+        if rc < 0:
+            err = zmq_errno()
+            if err != EAGAIN or flags & ZMQ_DONTWAIT:
+                raise_zmq_error(err)
+            self._io_blocking(OP_SEND_BUF, NULL, <void *>buf, n, flags)
+        return 0
+
+    cdef int _send_msg(self, zmq_msg_t *msg, int flags) except -1:
+        """Send ``msg`` (libzmq owns it on success); on failure close it and raise."""
+        cdef int rc = zmq_msg_send(msg, self.handle, flags | ZMQ_DONTWAIT)
+        if rc >= 0:
+            return 0
+        err = zmq_errno()
+        try:
+            if err != EAGAIN or flags & ZMQ_DONTWAIT:
+                raise_zmq_error(err)
+            self._io_blocking(OP_SEND_MSG, msg, NULL, 0, flags)
+        except BaseException:
+            zmq_msg_close(msg)
+            raise
+        return 0
+
+    cdef int _recv_msg(self, zmq_msg_t *msg, int flags) except -1:
+        """Receive into an initialised ``msg`` (the caller closes it in every case)."""
+        cdef int rc = zmq_msg_recv(msg, self.handle, flags | ZMQ_DONTWAIT)
+        if rc >= 0:
+            return 0
+        err = zmq_errno()
+        if err != EAGAIN or flags & ZMQ_DONTWAIT:
+            raise_zmq_error(err)
+        self._io_blocking(OP_RECV_MSG, msg, NULL, 0, flags)
+        return 0
+
+    cdef object _send_part(self, object data, int flags, bint copy, bint track, object tracker):
+        """Send one part; returns None or, for tracked zero-copy parts, adds to ``tracker``."""
+        cdef Py_buffer view
+        cdef zmq_msg_t msg
+        cdef Py_ssize_t n
+        if type(data) is bytes:
+            n = PyBytes_GET_SIZE(data)
+            if copy or <size_t>n < self.copy_threshold:
+                self._send_buf(PyBytes_AS_STRING(data), <size_t>n, flags)
+                return None
+        elif isinstance(data, Frame):
+            if zmq_msg_init(&msg) < 0 or zmq_msg_copy(&msg, &(<Frame>data).zmq_msg) < 0:
+                raise_zmq_error(zmq_errno())
+            self._send_msg(&msg, flags)
+            if tracker is not None and (<Frame>data).tracker is not None:
+                (<MessageTracker>tracker)._others.append((<Frame>data).tracker)
+            return None
+        elif not PyObject_CheckBuffer(data):
+            if isinstance(data, str):
+                raise TypeError("str objects cannot be sent as bytes: use send_string() or encode it first")
+            raise TypeError(
+                f"a bytes-like object (bytes, bytearray, memoryview, array, Frame) is required, "
+                f"not {type(data).__name__!r}")
+        else:
+            PyObject_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)
+            try:
+                if copy or <size_t>view.len < self.copy_threshold:
+                    self._send_buf(view.buf, <size_t>view.len, flags)
+                    return None
+            finally:
+                PyBuffer_Release(&view)
+        init_zero_copy(&msg, data, tracker if track else None)
+        self._send_msg(&msg, flags)
+        return None
+
+    cpdef object send(self, object data, int flags=0, bint copy=True, bint track=False,
+                      routing_id=None, group=None):
+        """Send one message part.
+
+        Parameters
+        ----------
+        data : bytes-like or Frame
+            The content (not ``str``: see :meth:`send_string`).
+        flags : int
+            ``zmq.NOBLOCK``/``zmq.DONTWAIT``, ``zmq.SNDMORE``.
+        copy : bool
+            False shares ``data``'s memory with libzmq instead of copying it (for messages of
+            at least :attr:`copy_threshold` bytes); the object is kept alive until libzmq
+            releases it.
+        track : bool
+            Return a :class:`MessageTracker` that tells when libzmq released the memory.
+        routing_id, group : optional
+            For SERVER and RADIO sockets (draft API).
+
+        Returns
+        -------
+        None, or a MessageTracker when ``track=True``.
+
+        Raises
+        ------
+        zmq.Again
+            NOBLOCK was given and the message cannot be queued, or SNDTIMEO expired.
+        TypeError
+            ``data`` is not bytes-like.
+        """
+        self._check_usable()
+        cdef MessageTracker tracker = None
+        cdef Frame frame
+        cdef zmq_msg_t msg
+        if routing_id is not None or group is not None:
+            frame = data if isinstance(data, Frame) else Frame(data, track=track, copy=copy)
+            if zmq_msg_init(&msg) < 0 or zmq_msg_copy(&msg, &frame.zmq_msg) < 0:
+                raise_zmq_error(zmq_errno())
+            try:
+                if routing_id is not None:
+                    check_rc(zmq_msg_set_routing_id(&msg, <uint32_t>routing_id))
+                if group is not None:
+                    bgroup = group.encode("utf-8") if isinstance(group, str) else bytes(group)
+                    check_rc(zmq_msg_set_group(&msg, bgroup))
+            except BaseException:
+                zmq_msg_close(&msg)
+                raise
+            self._send_msg(&msg, flags)
+            return frame.tracker if track else None
+        if track:
+            tracker = new_tracker()
+        self._send_part(data, flags, copy, track, tracker)
+        return tracker
+
+    cpdef object recv(self, int flags=0, bint copy=True, bint track=False):
+        """Receive one message part.
+
+        Parameters
+        ----------
+        flags : int
+            ``zmq.NOBLOCK`` to raise :class:`zmq.Again` instead of waiting.
+        copy : bool
+            True returns bytes; False returns a :class:`Frame` whose memory is the message's
+            own (no copy), with ``frame.more`` set.
+        track : bool
+            Accepted for compatibility; received frames need no tracking.
+
+        Raises
+        ------
+        zmq.Again
+            NOBLOCK was given and no message is waiting, or RCVTIMEO expired.
+        """
+        self._check_usable()
+        cdef zmq_msg_t msg
+        cdef Frame frame
+        if copy:
+            zmq_msg_init(&msg)
+            try:
+                self._recv_msg(&msg, flags)
+                return PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg))
+            finally:
+                zmq_msg_close(&msg)
+        frame = new_frame()
+        self._recv_msg(&frame.zmq_msg, flags)
+        frame.more = zmq_msg_more(&frame.zmq_msg)
+        return frame
+
+    def recv_into(self, buffer, int nbytes=0, int flags=0):
+        """Receive one part straight into a writable buffer (bytearray, memoryview, NumPy...).
+
+        Parameters
+        ----------
+        buffer : writable bytes-like
+        nbytes : int
+            How many bytes to write at most (0: the whole buffer).
+        flags : int
+            ``zmq.NOBLOCK``.
+
+        Returns
+        -------
+        int
+            The size of the message. When it exceeds the space given, the message was
+            truncated to fit (libzmq's ``zmq_recv`` semantics).
+        """
+        self._check_usable()
+        cdef Py_buffer view
+        cdef int rc
+        if nbytes < 0:
+            raise ValueError(f"nbytes must be >= 0, not {nbytes}")
+        PyObject_GetBuffer(buffer, &view, PyBUF_ANY_CONTIGUOUS | PyBUF_WRITABLE)
+        try:
+            if nbytes == 0:
+                nbytes = view.len
+            elif nbytes > view.len:
+                raise ValueError(f"nbytes={nbytes} is larger than the buffer ({view.len} bytes)")
+            rc = zmq_recv(self.handle, view.buf, <size_t>nbytes, flags | ZMQ_DONTWAIT)
+            if rc < 0:
+                err = zmq_errno()
+                if err != EAGAIN or flags & ZMQ_DONTWAIT:
+                    raise_zmq_error(err)
+                rc = self._io_blocking(OP_RECV_BUF, NULL, view.buf, <size_t>nbytes, flags)
+            return rc
+        finally:
+            PyBuffer_Release(&view)
+
+    def send_multipart(self, msg_parts, int flags=0, bint copy=True, bint track=False, **kwargs):
+        """Send a multipart message: every part but the last carries SNDMORE.
+
+        Every part is checked before the first is sent, so a bad part never leaves half a
+        message queued. Parts may mix bytes, Frames and other bytes-like objects.
+
+        Returns
+        -------
+        None, or a MessageTracker covering every zero-copy part when ``track=True``.
+        """
+        self._check_usable()
+        cdef list parts
+        cdef Py_ssize_t i, n
+        cdef MessageTracker tracker = None
+        if type(msg_parts) is list:
+            parts = <list>msg_parts
+        elif isinstance(msg_parts, (bytes, str)) or PyObject_CheckBuffer(msg_parts) or isinstance(msg_parts, Frame):
+            raise TypeError("send_multipart takes a sequence of parts, not a single message: use send()")
+        else:
+            parts = list(msg_parts)
+        n = len(parts)
+        if n == 0:
+            raise ValueError("a multipart message needs at least one part")
+        for i in range(n):
+            part = parts[i]
+            if type(part) is not bytes and not isinstance(part, Frame) and not PyObject_CheckBuffer(part):
+                if isinstance(part, str):
+                    raise TypeError(f"part {i} is a str: encode it (or use send_string for single parts)")
+                raise TypeError(
+                    f"part {i} must be bytes-like (bytes, bytearray, memoryview, Frame), "
+                    f"not {type(part).__name__!r}")
+        if track:
+            tracker = new_tracker()
+        flags &= ~ZMQ_SNDMORE
+        for i in range(n - 1):
+            self._send_part(parts[i], flags | ZMQ_SNDMORE, copy, track, tracker)
+        self._send_part(parts[n - 1], flags, copy, track, tracker)
+        return tracker
+
+    def recv_multipart(self, int flags=0, bint copy=True, bint track=False):
+        """Receive every part of the next message as a list of bytes (or Frames if
+        ``copy=False``). Only the first part can wait: libzmq delivers messages whole."""
+        self._check_usable()
+        cdef list parts = []
+        cdef zmq_msg_t msg
+        cdef Frame frame
+        cdef bint more = True
+        cdef int rc
+        while more:
+            if copy:
+                zmq_msg_init(&msg)
+                try:
+                    self._recv_msg(&msg, flags)
+                    parts.append(PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg)))
+                    more = zmq_msg_more(&msg)
+                finally:
+                    zmq_msg_close(&msg)
+            else:
+                frame = new_frame()
+                self._recv_msg(&frame.zmq_msg, flags)
+                more = zmq_msg_more(&frame.zmq_msg)
+                frame.more = more
+                parts.append(frame)
+            flags |= ZMQ_DONTWAIT
+        return parts
+
+    # -- serialization --------------------------------------------------------------------
+
+    def send_string(self, u, int flags=0, bint copy=True, encoding="utf-8", **kwargs):
+        """Send a str encoded with ``encoding`` (UTF-8 by default)."""
+        if not isinstance(u, str):
+            raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
+        return self.send((<str>u).encode(encoding), flags, copy, False, **kwargs) if kwargs \
+            else self.send((<str>u).encode(encoding), flags, copy)
+
+    def recv_string(self, int flags=0, encoding="utf-8"):
+        """Receive one part and decode it (UTF-8 by default); UnicodeDecodeError if invalid."""
+        return self.recv(flags).decode(encoding)
+
+    send_unicode = send_string
+    recv_unicode = recv_string
+
+    def send_json(self, obj, int flags=0, **kwargs):
+        """Send ``obj`` serialized as JSON (UTF-8). Extra keyword arguments go to
+        ``json.dumps`` (except ``routing_id``/``group``, which go to :meth:`send`).
+        A non-serializable object raises TypeError and nothing is sent."""
+        global _json
+        if _json is None:
+            import json as _json
+        routing_id = kwargs.pop("routing_id", None)
+        group = kwargs.pop("group", None)
+        data = (_json.dumps(obj, **kwargs) if kwargs else _json.dumps(obj)).encode("utf-8")
+        return self.send(data, flags, True, False, routing_id, group)
+
+    def recv_json(self, int flags=0, **kwargs):
+        """Receive one part and decode it from JSON (keyword arguments go to ``json.loads``)."""
+        global _json
+        if _json is None:
+            import json as _json
+        data = self.recv(flags)
+        return _json.loads(data, **kwargs) if kwargs else _json.loads(data)
+
+    def send_pyobj(self, obj, int flags=0, protocol=None, **kwargs):
+        """Send ``obj`` pickled (``protocol`` defaults to pickle.DEFAULT_PROTOCOL)."""
+        global _pickle
+        if _pickle is None:
+            import pickle as _pickle
+        data = _pickle.dumps(obj, _pickle.DEFAULT_PROTOCOL if protocol is None else protocol)
+        return self.send(data, flags, **kwargs) if kwargs else self.send(data, flags)
+
+    def recv_pyobj(self, int flags=0):
+        """Receive one part and unpickle it.
+
+        .. warning:: Unpickling runs code chosen by the sender. Only use this with peers you
+           trust completely; otherwise use :meth:`recv_json` or :meth:`recv_serialized`.
+        """
+        global _pickle
+        if _pickle is None:
+            import pickle as _pickle
+        return _pickle.loads(self.recv(flags))
+
+    def send_serialized(self, msg, serialize, int flags=0, bint copy=True, **kwargs):
+        """Send ``serialize(msg)`` (a list of bytes-like parts) as one multipart message."""
+        return self.send_multipart(serialize(msg), flags, copy, **kwargs)
+
+    def recv_serialized(self, deserialize, int flags=0, bint copy=True):
+        """Receive a multipart message and return ``deserialize(parts)``."""
+        return deserialize(self.recv_multipart(flags, copy))
+
+    # -- polling --------------------------------------------------------------------------
+
+    def poll(self, timeout=None, int flags=ZMQ_POLLIN):
+        """Wait until the socket is readable (``flags=zmq.POLLIN``) or writable (POLLOUT).
+
+        Parameters
+        ----------
+        timeout : int, optional
+            Milliseconds to wait; None or negative waits forever, 0 returns at once.
+
+        Returns
+        -------
+        int
+            The events that are ready (0 on timeout).
+        """
+        self._check_usable()
+        cdef zmq_pollitem_t item
+        cdef long ms = -1 if timeout is None or timeout < 0 else <long>timeout
+        cdef long long deadline = monotonic_ms() + ms if ms > 0 else -1
+        cdef int rc, err
+        item.socket = self.handle
+        item.fd = 0
+        item.events = flags
+        item.revents = 0
+        rc = zmq_poll(&item, 1, 0)
+        if rc < 0 and zmq_errno() != EINTR:
+            raise_zmq_error(zmq_errno())
+        while rc == 0 and ms != 0:
+            with nogil:
+                rc = zmq_poll(&item, 1, ms)
+                err = zmq_errno() if rc < 0 else 0
+            if rc >= 0:
+                break
+            if err != EINTR:
+                raise_zmq_error(err)
+            PyErr_CheckSignals()
+            rc = 0
+            if deadline >= 0:
+                ms = <long>(deadline - monotonic_ms())
+                if ms <= 0:
+                    break
+        return item.revents

@@ -1,0 +1,190 @@
+"""The pyzmq-style Context: the singleton, socket factory, option defaults for new sockets."""
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+import weakref
+from typing import Any, Generic, TypeVar, overload
+
+from zmq.backend import Context as _BackendContext
+from zmq.constants import SocketOption
+from zmq.error import ZMQError
+from zmq.sugar._options import context_option, socket_option
+from zmq.sugar.socket import Socket
+
+_S = TypeVar("_S", bound=Socket)
+_C = TypeVar("_C", bound="Context")
+
+_exiting = False
+
+
+def _mark_exiting() -> None:
+    global _exiting
+    _exiting = True
+
+
+import atexit  # noqa: E402
+
+atexit.register(_mark_exiting)
+
+
+class Context(_BackendContext, Generic[_S]):
+    """A ZeroMQ context: creates sockets and owns the I/O threads (thread-safe).
+
+    Context options are attributes (``ctx.io_threads = 2``); socket options set as
+    attributes (``ctx.linger = 0``) become defaults for every socket created afterwards
+    (silently skipped for socket types they don't apply to). ``with zmq.Context() as ctx:``
+    terminates the context on exit.
+
+    Parameters
+    ----------
+    io_threads : int
+        Number of libzmq I/O threads.
+    shadow : int, optional
+        Address of an existing libzmq context to wrap (see :meth:`shadow`).
+    """
+
+    _socket_class: type[Socket] = Socket
+    _instance: Context | None = None
+    _instance_pid: int | None = None
+    _instance_lock = threading.Lock()
+
+    sockopts: dict[int, Any]
+
+    def __init__(self, io_threads: int = 1, shadow: int = 0, **kwargs: Any) -> None:
+        super().__init__(io_threads=io_threads, shadow=shadow)
+        object.__setattr__(self, "sockopts", {})
+        object.__setattr__(self, "_sockets", weakref.WeakSet())
+
+    @classmethod
+    def instance(cls: type[_C], io_threads: int = 1) -> _C:
+        """The process-wide shared Context of this class, created on first use (and again
+        in a forked child or after it was terminated)."""
+        inst = cls.__dict__.get("_instance")
+        if inst is None or inst.closed or cls.__dict__.get("_instance_pid") != os.getpid():
+            with cls._instance_lock:
+                inst = cls.__dict__.get("_instance")
+                if inst is None or inst.closed or cls.__dict__.get("_instance_pid") != os.getpid():
+                    inst = cls(io_threads=io_threads)
+                    cls._instance = inst
+                    cls._instance_pid = os.getpid()
+        return inst  # type: ignore[return-value]
+
+    @classmethod
+    def shadow(cls: type[_C], address: int | _BackendContext) -> _C:
+        """Wrap an existing libzmq context (its ``underlying`` address) without owning it."""
+        if isinstance(address, _BackendContext):
+            address = address.underlying
+        return cls(shadow=int(address))
+
+    @classmethod
+    def shadow_pyczmq(cls: type[_C], ctx: Any) -> _C:
+        """Wrap a pyczmq ``zctx`` (needs pyczmq installed)."""
+        try:
+            from pyczmq import ffi, zctx  # type: ignore[import-not-found]
+        except ImportError as e:
+            raise ImportError("Context.shadow_pyczmq needs pyczmq: pip install pyczmq") from e
+        return cls(shadow=int(ffi.cast("size_t", zctx.underlying(ctx))))
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.term()
+
+    def __del__(self) -> None:
+        if not _exiting and self._owns_handle:
+            warnings.warn(f"unclosed context {self!r}", ResourceWarning, stacklevel=2, source=self)
+
+    def __repr__(self) -> str:
+        cls = type(self)
+        name = f"zmq.{cls.__name__}" if cls.__module__.startswith("zmq.sugar") else f"{cls.__module__}.{cls.__name__}"
+        n = len(getattr(self, "_sockets", ()))
+        state = " terminated" if self.closed else ""
+        return f"<{name}({n} socket{'s' if n != 1 else ''}{state}) at {id(self):#x}>"
+
+    # -- sockets ---------------------------------------------------------------------------
+
+    @overload
+    def socket(self: Context[_S], socket_type: int, **kwargs: Any) -> _S: ...
+    @overload
+    def socket(self, socket_type: int, socket_class: type[_S], **kwargs: Any) -> _S: ...
+
+    def socket(self, socket_type: int, socket_class: type[Any] | None = None, **kwargs: Any) -> Any:
+        """Create a socket of ``socket_type`` (``zmq.PUSH``...) with this context's default
+        options applied. Extra keyword arguments go to the socket class."""
+        cls = socket_class or self._socket_class
+        s = cls(self, socket_type, **kwargs)
+        for opt, value in self.sockopts.items():
+            try:
+                s.set(opt, value)
+            except ZMQError:
+                pass  # an option that does not apply to this socket type
+        self._sockets.add(s)
+        return s
+
+    def destroy(self, linger: int | None = None) -> None:
+        """Close every socket created by this context (with ``linger`` ms if given), then
+        terminate it. Only safe when no other thread is using those sockets."""
+        if self.closed:
+            return
+        for s in list(self._sockets):
+            if not s.closed:
+                s.close(linger=linger)
+        self.term()
+
+    # -- options ---------------------------------------------------------------------------
+
+    def setsockopt(self, opt: int, value: Any) -> None:
+        """Set a default socket option for sockets created from now on."""
+        self.sockopts[opt] = value
+
+    def getsockopt(self, opt: int) -> Any:
+        """The default value of a socket option set with :meth:`setsockopt` (KeyError if unset)."""
+        return self.sockopts[opt]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if not name.startswith("_") and name not in self.__dict__ and not hasattr(type(self), name):
+            copt = context_option(name)
+            if copt is not None:
+                self.set(copt, value)
+                return
+            sopt = socket_option(name)
+            if sopt is not None:
+                self.sockopts[sopt] = value
+                return
+        object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("_"):
+            copt = context_option(name)
+            if copt is not None:
+                return self.get(copt)
+            sopt = socket_option(name)
+            if sopt is not None:
+                try:
+                    return self.sockopts[sopt]
+                except KeyError:
+                    raise AttributeError(f"no default for socket option {name!r} is set on this context") from None
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        sopt = socket_option(name) if not name.startswith("_") else None
+        if sopt is not None and sopt in self.sockopts:
+            del self.sockopts[sopt]
+            return
+        object.__delattr__(self, name)
+
+
+SyncContext = Context
+
+
+def _reset_instances_in_child() -> None:
+    for cls in [Context, *Context.__subclasses__()]:
+        if "_instance" in cls.__dict__:
+            cls._instance = None
+
+
+os.register_at_fork(after_in_child=_reset_instances_in_child)
+del SocketOption

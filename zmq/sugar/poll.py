@@ -1,0 +1,76 @@
+"""Poller and select(): wait on several sockets and file descriptors at once."""
+from __future__ import annotations
+
+from typing import Any
+
+from zmq.backend import zmq_poll
+from zmq.constants import POLLERR, POLLIN, POLLOUT
+
+
+class Poller:
+    """Wait for events on many sockets and/or file descriptors (``zmq_poll``).
+
+    Register zmq Sockets, int file descriptors or objects with ``fileno()``; :meth:`poll`
+    returns ``[(socket, events), ...]`` for those that are ready.
+    """
+
+    def __init__(self) -> None:
+        self.sockets: list[tuple[Any, int]] = []
+        self._map: dict[Any, int] = {}
+
+    def __contains__(self, socket: Any) -> bool:
+        return socket in self._map
+
+    def register(self, socket: Any, flags: int = POLLIN | POLLOUT) -> None:
+        """Watch ``socket`` for ``flags`` (``zmq.POLLIN``, ``zmq.POLLOUT``); registering again
+        modifies the flags, and ``flags=0`` unregisters."""
+        if not flags:
+            if socket in self._map:
+                self.unregister(socket)
+            return
+        if socket in self._map:
+            self.sockets[self._map[socket]] = (socket, flags)
+        else:
+            self._map[socket] = len(self.sockets)
+            self.sockets.append((socket, flags))
+
+    def modify(self, socket: Any, flags: int = POLLIN | POLLOUT) -> None:
+        """Change the events watched on an already registered ``socket``."""
+        self.register(socket, flags)
+
+    def unregister(self, socket: Any) -> None:
+        """Stop watching ``socket`` (KeyError if it is not registered)."""
+        idx = self._map.pop(socket)
+        self.sockets.pop(idx)
+        for s, _ in self.sockets[idx:]:
+            self._map[s] -= 1
+
+    def poll(self, timeout: float | None = None) -> list[tuple[Any, int]]:
+        """Wait up to ``timeout`` milliseconds (None or negative: forever) and return the
+        ``(socket, events)`` pairs that are ready."""
+        if timeout is None or timeout < 0:
+            ms = -1
+        else:
+            ms = int(timeout)
+        return zmq_poll(self.sockets, ms)
+
+
+def select(rlist: list[Any], wlist: list[Any], xlist: list[Any], timeout: float | None = None) -> tuple[list[Any], list[Any], list[Any]]:
+    """Like :func:`select.select`, for zmq sockets and file descriptors (``timeout`` in
+    seconds, None waits forever). Returns the ready ``(readable, writable, errored)`` lists."""
+    ms = -1 if timeout is None or timeout < 0 else int(timeout * 1000)
+    flags: dict[Any, int] = {}
+    for s in rlist:
+        flags[s] = flags.get(s, 0) | POLLIN
+    for s in wlist:
+        flags[s] = flags.get(s, 0) | POLLOUT
+    for s in xlist:
+        flags[s] = flags.get(s, 0) | POLLERR
+    ready = zmq_poll(list(flags.items()), ms)
+    r = [s for s, ev in ready if ev & POLLIN]
+    w = [s for s, ev in ready if ev & POLLOUT]
+    x = [s for s, ev in ready if ev & POLLERR]
+    return r, w, x
+
+
+__all__ = ["Poller", "select"]

@@ -1,0 +1,230 @@
+"""The pyzmq-style Socket: options as attributes, bind/connect contexts, monitor helpers.
+
+The send/recv family (including multipart, string, JSON and pickle) is inherited unchanged
+from the compiled core, so none of it pays for a Python-level frame here.
+"""
+from __future__ import annotations
+
+import itertools
+import random
+import warnings
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from zmq.backend import Socket as _BackendSocket
+from zmq.constants import SocketOption, SocketType
+from zmq.error import ZMQBindError, ZMQError
+from zmq.sugar._options import socket_option, socket_option_names
+
+if TYPE_CHECKING:
+    from zmq.sugar.context import Context
+
+T = TypeVar("T", bound="Socket")
+_monitor_ids = itertools.count()
+
+
+class _EndpointContext:
+    """Returned by :meth:`Socket.bind`/:meth:`Socket.connect`: ``with`` it to unbind/disconnect on exit."""
+
+    __slots__ = ("socket", "kind", "addr")
+
+    def __init__(self, socket: Socket, kind: str, addr: str) -> None:
+        self.socket = socket
+        self.kind = kind
+        self.addr = addr
+
+    def __enter__(self) -> Socket:
+        return self.socket
+
+    def __exit__(self, *exc: object) -> None:
+        if self.socket.closed:
+            return
+        undo = self.socket.unbind if self.kind == "bind" else self.socket.disconnect
+        try:
+            undo(self.addr)
+        except ZMQError:
+            pass  # already gone (peer vanished, context terminating): nothing to undo
+
+    def __repr__(self) -> str:
+        return f"<{self.kind} {self.addr!r} of {self.socket!r}>"
+
+
+class Socket(_BackendSocket):
+    """A ZeroMQ socket, with socket options as case-insensitive attributes.
+
+    ``s.linger = 0``, ``s.identity = b"worker-1"``, ``s.rcvmore``, ``s.fd``... read and write
+    the options of the same name. Create sockets with :meth:`Context.socket`; use them as
+    context managers to close them on exit.
+    """
+
+    _monitor_socket: Socket | None = None
+
+    @classmethod
+    def shadow(cls: type[T], address: int | Socket) -> T:
+        """Wrap an existing libzmq socket (its address, e.g. ``other.underlying``) without owning it."""
+        if isinstance(address, _BackendSocket):
+            return cls(address)
+        return cls(shadow=int(address))
+
+    # -- context management and lifetime ----------------------------------------------------
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if not self.closed and self._owns_handle:
+            warnings.warn(f"unclosed socket {self!r}", ResourceWarning, stacklevel=2, source=self)
+            self.close()  # honours the LINGER option
+
+    def __repr__(self) -> str:
+        cls = type(self)
+        mod = cls.__module__
+        name = f"zmq.{cls.__name__}" if mod.startswith("zmq.sugar") else f"{mod}.{cls.__name__}"
+        if self.closed:
+            return f"<{name}(closed) at {id(self):#x}>"
+        try:
+            kind = f"zmq.{SocketType(self.get(SocketOption.TYPE)).name}"
+        except Exception:
+            kind = "?"
+        return f"<{name}({kind}) at {id(self):#x}>"
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(socket_option_names()))
+
+    # -- options as attributes -------------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("_"):
+            opt = socket_option(name)
+            if opt is not None:
+                return self.get(opt)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if not name.startswith("_") and name not in self.__dict__ and not hasattr(type(self), name):
+            opt = socket_option(name)
+            if opt is not None:
+                self.set(opt, value)
+                return
+        object.__setattr__(self, name, value)
+
+    @property
+    def socket_type(self) -> SocketType:
+        """The socket's type, e.g. ``zmq.PUSH``."""
+        return self.get(SocketOption.TYPE)
+
+    @property
+    def hwm(self) -> int:
+        """The high-water mark: setting it sets SNDHWM and RCVHWM; reading gives SNDHWM."""
+        return self.get(SocketOption.SNDHWM)
+
+    @hwm.setter
+    def hwm(self, value: int) -> None:
+        self.set(SocketOption.HWM, value)
+
+    def set_hwm(self, value: int) -> None:
+        """Set SNDHWM and RCVHWM to ``value``."""
+        self.set(SocketOption.HWM, value)
+
+    def get_hwm(self) -> int:
+        """The high-water mark (SNDHWM)."""
+        return self.get(SocketOption.SNDHWM)
+
+    def set_string(self, option: int, optval: str, encoding: str = "utf-8") -> None:
+        """Set a bytes option from a str, encoded with ``encoding``."""
+        if not isinstance(optval, str):
+            raise TypeError(f"set_string takes a str, not {type(optval).__name__!r}")
+        self.set(option, optval.encode(encoding))
+
+    def get_string(self, option: int, encoding: str = "utf-8") -> str:
+        """Get a bytes option decoded to str."""
+        value = self.get(option)
+        if not isinstance(value, bytes):
+            raise TypeError(f"option {option} is not a bytes option")
+        return value.decode(encoding)
+
+    setsockopt_string = set_string
+    getsockopt_string = get_string
+    setsockopt_unicode = set_string
+    getsockopt_unicode = get_string
+
+    def subscribe(self, topic: str | bytes) -> None:
+        """Subscribe to messages starting with ``topic`` (SUB/XSUB sockets; str is UTF-8 encoded)."""
+        self.set(SocketOption.SUBSCRIBE, topic.encode("utf-8") if isinstance(topic, str) else topic)
+
+    def unsubscribe(self, topic: str | bytes) -> None:
+        """Undo a :meth:`subscribe` of ``topic``."""
+        self.set(SocketOption.UNSUBSCRIBE, topic.encode("utf-8") if isinstance(topic, str) else topic)
+
+    # -- endpoints -------------------------------------------------------------------------
+
+    def bind(self, addr: str) -> _EndpointContext:
+        """Accept connections on ``addr`` (``tcp://127.0.0.1:5555``, ``ipc://path``,
+        ``inproc://name``; ``tcp://...:*`` picks a free port, see ``last_endpoint``).
+
+        Returns a context manager whose exit unbinds again.
+        """
+        self._bind(addr)
+        if isinstance(addr, str) and addr.endswith(":*"):
+            addr = self.get(SocketOption.LAST_ENDPOINT).decode()
+        return _EndpointContext(self, "bind", addr)
+
+    def connect(self, addr: str) -> _EndpointContext:
+        """Connect to the peer at ``addr``. Returns a context manager whose exit disconnects."""
+        self._connect(addr)
+        return _EndpointContext(self, "connect", addr)
+
+    def bind_to_random_port(
+        self, addr: str, min_port: int = 49152, max_port: int = 65536, max_tries: int = 100
+    ) -> int:
+        """Bind to a free port of ``addr`` (e.g. ``tcp://127.0.0.1``) and return the port.
+
+        With the default range the OS picks the port; otherwise up to ``max_tries`` random
+        ports in ``[min_port, max_port)`` are tried.
+
+        Raises
+        ------
+        ZMQBindError
+            No port in the range could be bound.
+        """
+        if min_port == 49152 and max_port == 65536:
+            self._bind(f"{addr}:*")
+            return int(self.get(SocketOption.LAST_ENDPOINT).decode().rsplit(":", 1)[-1])
+        for _ in range(max_tries):
+            port = random.randrange(min_port, max_port)
+            try:
+                self._bind(f"{addr}:{port}")
+            except ZMQError as e:
+                if e.errno not in (98, 13, 48, 10048) and "in use" not in e.strerror:
+                    raise
+            else:
+                return port
+        raise ZMQBindError(f"could not bind {addr} to a port in [{min_port}, {max_port}) in {max_tries} tries")
+
+    # -- monitoring ------------------------------------------------------------------------
+
+    def get_monitor_socket(self, events: int | None = None, addr: str | None = None) -> Socket:
+        """Start monitoring this socket and return a connected PAIR socket that receives the
+        events (decode them with :func:`zmq.utils.monitor.recv_monitor_message`)."""
+        from zmq.constants import EVENT_ALL, PAIR
+
+        if self._monitor_socket is not None and not self._monitor_socket.closed:
+            return self._monitor_socket
+        if addr is None:
+            addr = f"inproc://cyzmq.monitor.{id(self):x}.{next(_monitor_ids)}"
+        self.monitor(addr, EVENT_ALL if events is None else events)
+        ctx = self.context
+        mon = ctx.socket(PAIR)
+        mon.connect(addr)
+        self._monitor_socket = mon
+        return mon
+
+    def disable_monitor(self) -> None:
+        """Stop the monitoring started by :meth:`get_monitor_socket` (or :meth:`monitor`)."""
+        self._monitor_socket = None
+        self.monitor(None, 0)
+
+
+SyncSocket = Socket

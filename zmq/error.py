@@ -54,10 +54,10 @@ class ZMQError(ZMQBaseError):
         The human-readable description.
     """
 
-    errno: int | None
+    errno: int | None = None
+    _msg: str | None = None
 
     def __init__(self, errno: int | None = None, msg: str | None = None) -> None:
-        # Kept tiny on purpose: raising Again is on the event-loop hot path.
         if errno is None:
             from zmq.backend.cython._utils import zmq_errno
 
@@ -85,9 +85,15 @@ class ZMQError(ZMQBaseError):
 class Again(ZMQError):
     """EAGAIN: the operation would block (non-blocking call, or RCVTIMEO/SNDTIMEO expired)."""
 
+    # A class attribute, so that the compiled core can raise Again without running any
+    # __init__ (raising Again is the event-loop hot path).
+    errno = _errno.EAGAIN
+
     def __init__(self, errno: int | None = _errno.EAGAIN, msg: str | None = None) -> None:
-        self.errno = errno
-        self._msg = msg
+        if errno != _errno.EAGAIN:
+            self.errno = errno
+        if msg is not None:
+            self._msg = msg
 
 
 class ContextTerminated(ZMQError):

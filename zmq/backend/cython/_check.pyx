@@ -13,6 +13,21 @@ cdef extern from "<pthread.h>" nogil:
     int pthread_atfork(void (*prepare)() noexcept nogil, void (*parent)() noexcept nogil,
                        void (*child)() noexcept nogil)
 
+cdef extern from *:
+    """
+    /* An instance of an exception class made by tp_new alone: no __init__, no __dict__. */
+    static PyObject *cyzmq_bare_instance(PyObject *cls) {
+        PyTypeObject *t = (PyTypeObject *)cls;
+        PyObject *args = PyTuple_New(0);
+        PyObject *r;
+        if (args == NULL) return NULL;
+        r = t->tp_new(t, args, NULL);
+        Py_DECREF(args);
+        return r;
+    }
+    """
+    object cyzmq_bare_instance(object cls)
+
 cdef object _Again = _error.Again
 cdef object _error_class = _error.error_class
 cdef object _ZMQError = _error.ZMQError
@@ -40,9 +55,17 @@ atexit.register(_mark_exiting)
 
 
 cdef int raise_zmq_error(int errnum) except -1:
-    if errnum == EAGAIN:  # the common one: skip the class lookup
-        raise _Again(errnum)
+    if errnum == EAGAIN:  # the common one: errno is a class attribute of Again
+        raise cyzmq_bare_instance(_Again)
     raise _error_class(errnum)(errnum)
+
+
+cdef object zmq_error(int errnum):
+    """The exception instance for ``errnum``, for callers that raise it themselves: a
+    ``raise`` in the caller records one traceback level instead of two."""
+    if errnum == EAGAIN:
+        return cyzmq_bare_instance(_Again)
+    return _error_class(errnum)(errnum)
 
 
 cdef int raise_zmq_error_msg(int errnum, str msg) except -1:

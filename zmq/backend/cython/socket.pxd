@@ -21,8 +21,8 @@ cdef class Socket:
     cdef int _io_blocking(self, int op, zmq_msg_t *msg, void *buf, size_t n, int flags) except -2
     cdef int _get_int(self, int option) except? -1
     cdef int _set_int(self, int option, int value) except -1
-    cpdef object send(self, object data, int flags=*, bint copy=*, bint track=*, routing_id=*, group=*)
-    cpdef object recv(self, int flags=*, bint copy=*, bint track=*)
+    cdef int _send_text(self, str text, int flags) except -1
+    cdef object _recv_text(self, int flags, str encoding)
 
     cdef inline int _check_usable(self) except -1:
         if self.handle == NULL:

@@ -16,7 +16,7 @@ from libc.string cimport memcpy
 
 from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython._check cimport (
-    check_rc, raise_zmq_error, raise_zmq_error_msg, raise_forked, fork_generation, monotonic_ms,
+    check_rc, raise_zmq_error, zmq_error, raise_zmq_error_msg, raise_forked, fork_generation, monotonic_ms,
 )
 from zmq.backend.cython.context cimport Context
 from zmq.backend.cython.message cimport Frame, MessageTracker, init_zero_copy, new_tracker, new_frame
@@ -24,6 +24,9 @@ from zmq.backend.cython.message cimport Frame, MessageTracker, init_zero_copy, n
 cdef extern from "Python.h":
     int PyErr_CheckSignals() except -1
     bint PyObject_CheckBuffer(object obj)
+    const char *PyUnicode_AsUTF8AndSize(object s, Py_ssize_t *size) except NULL
+    object PyUnicode_DecodeUTF8(const char *s, Py_ssize_t size, const char *errors)
+    object PyUnicode_Decode(const char *s, Py_ssize_t size, const char *encoding, const char *errors)
 
 import sys
 
@@ -81,6 +84,22 @@ cdef inline int _do_io(int op, void *handle, zmq_msg_t *msg, void *buf, size_t n
 cdef object _SocketType = None
 cdef object _json = None
 cdef object _pickle = None
+
+
+cdef object _json_decoder = None
+
+
+cdef object _json_codec():
+    """The shared JSON encoder (json.dumps defaults); imports json on first use."""
+    global _json, _json_encoder, _json_decoder
+    if _json_encoder is None:
+        import json as _json
+        _json_encoder = _json.JSONEncoder()
+        _json_decoder = _json.JSONDecoder()
+    return _json_encoder
+
+
+cdef object _json_encoder = None
 
 
 cdef object _socket_type_enum():
@@ -480,8 +499,8 @@ cdef class Socket:
         self._send_msg(&msg, flags)
         return None
 
-    cpdef object send(self, object data, int flags=0, bint copy=True, bint track=False,
-                      routing_id=None, group=None):
+    def send(self, object data, int flags=0, bint copy=True, bint track=False,
+             routing_id=None, group=None):
         """Send one message part.
 
         Parameters
@@ -510,10 +529,23 @@ cdef class Socket:
         TypeError
             ``data`` is not bytes-like.
         """
-        self._check_usable()
         cdef MessageTracker tracker = None
         cdef Frame frame
         cdef zmq_msg_t msg
+        cdef int rc, err
+        cdef Py_ssize_t n
+        self._check_usable()
+        if type(data) is bytes and not track and routing_id is None and group is None:
+            n = PyBytes_GET_SIZE(data)
+            if copy or <size_t>n < self.copy_threshold:
+                # The common case, kept flat: raising from here costs one traceback level.
+                rc = zmq_send(self.handle, PyBytes_AS_STRING(data), <size_t>n, flags | ZMQ_DONTWAIT)
+                if rc < 0:
+                    err = zmq_errno()
+                    if err != EAGAIN or flags & ZMQ_DONTWAIT:
+                        raise zmq_error(err)
+                    self._io_blocking(OP_SEND_BUF, NULL, PyBytes_AS_STRING(data), <size_t>n, flags)
+                return None
         if routing_id is not None or group is not None:
             frame = data if isinstance(data, Frame) else Frame(data, track=track, copy=copy)
             if zmq_msg_init(&msg) < 0 or zmq_msg_copy(&msg, &frame.zmq_msg) < 0:
@@ -534,7 +566,7 @@ cdef class Socket:
         self._send_part(data, flags, copy, track, tracker)
         return tracker
 
-    cpdef object recv(self, int flags=0, bint copy=True, bint track=False):
+    def recv(self, int flags=0, bint copy=True, bint track=False):
         """Receive one message part.
 
         Parameters
@@ -552,20 +584,32 @@ cdef class Socket:
         zmq.Again
             NOBLOCK was given and no message is waiting, or RCVTIMEO expired.
         """
-        self._check_usable()
         cdef zmq_msg_t msg
         cdef Frame frame
-        if copy:
-            zmq_msg_init(&msg)
-            try:
-                self._recv_msg(&msg, flags)
-                return PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg))
-            finally:
+        cdef int rc, err
+        self._check_usable()
+        if not copy:
+            frame = new_frame()
+            self._recv_msg(&frame.zmq_msg, flags)
+            frame.more = zmq_msg_more(&frame.zmq_msg)
+            return frame
+        zmq_msg_init(&msg)
+        rc = zmq_msg_recv(&msg, self.handle, flags | ZMQ_DONTWAIT)
+        if rc < 0:
+            # Kept flat (no helper in between) so that a non-blocking miss, the event-loop
+            # case, raises Again with a single traceback level.
+            err = zmq_errno()
+            if err != EAGAIN or flags & ZMQ_DONTWAIT:
                 zmq_msg_close(&msg)
-        frame = new_frame()
-        self._recv_msg(&frame.zmq_msg, flags)
-        frame.more = zmq_msg_more(&frame.zmq_msg)
-        return frame
+                raise zmq_error(err)
+            try:
+                self._io_blocking(OP_RECV_MSG, &msg, NULL, 0, flags)
+            except BaseException:
+                zmq_msg_close(&msg)
+                raise
+        data = PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg))
+        zmq_msg_close(&msg)
+        return data
 
     def recv_into(self, buffer, int nbytes=0, int flags=0):
         """Receive one part straight into a writable buffer (bytearray, memoryview, NumPy...).
@@ -673,16 +717,39 @@ cdef class Socket:
 
     # -- serialization --------------------------------------------------------------------
 
+    cdef int _send_text(self, str text, int flags) except -1:
+        """Send ``text`` as UTF-8 straight from the str's own UTF-8 buffer (no bytes object)."""
+        cdef Py_ssize_t n
+        cdef const char *p = PyUnicode_AsUTF8AndSize(text, &n)
+        return self._send_buf(p, <size_t>n, flags)
+
+    cdef object _recv_text(self, int flags, str encoding):
+        """Receive one part and decode it straight from the message memory."""
+        cdef zmq_msg_t msg
+        zmq_msg_init(&msg)
+        try:
+            self._recv_msg(&msg, flags)
+            if encoding is None or encoding == "utf-8" or encoding == "utf8":
+                return PyUnicode_DecodeUTF8(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg), NULL)
+            bencoding = encoding.encode("ascii")
+            return PyUnicode_Decode(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg), bencoding, NULL)
+        finally:
+            zmq_msg_close(&msg)
+
     def send_string(self, u, int flags=0, bint copy=True, encoding="utf-8", **kwargs):
         """Send a str encoded with ``encoding`` (UTF-8 by default)."""
         if not isinstance(u, str):
             raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
-        return self.send((<str>u).encode(encoding), flags, copy, False, **kwargs) if kwargs \
-            else self.send((<str>u).encode(encoding), flags, copy)
+        self._check_usable()
+        if not kwargs and (encoding == "utf-8" or encoding == "utf8"):
+            self._send_text(u, flags)
+            return None
+        return self.send((<str>u).encode(encoding), flags, copy, **kwargs)
 
     def recv_string(self, int flags=0, encoding="utf-8"):
         """Receive one part and decode it (UTF-8 by default); UnicodeDecodeError if invalid."""
-        return self.recv(flags).decode(encoding)
+        self._check_usable()
+        return self._recv_text(flags, encoding)
 
     send_unicode = send_string
     recv_unicode = recv_string
@@ -691,21 +758,21 @@ cdef class Socket:
         """Send ``obj`` serialized as JSON (UTF-8). Extra keyword arguments go to
         ``json.dumps`` (except ``routing_id``/``group``, which go to :meth:`send`).
         A non-serializable object raises TypeError and nothing is sent."""
-        global _json
-        if _json is None:
-            import json as _json
+        self._check_usable()
+        if not kwargs:
+            self._send_text(_json_codec().encode(obj), flags)
+            return None
         routing_id = kwargs.pop("routing_id", None)
         group = kwargs.pop("group", None)
-        data = (_json.dumps(obj, **kwargs) if kwargs else _json.dumps(obj)).encode("utf-8")
+        data = _json.dumps(obj, **kwargs).encode("utf-8") if kwargs else _json_codec().encode(obj).encode("utf-8")
         return self.send(data, flags, True, False, routing_id, group)
 
     def recv_json(self, int flags=0, **kwargs):
         """Receive one part and decode it from JSON (keyword arguments go to ``json.loads``)."""
-        global _json
-        if _json is None:
-            import json as _json
-        data = self.recv(flags)
-        return _json.loads(data, **kwargs) if kwargs else _json.loads(data)
+        self._check_usable()
+        _json_codec()
+        text = self._recv_text(flags, None)
+        return _json.loads(text, **kwargs) if kwargs else _json_decoder.decode(text)
 
     def send_pyobj(self, obj, int flags=0, protocol=None, **kwargs):
         """Send ``obj`` pickled (``protocol`` defaults to pickle.DEFAULT_PROTOCOL)."""

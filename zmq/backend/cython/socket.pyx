@@ -39,6 +39,30 @@ cdef enum:
     OP_SEND_BUF = 2
     OP_RECV_BUF = 3
 
+# Internal flag for event loops: on EAGAIN, return WOULD_BLOCK instead of raising Again
+# (an exception costs a microsecond; a loop polling for readiness misses often).
+cdef enum:
+    NOTHROW = 0x100000
+
+NOTHROW_FLAG = NOTHROW
+
+
+class _WouldBlock:
+    """The type of WOULD_BLOCK."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "zmq.backend.cython.socket.WOULD_BLOCK"
+
+    def __bool__(self):
+        return False
+
+
+#: Returned instead of raising Again by calls made with NOTHROW_FLAG (event loops only).
+WOULD_BLOCK = _WouldBlock()
+
+
 cdef enum OptKind:
     OPT_INT = 0
     OPT_INT64 = 1
@@ -210,8 +234,12 @@ cdef class Socket:
         if self._fork_gen != fork_generation():
             self.handle = NULL  # the parent's socket: never touch it from the child
             return
+        cdef int ival
         if linger is not None and not self._shadow:
-            self._set_int(ZMQ_LINGER, linger)
+            ival = linger
+            # Best effort: once the context is terminating libzmq refuses options (ETERM),
+            # and the socket must still be closed or Context.term() never returns.
+            zmq_setsockopt(self.handle, ZMQ_LINGER, &ival, sizeof(int))
         if not self._shadow:
             zmq_close(self.handle)
         self.handle = NULL
@@ -430,20 +458,27 @@ cdef class Socket:
                 self._set_int(timeout_opt, timeout)
 
     cdef int _send_buf(self, const void *buf, size_t n, int flags) except -1:
-        cdef int rc = zmq_send(self.handle, buf, n, flags | ZMQ_DONTWAIT)
+        """Send a copy of ``buf``: 0 when sent, 1 when it would block under NOTHROW."""
+        cdef int rc = zmq_send(self.handle, buf, n, (flags & ~NOTHROW) | ZMQ_DONTWAIT)
         if rc < 0:
             err = zmq_errno()
             if err != EAGAIN or flags & ZMQ_DONTWAIT:
+                if err == EAGAIN and flags & NOTHROW:
+                    return 1
                 raise_zmq_error(err)
             self._io_blocking(OP_SEND_BUF, NULL, <void *>buf, n, flags)
         return 0
 
     cdef int _send_msg(self, zmq_msg_t *msg, int flags) except -1:
-        """Send ``msg`` (libzmq owns it on success); on failure close it and raise."""
-        cdef int rc = zmq_msg_send(msg, self.handle, flags | ZMQ_DONTWAIT)
+        """Send ``msg`` (libzmq owns it on success); on failure close it and raise (or
+        return 1 when it would block under NOTHROW)."""
+        cdef int rc = zmq_msg_send(msg, self.handle, (flags & ~NOTHROW) | ZMQ_DONTWAIT)
         if rc >= 0:
             return 0
         err = zmq_errno()
+        if err == EAGAIN and flags & NOTHROW and flags & ZMQ_DONTWAIT:
+            zmq_msg_close(msg)
+            return 1
         try:
             if err != EAGAIN or flags & ZMQ_DONTWAIT:
                 raise_zmq_error(err)
@@ -454,12 +489,15 @@ cdef class Socket:
         return 0
 
     cdef int _recv_msg(self, zmq_msg_t *msg, int flags) except -1:
-        """Receive into an initialised ``msg`` (the caller closes it in every case)."""
-        cdef int rc = zmq_msg_recv(msg, self.handle, flags | ZMQ_DONTWAIT)
+        """Receive into an initialised ``msg`` (the caller closes it in every case): 0, or 1
+        when nothing is waiting under NOTHROW."""
+        cdef int rc = zmq_msg_recv(msg, self.handle, (flags & ~NOTHROW) | ZMQ_DONTWAIT)
         if rc >= 0:
             return 0
         err = zmq_errno()
         if err != EAGAIN or flags & ZMQ_DONTWAIT:
+            if err == EAGAIN and flags & NOTHROW:
+                return 1
             raise_zmq_error(err)
         self._io_blocking(OP_RECV_MSG, msg, NULL, 0, flags)
         return 0
@@ -472,12 +510,14 @@ cdef class Socket:
         if type(data) is bytes:
             n = PyBytes_GET_SIZE(data)
             if copy or <size_t>n < self.copy_threshold:
-                self._send_buf(PyBytes_AS_STRING(data), <size_t>n, flags)
+                if self._send_buf(PyBytes_AS_STRING(data), <size_t>n, flags):
+                    return WOULD_BLOCK
                 return None
         elif isinstance(data, Frame):
             if zmq_msg_init(&msg) < 0 or zmq_msg_copy(&msg, &(<Frame>data).zmq_msg) < 0:
                 raise_zmq_error(zmq_errno())
-            self._send_msg(&msg, flags)
+            if self._send_msg(&msg, flags):
+                return WOULD_BLOCK
             if tracker is not None and (<Frame>data).tracker is not None:
                 (<MessageTracker>tracker)._others.append((<Frame>data).tracker)
             return None
@@ -491,12 +531,14 @@ cdef class Socket:
             PyObject_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)
             try:
                 if copy or <size_t>view.len < self.copy_threshold:
-                    self._send_buf(view.buf, <size_t>view.len, flags)
+                    if self._send_buf(view.buf, <size_t>view.len, flags):
+                        return WOULD_BLOCK
                     return None
             finally:
                 PyBuffer_Release(&view)
         init_zero_copy(&msg, data, tracker if track else None)
-        self._send_msg(&msg, flags)
+        if self._send_msg(&msg, flags):
+            return WOULD_BLOCK
         return None
 
     def send(self, object data, int flags=0, bint copy=True, bint track=False,
@@ -539,10 +581,12 @@ cdef class Socket:
             n = PyBytes_GET_SIZE(data)
             if copy or <size_t>n < self.copy_threshold:
                 # The common case, kept flat: raising from here costs one traceback level.
-                rc = zmq_send(self.handle, PyBytes_AS_STRING(data), <size_t>n, flags | ZMQ_DONTWAIT)
+                rc = zmq_send(self.handle, PyBytes_AS_STRING(data), <size_t>n, (flags & ~NOTHROW) | ZMQ_DONTWAIT)
                 if rc < 0:
                     err = zmq_errno()
                     if err != EAGAIN or flags & ZMQ_DONTWAIT:
+                        if err == EAGAIN and flags & NOTHROW:
+                            return WOULD_BLOCK
                         raise zmq_error(err)
                     self._io_blocking(OP_SEND_BUF, NULL, PyBytes_AS_STRING(data), <size_t>n, flags)
                 return None
@@ -559,11 +603,13 @@ cdef class Socket:
             except BaseException:
                 zmq_msg_close(&msg)
                 raise
-            self._send_msg(&msg, flags)
+            if self._send_msg(&msg, flags):
+                return WOULD_BLOCK
             return frame.tracker if track else None
         if track:
             tracker = new_tracker()
-        self._send_part(data, flags, copy, track, tracker)
+        if self._send_part(data, flags, copy, track, tracker) is WOULD_BLOCK:
+            return WOULD_BLOCK
         return tracker
 
     def recv(self, int flags=0, bint copy=True, bint track=False):
@@ -590,17 +636,20 @@ cdef class Socket:
         self._check_usable()
         if not copy:
             frame = new_frame()
-            self._recv_msg(&frame.zmq_msg, flags)
+            if self._recv_msg(&frame.zmq_msg, flags):
+                return WOULD_BLOCK
             frame.more = zmq_msg_more(&frame.zmq_msg)
             return frame
         zmq_msg_init(&msg)
-        rc = zmq_msg_recv(&msg, self.handle, flags | ZMQ_DONTWAIT)
+        rc = zmq_msg_recv(&msg, self.handle, (flags & ~NOTHROW) | ZMQ_DONTWAIT)
         if rc < 0:
-            # Kept flat (no helper in between) so that a non-blocking miss, the event-loop
-            # case, raises Again with a single traceback level.
+            # Kept flat (no helper in between) so that a non-blocking miss raises Again
+            # with a single traceback level.
             err = zmq_errno()
             if err != EAGAIN or flags & ZMQ_DONTWAIT:
                 zmq_msg_close(&msg)
+                if err == EAGAIN and flags & NOTHROW:
+                    return WOULD_BLOCK
                 raise zmq_error(err)
             try:
                 self._io_blocking(OP_RECV_MSG, &msg, NULL, 0, flags)
@@ -683,9 +732,14 @@ cdef class Socket:
         if track:
             tracker = new_tracker()
         flags &= ~ZMQ_SNDMORE
-        for i in range(n - 1):
+        # Only the first part can block: once it is queued libzmq takes the whole message.
+        if self._send_part(parts[0], flags | (ZMQ_SNDMORE if n > 1 else 0), copy, track, tracker) is WOULD_BLOCK:
+            return WOULD_BLOCK
+        flags &= ~NOTHROW
+        for i in range(1, n - 1):
             self._send_part(parts[i], flags | ZMQ_SNDMORE, copy, track, tracker)
-        self._send_part(parts[n - 1], flags, copy, track, tracker)
+        if n > 1:
+            self._send_part(parts[n - 1], flags, copy, track, tracker)
         return tracker
 
     def recv_multipart(self, int flags=0, bint copy=True, bint track=False):
@@ -701,18 +755,20 @@ cdef class Socket:
             if copy:
                 zmq_msg_init(&msg)
                 try:
-                    self._recv_msg(&msg, flags)
+                    if self._recv_msg(&msg, flags):
+                        return WOULD_BLOCK
                     parts.append(PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg)))
                     more = zmq_msg_more(&msg)
                 finally:
                     zmq_msg_close(&msg)
             else:
                 frame = new_frame()
-                self._recv_msg(&frame.zmq_msg, flags)
+                if self._recv_msg(&frame.zmq_msg, flags):
+                    return WOULD_BLOCK
                 more = zmq_msg_more(&frame.zmq_msg)
                 frame.more = more
                 parts.append(frame)
-            flags |= ZMQ_DONTWAIT
+            flags = (flags | ZMQ_DONTWAIT) & ~NOTHROW
         return parts
 
     # -- serialization --------------------------------------------------------------------
@@ -728,7 +784,8 @@ cdef class Socket:
         cdef zmq_msg_t msg
         zmq_msg_init(&msg)
         try:
-            self._recv_msg(&msg, flags)
+            if self._recv_msg(&msg, flags):
+                return WOULD_BLOCK
             if encoding is None or encoding == "utf-8" or encoding == "utf8":
                 return PyUnicode_DecodeUTF8(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg), NULL)
             bencoding = encoding.encode("ascii")
@@ -742,8 +799,7 @@ cdef class Socket:
             raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
         self._check_usable()
         if not kwargs and (encoding == "utf-8" or encoding == "utf8"):
-            self._send_text(u, flags)
-            return None
+            return WOULD_BLOCK if self._send_text(u, flags) else None
         return self.send((<str>u).encode(encoding), flags, copy, **kwargs)
 
     def recv_string(self, int flags=0, encoding="utf-8"):
@@ -760,8 +816,7 @@ cdef class Socket:
         A non-serializable object raises TypeError and nothing is sent."""
         self._check_usable()
         if not kwargs:
-            self._send_text(_json_codec().encode(obj), flags)
-            return None
+            return WOULD_BLOCK if self._send_text(_json_codec().encode(obj), flags) else None
         routing_id = kwargs.pop("routing_id", None)
         group = kwargs.pop("group", None)
         data = _json.dumps(obj, **kwargs).encode("utf-8") if kwargs else _json_codec().encode(obj).encode("utf-8")
@@ -772,6 +827,8 @@ cdef class Socket:
         self._check_usable()
         _json_codec()
         text = self._recv_text(flags, None)
+        if text is WOULD_BLOCK:
+            return text
         return _json.loads(text, **kwargs) if kwargs else _json_decoder.decode(text)
 
     def send_pyobj(self, obj, int flags=0, protocol=None, **kwargs):
@@ -791,7 +848,8 @@ cdef class Socket:
         global _pickle
         if _pickle is None:
             import pickle as _pickle
-        return _pickle.loads(self.recv(flags))
+        data = self.recv(flags)
+        return data if data is WOULD_BLOCK else _pickle.loads(data)
 
     def send_serialized(self, msg, serialize, int flags=0, bint copy=True, **kwargs):
         """Send ``serialize(msg)`` (a list of bytes-like parts) as one multipart message."""
@@ -799,7 +857,8 @@ cdef class Socket:
 
     def recv_serialized(self, deserialize, int flags=0, bint copy=True):
         """Receive a multipart message and return ``deserialize(parts)``."""
-        return deserialize(self.recv_multipart(flags, copy))
+        parts = self.recv_multipart(flags, copy)
+        return parts if parts is WOULD_BLOCK else deserialize(parts)
 
     # -- polling --------------------------------------------------------------------------
 

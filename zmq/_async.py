@@ -341,7 +341,10 @@ class AsyncSocketMixin:
 
     def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> asyncio.Future[Any]:
         """Send ``obj`` as JSON: an awaitable. Serialization errors raise at once."""
-        data = zmq.utils.jsonapi.dumps(obj, **{k: v for k, v in kwargs.items() if k not in ("routing_id", "group")})
+        import json
+
+        # Serialized once, now (errors raise here), exactly as the sync send_json does.
+        data = json.dumps(obj, **{k: v for k, v in kwargs.items() if k not in ("routing_id", "group")}).encode("utf-8")
         extra = {k: v for k, v in kwargs.items() if k in ("routing_id", "group")}
         return self.send(data, flags, **extra)
 

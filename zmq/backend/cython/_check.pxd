@@ -4,6 +4,7 @@ from zmq.backend.cython.libzmq cimport zmq_errno
 
 cdef int raise_zmq_error(int errnum) except -1
 cdef object zmq_error(int errnum)
+cdef object again_type
 cdef int raise_zmq_error_msg(int errnum, str msg) except -1
 cdef int raise_forked() except -1
 cdef int fork_generation() noexcept nogil

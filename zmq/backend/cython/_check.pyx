@@ -29,6 +29,7 @@ cdef extern from *:
     object cyzmq_bare_instance(object cls)
 
 cdef object _Again = _error.Again
+again_type = _Again
 cdef object _error_class = _error.error_class
 cdef object _ZMQError = _error.ZMQError
 

@@ -541,8 +541,8 @@ cdef class Socket:
             return WOULD_BLOCK
         return None
 
-    def send(self, object data, int flags=0, bint copy=True, bint track=False,
-             routing_id=None, group=None):
+    def _send(self, object data, int flags=0, bint copy=True, bint track=False,
+              routing_id=None, group=None):
         """Send one message part.
 
         Parameters
@@ -612,7 +612,7 @@ cdef class Socket:
             return WOULD_BLOCK
         return tracker
 
-    def recv(self, int flags=0, bint copy=True, bint track=False):
+    def _recv(self, int flags=0, bint copy=True, bint track=False):
         """Receive one message part.
 
         Parameters
@@ -772,6 +772,8 @@ cdef class Socket:
         return parts
 
     # -- serialization --------------------------------------------------------------------
+    # These call Socket's own send/recv explicitly: a subclass (zmq.asyncio) overrides
+    # send/recv to return futures, and the serializers must not pick those up.
 
     cdef int _send_text(self, str text, int flags) except -1:
         """Send ``text`` as UTF-8 straight from the str's own UTF-8 buffer (no bytes object)."""
@@ -800,7 +802,7 @@ cdef class Socket:
         self._check_usable()
         if not kwargs and (encoding == "utf-8" or encoding == "utf8"):
             return WOULD_BLOCK if self._send_text(u, flags) else None
-        return self.send((<str>u).encode(encoding), flags, copy, **kwargs)
+        return Socket._send(self, (<str>u).encode(encoding), flags, copy, **kwargs)
 
     def recv_string(self, int flags=0, encoding="utf-8"):
         """Receive one part and decode it (UTF-8 by default); UnicodeDecodeError if invalid."""
@@ -820,7 +822,7 @@ cdef class Socket:
         routing_id = kwargs.pop("routing_id", None)
         group = kwargs.pop("group", None)
         data = _json.dumps(obj, **kwargs).encode("utf-8") if kwargs else _json_codec().encode(obj).encode("utf-8")
-        return self.send(data, flags, True, False, routing_id, group)
+        return Socket._send(self, data, flags, True, False, routing_id, group)
 
     def recv_json(self, int flags=0, **kwargs):
         """Receive one part and decode it from JSON (keyword arguments go to ``json.loads``)."""
@@ -837,7 +839,7 @@ cdef class Socket:
         if _pickle is None:
             import pickle as _pickle
         data = _pickle.dumps(obj, _pickle.DEFAULT_PROTOCOL if protocol is None else protocol)
-        return self.send(data, flags, **kwargs) if kwargs else self.send(data, flags)
+        return Socket._send(self, data, flags, **kwargs)
 
     def recv_pyobj(self, int flags=0):
         """Receive one part and unpickle it.
@@ -848,16 +850,16 @@ cdef class Socket:
         global _pickle
         if _pickle is None:
             import pickle as _pickle
-        data = self.recv(flags)
+        data = Socket._recv(self, flags)
         return data if data is WOULD_BLOCK else _pickle.loads(data)
 
     def send_serialized(self, msg, serialize, int flags=0, bint copy=True, **kwargs):
         """Send ``serialize(msg)`` (a list of bytes-like parts) as one multipart message."""
-        return self.send_multipart(serialize(msg), flags, copy, **kwargs)
+        return Socket.send_multipart(self, serialize(msg), flags, copy, **kwargs)
 
     def recv_serialized(self, deserialize, int flags=0, bint copy=True):
         """Receive a multipart message and return ``deserialize(parts)``."""
-        parts = self.recv_multipart(flags, copy)
+        parts = Socket.recv_multipart(self, flags, copy)
         return parts if parts is WOULD_BLOCK else deserialize(parts)
 
     # -- polling --------------------------------------------------------------------------
@@ -902,3 +904,188 @@ cdef class Socket:
                 if ms <= 0:
                     break
         return item.revents
+
+
+# -- C-level entry points for send() and recv() ---------------------------------------------
+#
+# The two hottest calls get hand-written METH_FASTCALL methods. For the common shapes
+# (recv(), recv(flags), send(bytes), send(bytes, flags)) they skip Cython's argument parsing,
+# and when a non-blocking call finds nothing to do they raise Again the way a builtin does:
+# without adding a traceback frame, which costs more than the whole libzmq call. Every
+# other shape, and every path that may block, goes to the full implementations above
+# (Socket._recv / Socket._send), which document the arguments.
+
+from cpython.object cimport PyObject, PyTypeObject
+from cpython.ref cimport Py_INCREF
+
+cdef extern from "Python.h":
+    ctypedef struct PyMethodDef:
+        const char *ml_name
+        void *ml_meth
+        int ml_flags
+        const char *ml_doc
+    enum: METH_FASTCALL, METH_KEYWORDS
+    PyObject *PyObject_Vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+    bint PyLong_Check(PyObject *o)
+    long PyLong_AsLong(PyObject *o)
+    Py_ssize_t PyTuple_GET_SIZE(PyObject *o)
+    void PyErr_SetObject(PyObject *type, PyObject *value)
+    PyObject *PyErr_Occurred()
+    PyObject *PyBytes_FromStringAndSize_raw "PyBytes_FromStringAndSize" (const char *v, Py_ssize_t n)
+    PyTypeObject PyBytes_Type
+    PyObject *Py_TYPE_raw "(PyObject *)Py_TYPE" (PyObject *o)
+
+cdef extern from *:
+    """
+    static int cyzmq_install_method(PyObject *type, PyMethodDef *def) {
+        PyObject *descr = PyDescr_NewMethod((PyTypeObject *)type, def);
+        int rc;
+        if (descr == NULL) return -1;
+        rc = PyDict_SetItemString(((PyTypeObject *)type)->tp_dict, def->ml_name, descr);
+        Py_DECREF(descr);
+        PyType_Modified((PyTypeObject *)type);
+        return rc;
+    }
+    static PyObject *cyzmq_bare_again(PyObject *cls) {
+        PyTypeObject *t = (PyTypeObject *)cls;
+        PyObject *args = PyTuple_New(0);
+        PyObject *r;
+        if (args == NULL) return NULL;
+        r = t->tp_new(t, args, NULL);
+        Py_DECREF(args);
+        return r;
+    }
+    #define cyzmq_is_exact_bytes(o) (Py_TYPE(o) == &PyBytes_Type)
+    """
+    int cyzmq_install_method(object type, PyMethodDef *meth) except -1
+    PyObject *cyzmq_bare_again(PyObject *cls)
+    bint cyzmq_is_exact_bytes(PyObject *o)
+
+from zmq.backend.cython._check cimport again_type
+
+cdef PyMethodDef _recv_def
+cdef PyMethodDef _send_def
+cdef PyObject *_recv_full = NULL
+cdef PyObject *_send_full = NULL
+cdef PyObject *_would_block = <PyObject *>WOULD_BLOCK
+cdef object _docs = []  # keeps the docstrings' bytes alive
+
+
+cdef PyObject *_delegate(PyObject *full, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                         PyObject *kwnames) noexcept:
+    """Call the full implementation: full(self, *args, **kwnames)."""
+    cdef PyObject *stack[12]
+    cdef Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames) if kwnames != NULL else 0
+    cdef Py_ssize_t i
+    if nargs + nkw + 1 > 12:
+        PyErr_SetObject(<PyObject *>TypeError, <PyObject *>"too many arguments")
+        return NULL
+    stack[0] = self
+    for i in range(nargs + nkw):
+        stack[i + 1] = args[i]
+    return PyObject_Vectorcall(full, stack, nargs + 1, kwnames)
+
+
+cdef inline PyObject *_raise_again() noexcept:
+    cdef PyObject *exc = cyzmq_bare_again(<PyObject *>again_type)
+    if exc != NULL:
+        PyErr_SetObject(<PyObject *>again_type, exc)
+        Py_DECREF_raw(exc)
+    return NULL
+
+
+cdef extern from "Python.h":
+    void Py_DECREF_raw "Py_DECREF" (PyObject *o)
+
+
+cdef PyObject *_recv_fast(PyObject *pyself, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) noexcept:
+    cdef Socket self = <Socket>pyself
+    cdef long flags = 0
+    cdef zmq_msg_t msg
+    cdef int rc, err
+    cdef PyObject *data
+    if kwnames != NULL or nargs > 1 or self.handle == NULL or self._fork_gen != fork_generation():
+        return _delegate(_recv_full, pyself, args, nargs, kwnames)
+    if nargs == 1:
+        if not PyLong_Check(args[0]):
+            return _delegate(_recv_full, pyself, args, nargs, kwnames)
+        flags = PyLong_AsLong(args[0])
+        if flags == -1 and PyErr_Occurred() != NULL:
+            return NULL
+    zmq_msg_init(&msg)
+    rc = zmq_msg_recv(&msg, self.handle, <int>(flags & ~NOTHROW) | ZMQ_DONTWAIT)
+    if rc >= 0:
+        data = PyBytes_FromStringAndSize_raw(<char *>zmq_msg_data(&msg), <Py_ssize_t>zmq_msg_size(&msg))
+        zmq_msg_close(&msg)
+        return data
+    err = zmq_errno()
+    zmq_msg_close(&msg)
+    if err == EAGAIN and flags & ZMQ_DONTWAIT:
+        if flags & NOTHROW:
+            Py_INCREF(WOULD_BLOCK)
+            return _would_block
+        return _raise_again()
+    return _delegate(_recv_full, pyself, args, nargs, kwnames)  # waits, or raises the error
+
+
+cdef PyObject *_send_fast(PyObject *pyself, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) noexcept:
+    cdef Socket self = <Socket>pyself
+    cdef long flags = 0
+    cdef int rc, err
+    cdef PyObject *data
+    if (kwnames != NULL or nargs < 1 or nargs > 2 or self.handle == NULL
+            or self._fork_gen != fork_generation() or not cyzmq_is_exact_bytes(args[0])):
+        return _delegate(_send_full, pyself, args, nargs, kwnames)
+    data = args[0]
+    if nargs == 2:
+        if not PyLong_Check(args[1]):
+            return _delegate(_send_full, pyself, args, nargs, kwnames)
+        flags = PyLong_AsLong(args[1])
+        if flags == -1 and PyErr_Occurred() != NULL:
+            return NULL
+    rc = zmq_send(self.handle, PyBytes_AS_STRING(<object>data), <size_t>PyBytes_GET_SIZE(<object>data),
+                  <int>(flags & ~NOTHROW) | ZMQ_DONTWAIT)
+    if rc >= 0:
+        Py_INCREF(None)
+        return <PyObject *>None
+    err = zmq_errno()
+    if err == EAGAIN and flags & ZMQ_DONTWAIT:
+        if flags & NOTHROW:
+            Py_INCREF(WOULD_BLOCK)
+            return _would_block
+        return _raise_again()
+    return _delegate(_send_full, pyself, args, nargs, kwnames)  # waits, or raises the error
+
+
+cdef str _body(str doc):
+    """A docstring without the signature line Cython's embedsignature put first."""
+    first, _, rest = doc.partition("\n")
+    return rest.lstrip("\n") if first.startswith("Socket._") else doc
+
+
+cdef int _install_fast_methods() except -1:
+    global _recv_full, _send_full
+    full_recv = Socket.__dict__["_recv"]
+    full_send = Socket.__dict__["_send"]
+    Py_INCREF(full_recv)
+    Py_INCREF(full_send)
+    _recv_full = <PyObject *>full_recv
+    _send_full = <PyObject *>full_send
+    recv_doc = ("recv($self, /, flags=0, copy=True, track=False)\n--\n\n" + _body(full_recv.__doc__)).encode("utf-8")
+    send_doc = ("send($self, /, data, flags=0, copy=True, track=False, routing_id=None, group=None)\n--\n\n"
+                + _body(full_send.__doc__)).encode("utf-8")
+    _docs.extend([recv_doc, send_doc])
+    _recv_def.ml_name = "recv"
+    _recv_def.ml_meth = <void *>_recv_fast
+    _recv_def.ml_flags = METH_FASTCALL | METH_KEYWORDS
+    _recv_def.ml_doc = recv_doc
+    _send_def.ml_name = "send"
+    _send_def.ml_meth = <void *>_send_fast
+    _send_def.ml_flags = METH_FASTCALL | METH_KEYWORDS
+    _send_def.ml_doc = send_doc
+    cyzmq_install_method(Socket, &_recv_def)
+    cyzmq_install_method(Socket, &_send_def)
+    return 0
+
+
+_install_fast_methods()

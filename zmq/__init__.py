@@ -48,11 +48,13 @@ def get_library_dirs() -> list[str]:
     return [_os.path.join(_os.path.dirname(__file__), "backend", "cython")]
 
 
-__all__ = (
-    ["constants", "backend", "sugar", "COPY_THRESHOLD", "DRAFT_API", "PYZMQ_DRAFT_API",
-     "IPC_PATH_MAX_LEN", "curve_keypair", "curve_public", "has", "proxy", "proxy_steerable",
-     "strerror", "zmq_errno", "zmq_poll", "get_includes", "get_library_dirs",
-     "__version__", "__revision__"]
-    + constants.__all__
-    + sugar.__all__
-)
+__all__ = [
+    "constants", "backend", "sugar", "COPY_THRESHOLD", "DRAFT_API", "PYZMQ_DRAFT_API",
+    "IPC_PATH_MAX_LEN", "curve_keypair", "curve_public", "has", "proxy", "proxy_steerable",
+    "strerror", "zmq_errno", "zmq_poll", "get_includes", "get_library_dirs",
+    "__version__", "__revision__",
+]
+# Extended in statements type checkers follow (they cannot evaluate `[...] + x.__all__`,
+# and would then hide every name imported above from `mypy --strict` users).
+__all__ += constants.__all__
+__all__ += sugar.__all__

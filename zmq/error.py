@@ -8,7 +8,7 @@ callers routinely handle get their own subclass (:class:`Again` for EAGAIN,
 from __future__ import annotations
 
 import errno as _errno
-from typing import Any
+from typing import Any, Callable
 
 __all__ = [
     "ZMQBaseError",
@@ -22,13 +22,15 @@ __all__ = [
     "DraftFDWarning",
 ]
 
-_strerror = None
+_strerror: Callable[[int], str] | None = None
 
 
 def _describe(errnum: int) -> str:
     global _strerror
     if _strerror is None:  # imported late: the compiled core imports this module
-        from zmq.backend.cython._utils import strerror as _strerror
+        from zmq.backend.cython._utils import strerror
+
+        _strerror = strerror
     return _strerror(errnum)
 
 
@@ -87,7 +89,7 @@ class Again(ZMQError):
 
     # A class attribute, so that the compiled core can raise Again without running any
     # __init__ (raising Again is the event-loop hot path).
-    errno = _errno.EAGAIN
+    errno: int | None = _errno.EAGAIN
 
     def __init__(self, errno: int | None = _errno.EAGAIN, msg: str | None = None) -> None:
         if errno != _errno.EAGAIN:
@@ -103,7 +105,7 @@ class ContextTerminated(ZMQError):
         super().__init__(_ETERM if errno is None else errno, msg)
 
 
-class InterruptedSystemCall(ZMQError, InterruptedError):
+class InterruptedSystemCall(ZMQError, InterruptedError):  # type: ignore[misc]  # OSError.strerror is an attribute
     """EINTR: a blocking call was interrupted by a signal whose handler did not raise."""
 
     def __init__(self, errno: int | None = _errno.EINTR, msg: str | None = None) -> None:

@@ -5,7 +5,7 @@ import os
 import threading
 import warnings
 import weakref
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from zmq.backend import Context as _BackendContext
 from zmq.constants import SocketOption
@@ -13,8 +13,15 @@ from zmq.error import ZMQError
 from zmq.sugar._options import context_option, socket_option
 from zmq.sugar.socket import Socket
 
-_S = TypeVar("_S", bound=Socket)
-_C = TypeVar("_C", bound="Context")
+if TYPE_CHECKING:
+    # A PEP 696 default, so that a bare `zmq.Context()` is a Context[Socket] for type
+    # checkers (typing.TypeVar only takes `default` from Python 3.13).
+    from typing_extensions import TypeVar as _TypeVarWithDefault
+
+    _S = _TypeVarWithDefault("_S", bound=Socket, default=Socket)
+else:
+    _S = TypeVar("_S", bound=Socket)
+_C = TypeVar("_C", bound="Context[Any]")
 
 _exiting = False
 
@@ -46,7 +53,7 @@ class Context(_BackendContext, Generic[_S]):
     """
 
     _socket_class: type[Socket] = Socket
-    _instance: Context | None = None
+    _instance: Context[Any] | None = None
     _instance_pid: int | None = None
     _instance_lock = threading.Lock()
 
@@ -69,7 +76,7 @@ class Context(_BackendContext, Generic[_S]):
                     inst = cls(io_threads=io_threads)
                     cls._instance = inst
                     cls._instance_pid = os.getpid()
-        return inst  # type: ignore[return-value]
+        return inst
 
     @classmethod
     def shadow(cls: type[_C], address: int | _BackendContext) -> _C:
@@ -181,7 +188,8 @@ SyncContext = Context
 
 
 def _reset_instances_in_child() -> None:
-    for cls in [Context, *Context.__subclasses__()]:
+    classes: list[type[Context[Any]]] = [Context, *Context.__subclasses__()]
+    for cls in classes:
         if "_instance" in cls.__dict__:
             cls._instance = None
 

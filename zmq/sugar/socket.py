@@ -216,7 +216,7 @@ class Socket(_BackendSocket):
             addr = f"inproc://cyzmq.monitor.{id(self):x}.{next(_monitor_ids)}"
         self.monitor(addr, EVENT_ALL if events is None else events)
         ctx = self.context
-        mon = ctx.socket(PAIR)
+        mon: Socket = ctx.socket(PAIR)
         mon.connect(addr)
         self._monitor_socket = mon
         return mon

@@ -3,7 +3,14 @@
 
 from libc.stdint cimport uintptr_t
 from posix.unistd cimport getpid
-from libc.errno cimport errno
+cdef extern from *:
+    """
+    #include <errno.h>
+    static void cyzmq_clear_errno(void) { errno = 0; }
+    static int cyzmq_errno(void) { return errno; }
+    """
+    void cyzmq_clear_errno() noexcept nogil
+    int cyzmq_errno() noexcept nogil
 
 from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython._check cimport (
@@ -121,8 +128,8 @@ cdef class Context:
     def get(self, int option):
         """Get a context option's int value."""
         self._check_usable()
-        errno = 0  # -1 is a legal value of some options: only errno tells failure
+        cyzmq_clear_errno()  # -1 is a legal value of some options: only errno tells failure
         cdef int rc = zmq_ctx_get(self.handle, option)
-        if rc == -1 and errno != 0:
-            raise_zmq_error(errno)
+        if rc == -1 and cyzmq_errno() != 0:
+            raise_zmq_error(cyzmq_errno())
         return rc

@@ -352,7 +352,7 @@ cdef class Frame:
             raise TypeError(_not_a_buffer(data))
         if copy is None:
             threshold = COPY_THRESHOLD_DEFAULT if copy_threshold is None else copy_threshold
-            copy = len(memoryview(data).cast("B")) < threshold if not isinstance(data, bytes) else len(data) < threshold
+            copy = (len(data) if isinstance(data, bytes) else memoryview(data).nbytes) < threshold
         if copy and not track:
             PyObject_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)
             try:
@@ -367,7 +367,7 @@ cdef class Frame:
                 self._bytes = data
             return
         if copy:  # a tracked copy: share a private bytes copy so the tracker means something
-            data = bytes(memoryview(data).cast("B"))
+            data = memoryview(data).tobytes(order="A")
         tracker = new_tracker() if track else None
         zmq_msg_close(&self.zmq_msg)
         try:
@@ -492,7 +492,7 @@ cdef class Frame:
         if isinstance(other, Frame):
             return self.bytes == (<Frame>other).bytes
         if PyObject_CheckBuffer(other):
-            return memoryview(self) == memoryview(other).cast("B") if not isinstance(other, bytes) else self.bytes == other
+            return self.bytes == (other if isinstance(other, bytes) else memoryview(other).tobytes(order="A"))
         return NotImplemented
 
     __hash__ = None

@@ -349,10 +349,30 @@ cdef class Socket:
         if kind == OPT_HWM:
             return self._get_int(ZMQ_SNDHWM)
         size = 41 if kind == OPT_CURVE_KEY else sizeof(buf)
-        check_rc(zmq_getsockopt(self.handle, option, buf, &size))
-        if kind != OPT_BINARY and size > 0 and buf[size - 1] == 0:
-            size -= 1
-        return PyBytes_FromStringAndSize(buf, size)
+        if zmq_getsockopt(self.handle, option, buf, &size) == 0:
+            if kind != OPT_BINARY and size > 0 and buf[size - 1] == 0:
+                size -= 1
+            return PyBytes_FromStringAndSize(buf, size)
+        if zmq_errno() != EINVAL or kind == OPT_CURVE_KEY:
+            raise_zmq_error(zmq_errno())
+        return self._get_long_bytes(option, kind)
+
+    def _get_long_bytes(self, int option, int kind):
+        # Values longer than the stack buffer (SOCKS_PROXY has no length limit): grow on EINVAL.
+        cdef size_t cap = 4096
+        cdef size_t size
+        cdef bytearray buf
+        while cap <= (1 << 24):
+            buf = bytearray(cap)
+            size = cap
+            if zmq_getsockopt(self.handle, option, <char *>buf, &size) == 0:
+                if kind != OPT_BINARY and size > 0 and buf[size - 1] == 0:
+                    size -= 1
+                return bytes(buf[:size])
+            if zmq_errno() != EINVAL:
+                break
+            cap *= 4
+        raise_zmq_error(zmq_errno())
 
     setsockopt = set
     getsockopt = get
@@ -721,14 +741,23 @@ cdef class Socket:
         n = len(parts)
         if n == 0:
             raise ValueError("a multipart message needs at least one part")
+        cdef Py_buffer view
         for i in range(n):
             part = parts[i]
-            if type(part) is not bytes and not isinstance(part, Frame) and not PyObject_CheckBuffer(part):
+            if type(part) is bytes or isinstance(part, Frame):
+                continue
+            if not PyObject_CheckBuffer(part):
                 if isinstance(part, str):
                     raise TypeError(f"part {i} is a str: encode it (or use send_string for single parts)")
                 raise TypeError(
                     f"part {i} must be bytes-like (bytes, bytearray, memoryview, Frame), "
                     f"not {type(part).__name__!r}")
+            # Exporting the buffer now catches non-contiguous arrays before any part is sent.
+            try:
+                PyObject_GetBuffer(part, &view, PyBUF_ANY_CONTIGUOUS)
+            except BufferError as e:
+                raise ValueError(f"part {i} is not a contiguous buffer: {e}") from None
+            PyBuffer_Release(&view)
         if track:
             tracker = new_tracker()
         flags &= ~ZMQ_SNDMORE

@@ -57,6 +57,17 @@ class _FDWatcher:
                 self.loop.add_reader(fd, self._dispatch, table, fd)
         callbacks[key] = callback
 
+    def drop_fd(self, fd: int) -> list[Callable[[], None]]:
+        """Forget every reader and writer on ``fd`` (about to be closed); return their callbacks."""
+        dropped: list[Callable[[], None]] = []
+        for table, remove in ((self.readers, self.loop.remove_reader), (self.writers, self.loop.remove_writer)):
+            callbacks = table.pop(fd, None)
+            if callbacks:
+                dropped.extend(callbacks.values())
+                if not self.loop.is_closed():
+                    remove(fd)
+        return dropped
+
     def remove(self, fd: int, key: int, write: bool = False) -> None:
         table = self.writers if write else self.readers
         callbacks = table.get(fd)
@@ -246,13 +257,13 @@ class AsyncSocketMixin:
                 if not receiving and self._inproc:
                     _serve_inproc_peers(loop)
                 return future
+            # A miss finds no hidden readiness in its own direction, but it may have
+            # processed a command that readies the other one, consuming the FD's edge.
+            if self._recv_q or self._send_q or self._poll_q:
+                self._schedule_pass()
             if flags & NOBLOCK:
                 future.set_exception(Again())
                 return future
-            # A miss finds no hidden readiness in its own direction, but it may have
-            # processed a command that readies the other one, consuming the FD's edge.
-            if self._recv_q if not receiving else self._send_q:
-                self._schedule_pass()
         return self._queue(queue, future, fn, args, RCVTIMEO if receiving else SNDTIMEO)
 
     def bind(self, addr: str) -> Any:
@@ -281,13 +292,36 @@ class AsyncSocketMixin:
             self._poll_q.clear()
 
     def close(self, linger: int | None = None) -> None:
-        """Close the socket; operations still waiting fail with ZMQError(ENOTSOCK)."""
+        """Close the socket; operations still waiting fail with ZMQError(ENOTSOCK), and so
+        do async Poller polls that include it."""
+        orphans: list[Callable[[], None]] = []
         if not self.closed:
-            if self._loop is not None:
-                fd_watcher(self._loop).inproc_waiting.discard(self)
-            self._unwatch()
+            try:
+                running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            fd = self._sync.get(self, FD)
+            for loop in {self._loop, running} - {None}:
+                watcher = _watchers.get(loop)  # type: ignore[arg-type]
+                if watcher is not None:
+                    watcher.inproc_waiting.discard(self)
+                    # Every watch on our fd must go before the fd does: libzmq reuses fd
+                    # numbers, and a stale entry would keep a new socket's fd unregistered.
+                    orphans += watcher.drop_fd(fd)
+            self._watching = False
             self._fail_waiters()
         self._sync.close(self, linger)
+        for callback in orphans:
+            callback()  # pollers re-check and fail with ENOTSOCK
+
+    def get(self, option: int) -> Any:
+        """Get a socket option (see :meth:`zmq.Socket.get`)."""
+        value = self._sync.get(self, option)
+        if option == EVENTS and (self._recv_q or self._send_q or self._poll_q):
+            self._schedule_pass()  # reading EVENTS may consume the FD edge queued ops need
+        return value
+
+    getsockopt = get
 
     # -- the async API -----------------------------------------------------------------------
 
@@ -369,6 +403,8 @@ class AsyncSocketMixin:
         events = self._sync.get(self, EVENTS) & flags
         if events or timeout == 0:
             future.set_result(events)
+            if self._recv_q or self._send_q or self._poll_q:
+                self._schedule_pass()  # reading EVENTS may have consumed the FD edge
             return future
         assert self._poll_q is not None
         self._poll_q.append((future, flags))
@@ -423,6 +459,7 @@ class AsyncPollerMixin:
         except BaseException as e:
             future.set_exception(e)
             return future
+        _rearm_async_sockets(self.sockets)
         if ready or timeout == 0:
             future.set_result(ready)
             return future
@@ -438,6 +475,7 @@ class AsyncPollerMixin:
             except BaseException as e:
                 future.set_exception(e)
                 return
+            _rearm_async_sockets(self.sockets)
             if found:
                 future.set_result(found)
 
@@ -465,6 +503,13 @@ class AsyncPollerMixin:
         future.add_done_callback(cleanup)
         loop.call_soon(check)  # an edge may have been consumed before we registered
         return future
+
+
+def _rearm_async_sockets(items: list[tuple[Any, int]]) -> None:
+    """zmq_poll consumes FD edges: let async sockets with queued operations re-check."""
+    for sock, _ in items:
+        if isinstance(sock, AsyncSocketMixin) and (sock._recv_q or sock._send_q or sock._poll_q):
+            sock._schedule_pass()
 
 
 def _resolve_empty(future: asyncio.Future[list[tuple[Any, int]]]) -> None:

@@ -103,6 +103,10 @@ class Socket(_BackendSocket):
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if name in ("subscribe", "unsubscribe"):
+            # The methods share the options' names: assignment means the option.
+            getattr(self, name)(value)
+            return
         if not name.startswith("_") and name not in self.__dict__ and not hasattr(type(self), name):
             opt = socket_option(name)
             if opt is not None:

@@ -1,0 +1,461 @@
+"""Devices: a pair of sockets with a forwarding loop between them, run in the calling
+thread (:class:`Device`), a background thread (:class:`ThreadDevice`) or a child process
+(:class:`ProcessDevice`).
+
+A device is configured before it starts (``bind_in``, ``connect_out``,
+``setsockopt_in``...) and creates its own sockets, from its own context, in the thread or
+process that runs it: the configuring thread never touches them.
+
+Stopping a device
+-----------------
+The forwarding loop ends when the device's context is terminated. Background devices get a
+fresh context by default (``context_factory = zmq.Context``), available as
+``device.context`` once :meth:`~BackgroundDevice.start` returned for a thread device, so
+``device.context.term(); device.join(timeout)`` stops a :class:`ThreadDevice`: the device
+closes its sockets as soon as the loop ends, which lets ``term()`` return. A
+:class:`ProcessDevice` is stopped by ending its process (``device.launcher.terminate()``).
+
+When the loop ends for another reason (a steerable proxy's ``TERMINATE``, an error) the
+device closes its sockets and, if it created its context with the default factory,
+terminates that context too. A context obtained from a custom ``context_factory`` is left
+to its owner.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+
+import zmq
+from zmq.backend import device as _device
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
+__all__ = ["Device", "BackgroundDevice", "ThreadDevice", "ProcessDevice"]
+
+#: What :attr:`Device.launcher` holds once a background device started.
+Launcher = Union[threading.Thread, "BaseProcess"]
+
+
+class _SocketPlan:
+    """What a device socket will be: its type, options, binds and connects.
+
+    Parameters
+    ----------
+    socket_type : int
+        The socket type (``zmq.PULL``...).
+    """
+
+    def __init__(self, socket_type: int) -> None:
+        self.socket_type = socket_type
+        self.binds: list[str] = []
+        self.connects: list[str] = []
+        self.sockopts: list[tuple[int, Any]] = []
+
+    def bind_to_random_port(self, addr: str, *args: Any, **kwargs: Any) -> int:
+        """Pick a free port of ``addr`` and plan a bind to it.
+
+        A throwaway socket binds the port (with :meth:`zmq.Socket.bind_to_random_port`'s
+        arguments) and releases it at once; the device binds it again when it starts.
+
+        Parameters
+        ----------
+        addr : str
+            A tcp address without port, e.g. ``"tcp://127.0.0.1"``.
+        *args, **kwargs
+            ``min_port``, ``max_port``, ``max_tries``, as for
+            :meth:`zmq.Socket.bind_to_random_port`.
+
+        Returns
+        -------
+        int
+            The port.
+        """
+        ctx = zmq.Context()
+        try:
+            probe = ctx.socket(zmq.PUB)
+            try:
+                port = probe.bind_to_random_port(addr, *args, **kwargs)
+            finally:
+                probe.close(linger=0)
+        finally:
+            ctx.term()  # returns once the probe's listener is gone
+        self.binds.append(f"{addr}:{port}")
+        return port
+
+    def make(self, ctx: zmq.Context, made: list[zmq.Socket]) -> zmq.Socket:
+        """Create the socket in ``ctx``, configure it, bind and connect it.
+
+        The socket is appended to ``made`` right after its creation, so the caller can
+        close it even if an option, a bind or a connect fails.
+
+        Parameters
+        ----------
+        ctx : zmq.Context
+            The device's context.
+        made : list of zmq.Socket
+            The device's sockets so far.
+
+        Returns
+        -------
+        zmq.Socket
+            The ready socket.
+        """
+        s = ctx.socket(self.socket_type)
+        made.append(s)
+        # Default LINGER 0: closing a device must never wait for unreachable peers. A
+        # LINGER given with setsockopt_* wins, being applied afterwards.
+        s.setsockopt(zmq.LINGER, 0)
+        for opt, value in self.sockopts:
+            s.setsockopt(opt, value)
+        for addr in self.binds:
+            s.bind(addr)
+        for addr in self.connects:
+            s.connect(addr)
+        return s
+
+
+class Device:
+    """A device run in the calling thread: ``start()`` blocks until the device ends.
+
+    The device forwards messages between an "in" and an "out" socket with
+    :func:`zmq.device` (libzmq's proxy) until its context is terminated.
+
+    Parameters
+    ----------
+    device_type : int
+        ``zmq.QUEUE``, ``zmq.FORWARDER`` or ``zmq.STREAMER``; a label only, the forwarding
+        is the same for all (libzmq's proxy).
+    in_type : int
+        Type of the in socket (e.g. ``zmq.ROUTER``, ``zmq.SUB``, ``zmq.PULL``).
+    out_type : int
+        Type of the out socket (e.g. ``zmq.DEALER``, ``zmq.PUB``, ``zmq.PUSH``).
+
+    Attributes
+    ----------
+    daemon : bool
+        For background devices: whether the thread/process is a daemon (default True).
+    context : zmq.Context or None
+        The context the device's sockets live in, once the device made it.
+    done : bool
+        True once the device's run ended (for a :class:`ProcessDevice`, in the child only:
+        use ``launcher.is_alive()`` in the parent).
+
+    Raises
+    ------
+    TypeError
+        If ``in_type`` or ``out_type`` is missing.
+    """
+
+    #: Called without arguments (in the thread or process running the device) to get the
+    #: device's context. Defaults to the process-wide :meth:`zmq.Context.instance`.
+    context_factory: Callable[[], zmq.Context] = zmq.Context.instance
+
+    def __init__(
+        self, device_type: int = zmq.QUEUE, in_type: Optional[int] = None, out_type: Optional[int] = None
+    ) -> None:
+        if in_type is None or out_type is None:
+            raise TypeError("a device needs both in_type and out_type (socket types such as zmq.PULL)")
+        self.device_type = device_type
+        self.in_type = in_type
+        self.out_type = out_type
+        self._in = _SocketPlan(in_type)
+        self._out = _SocketPlan(out_type)
+        self.daemon = True
+        self.done = False
+        self.context: Optional[zmq.Context] = None
+        self._owns_context = False
+        self._sockets: list[zmq.Socket] = []
+        self._finished = threading.Event()
+
+    # -- pickling (a ProcessDevice under the "spawn" start method) ------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable state: the configuration, without runtime objects (context, sockets,
+        thread or process handles, events)."""
+        state = self.__dict__.copy()
+        for key in ("context", "_sockets", "_finished", "launcher"):
+            state.pop(key, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled device, with fresh runtime state."""
+        self.__dict__.update(state)
+        self.context = None
+        self._sockets = []
+        self._finished = threading.Event()
+
+    # -- configuration ------------------------------------------------------------------
+
+    def bind_in(self, addr: str) -> None:
+        """Plan a bind of the in socket to ``addr``.
+
+        Parameters
+        ----------
+        addr : str
+            An endpoint, e.g. ``"tcp://127.0.0.1:5555"``.
+        """
+        self._in.binds.append(addr)
+
+    def connect_in(self, addr: str) -> None:
+        """Plan a connect of the in socket to ``addr``.
+
+        Parameters
+        ----------
+        addr : str
+            An endpoint, e.g. ``"tcp://127.0.0.1:5555"``.
+        """
+        self._in.connects.append(addr)
+
+    def bind_out(self, addr: str) -> None:
+        """Plan a bind of the out socket to ``addr``.
+
+        Parameters
+        ----------
+        addr : str
+            An endpoint, e.g. ``"tcp://127.0.0.1:5556"``.
+        """
+        self._out.binds.append(addr)
+
+    def connect_out(self, addr: str) -> None:
+        """Plan a connect of the out socket to ``addr``.
+
+        Parameters
+        ----------
+        addr : str
+            An endpoint, e.g. ``"tcp://127.0.0.1:5556"``.
+        """
+        self._out.connects.append(addr)
+
+    def bind_in_to_random_port(self, addr: str, *args: Any, **kwargs: Any) -> int:
+        """Plan a bind of the in socket to a free port of ``addr``.
+
+        Parameters
+        ----------
+        addr : str
+            A tcp address without port, e.g. ``"tcp://127.0.0.1"``.
+        *args, **kwargs
+            ``min_port``, ``max_port``, ``max_tries`` as for
+            :meth:`zmq.Socket.bind_to_random_port`.
+
+        Returns
+        -------
+        int
+            The port the device will bind.
+        """
+        return self._in.bind_to_random_port(addr, *args, **kwargs)
+
+    def bind_out_to_random_port(self, addr: str, *args: Any, **kwargs: Any) -> int:
+        """Plan a bind of the out socket to a free port of ``addr``.
+
+        Parameters
+        ----------
+        addr : str
+            A tcp address without port, e.g. ``"tcp://127.0.0.1"``.
+        *args, **kwargs
+            ``min_port``, ``max_port``, ``max_tries`` as for
+            :meth:`zmq.Socket.bind_to_random_port`.
+
+        Returns
+        -------
+        int
+            The port the device will bind.
+        """
+        return self._out.bind_to_random_port(addr, *args, **kwargs)
+
+    def setsockopt_in(self, opt: int, value: Any) -> None:
+        """Plan a socket option of the in socket, set before it binds or connects.
+
+        Parameters
+        ----------
+        opt : int
+            The option (``zmq.SUBSCRIBE``, ``zmq.RCVHWM``...).
+        value : int or bytes or str
+            Its value.
+        """
+        self._in.sockopts.append((opt, value))
+
+    def setsockopt_out(self, opt: int, value: Any) -> None:
+        """Plan a socket option of the out socket, set before it binds or connects.
+
+        Parameters
+        ----------
+        opt : int
+            The option (``zmq.SNDHWM``, ``zmq.IDENTITY``...).
+        value : int or bytes or str
+            Its value.
+        """
+        self._out.sockopts.append((opt, value))
+
+    # -- running ------------------------------------------------------------------------
+
+    def _make_context(self) -> zmq.Context:
+        """The device's context, created with :attr:`context_factory` on first use."""
+        if self.context is None:
+            factory = self.context_factory
+            self._owns_context = factory is zmq.Context
+            self.context = factory()
+        return self.context
+
+    def _setup_sockets(self) -> tuple[zmq.Socket, ...]:
+        """Create the in and out sockets (in this thread).
+
+        Returns
+        -------
+        tuple of zmq.Socket
+            ``(in_socket, out_socket)``.
+        """
+        ctx = self._make_context()
+        ins = self._in.make(ctx, self._sockets)
+        outs = self._out.make(ctx, self._sockets)
+        return ins, outs
+
+    def run_device(self) -> None:
+        """Create the sockets and forward between them until the context is terminated.
+
+        Raises
+        ------
+        zmq.ContextTerminated
+            When the device's context is terminated (the normal end).
+        """
+        ins, outs = self._setup_sockets()
+        _device(self.device_type, ins, outs)
+
+    def run(self) -> None:
+        """Run the device in this thread until it ends, then clean up.
+
+        The end by context termination is normal and not raised. The device's sockets are
+        closed; a context the device created with the default factory is terminated,
+        unless someone else terminated it.
+
+        Raises
+        ------
+        zmq.ZMQError
+            If a socket could not be set up (a bind to a busy port...).
+        """
+        terminated = False
+        try:
+            self.run_device()
+        except zmq.ContextTerminated:
+            terminated = True
+        finally:
+            for s in self._sockets:
+                s.close()
+            self._sockets.clear()
+            ctx = self.context
+            if ctx is not None and self._owns_context and not terminated:
+                ctx.term()
+            self.done = True
+            self._finished.set()
+
+    def start(self) -> None:
+        """Run the device in the calling thread; returns when it ended (see :meth:`run`)."""
+        self.run()
+
+    def join(self, timeout: Optional[float] = None) -> None:
+        """Wait until the device ended (a device run by another thread).
+
+        Parameters
+        ----------
+        timeout : float, optional
+            Seconds to wait at most; None waits for ever. Check :attr:`done` afterwards.
+        """
+        self._finished.wait(timeout)
+
+
+class BackgroundDevice(Device):
+    """Base of devices that run in the background: ``start()`` returns at once.
+
+    Parameters
+    ----------
+    device_type : int
+        ``zmq.QUEUE``, ``zmq.FORWARDER`` or ``zmq.STREAMER`` (a label).
+    in_type : int
+        Type of the in socket.
+    out_type : int
+        Type of the out socket.
+    """
+
+    #: Background devices get a fresh context of their own (terminated when they end).
+    context_factory: Callable[[], zmq.Context] = zmq.Context
+    #: The thread or process running the device, once started.
+    launcher: Optional[Launcher] = None
+
+    def _setup_launcher(self) -> Launcher:
+        """Make the (unstarted) thread or process that will call :meth:`run`."""
+        raise NotImplementedError
+
+    def start(self) -> None:
+        """Start the device in the background and return at once.
+
+        Raises
+        ------
+        RuntimeError
+            If the device was already started.
+        """
+        if self.launcher is not None:
+            raise RuntimeError("this device was already started")
+        self.launcher = self._setup_launcher()
+        self.launcher.start()
+
+    def join(self, timeout: Optional[float] = None) -> None:
+        """Wait for the device's thread or process to end.
+
+        Parameters
+        ----------
+        timeout : float, optional
+            Seconds to wait at most; None waits for ever. Check ``launcher.is_alive()``
+            afterwards.
+
+        Raises
+        ------
+        RuntimeError
+            If the device was not started.
+        """
+        if self.launcher is None:
+            raise RuntimeError("this device was not started")
+        self.launcher.join(timeout)
+
+
+class ThreadDevice(BackgroundDevice):
+    """A device run in a background thread of this process.
+
+    Its context is made by :meth:`start` (so ``device.context`` can be terminated right
+    after it, which stops the device); its sockets are made by the thread.
+
+    Parameters
+    ----------
+    device_type : int
+        ``zmq.QUEUE``, ``zmq.FORWARDER`` or ``zmq.STREAMER`` (a label).
+    in_type : int
+        Type of the in socket.
+    out_type : int
+        Type of the out socket.
+    """
+
+    def _setup_launcher(self) -> threading.Thread:
+        """A thread running :meth:`run`, daemonic if :attr:`daemon` is set."""
+        self._make_context()
+        return threading.Thread(target=self.run, name=f"zmq-{type(self).__name__}", daemon=self.daemon)
+
+
+class ProcessDevice(BackgroundDevice):
+    """A device run in a child process (made by :mod:`multiprocessing`).
+
+    The child makes the context and the sockets. Stop it with
+    ``device.launcher.terminate()`` and :meth:`join`.
+
+    Parameters
+    ----------
+    device_type : int
+        ``zmq.QUEUE``, ``zmq.FORWARDER`` or ``zmq.STREAMER`` (a label).
+    in_type : int
+        Type of the in socket.
+    out_type : int
+        Type of the out socket.
+    """
+
+    def _setup_launcher(self) -> BaseProcess:
+        """A process running :meth:`run`, daemonic if :attr:`daemon` is set."""
+        return multiprocessing.Process(target=self.run, name=f"zmq-{type(self).__name__}", daemon=self.daemon)

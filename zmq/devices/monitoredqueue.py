@@ -1,0 +1,57 @@
+"""``monitored_queue``: a queue between two sockets that publishes a copy of all traffic.
+
+The loop itself is compiled (:mod:`zmq.backend.cython._devices`) and runs without the GIL;
+this module gives it its documented, typed Python signature.
+"""
+from __future__ import annotations
+
+from typing import NoReturn, Union
+
+import zmq
+from zmq.backend.cython._devices import monitored_queue as _monitored_queue
+
+__all__ = ["monitored_queue"]
+
+
+def monitored_queue(
+    in_socket: zmq.Socket,
+    out_socket: zmq.Socket,
+    mon_socket: zmq.Socket,
+    in_prefix: Union[bytes, str] = b"in",
+    out_prefix: Union[bytes, str] = b"out",
+) -> NoReturn:
+    """Forward messages both ways between two sockets, copying each to a monitor socket.
+
+    Every message going from ``in_socket`` to ``out_socket`` is also sent to
+    ``mon_socket`` preceded by one frame holding ``in_prefix``; every message going the
+    other way, preceded by ``out_prefix``. The monitor copies are best effort: a monitor
+    that cannot take a message right away (HWM reached, no peer) misses it, but never slows
+    the queue. When both sockets are ROUTERs, the two routing frames of each message trade
+    places, so that replies find their way back. The loop releases the GIL.
+
+    Parameters
+    ----------
+    in_socket : zmq.Socket
+        The frontend (often a ROUTER).
+    out_socket : zmq.Socket
+        The backend (often a DEALER).
+    mon_socket : zmq.Socket
+        The socket receiving the copies (often a PUB).
+    in_prefix : bytes or str
+        First frame of the copies of in-to-out traffic (str is UTF-8 encoded).
+    out_prefix : bytes or str
+        First frame of the copies of out-to-in traffic.
+
+    Raises
+    ------
+    zmq.ContextTerminated
+        When the sockets' context is terminated: the normal end.
+    zmq.ZMQError
+        If a socket fails (e.g. it was closed).
+    TypeError
+        If one of the sockets is not a :class:`zmq.Socket`.
+    KeyboardInterrupt
+        On Ctrl-C.
+    """
+    _monitored_queue(in_socket, out_socket, mon_socket, in_prefix, out_prefix)
+    raise AssertionError("unreachable: monitored_queue only ends by raising")  # pragma: no cover

@@ -289,8 +289,13 @@ cdef class Socket:
                     optval = bytes(optval)
                 else:
                     raise TypeError(f"option {option} takes bytes, not {type(optval).__name__!r}")
-            check_rc(zmq_setsockopt(self.handle, option, PyBytes_AS_STRING(optval), PyBytes_GET_SIZE(optval)))
-            return
+            if zmq_setsockopt(self.handle, option, PyBytes_AS_STRING(optval), PyBytes_GET_SIZE(optval)) == 0:
+                return
+            if kind == OPT_TEXT and PyBytes_GET_SIZE(optval) == 0 and zmq_errno() == EINVAL:
+                # Some text options (PLAIN_USERNAME, ...) are reset only by a NULL value.
+                check_rc(zmq_setsockopt(self.handle, option, NULL, 0))
+                return
+            raise_zmq_error(zmq_errno())
         if not isinstance(optval, int):
             if hasattr(optval, "__index__") and not isinstance(optval, float):
                 optval = optval.__index__()
@@ -625,7 +630,9 @@ cdef class Socket:
                 raise
             if self._send_msg(&msg, flags):
                 return WOULD_BLOCK
-            return frame.tracker if track else None
+            if not track:
+                return None
+            return frame.tracker if frame.tracker is not None else new_tracker()
         if track:
             tracker = new_tracker()
         if self._send_part(data, flags, copy, track, tracker) is WOULD_BLOCK:

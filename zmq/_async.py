@@ -41,6 +41,28 @@ class _FDWatcher:
         # serves them at once instead of waiting for the loop to see their FD (an inproc
         # peer in the same thread can only be woken by us).
         self.inproc_waiting: set[AsyncSocketMixin] = set()
+        self._touched: set[int] = set()
+        self._rerunning = False
+
+    def touch(self, fd: int, key: int | None = None) -> None:
+        """Someone's libzmq call may have consumed ``fd``'s edge: re-run its readers other
+        than ``key`` once, soon (several touches of one fd coalesce)."""
+        if self._rerunning:
+            return  # the readers being re-run touch each other: that must not ping-pong
+        callbacks = self.readers.get(fd)
+        if callbacks and (len(callbacks) > 1 or key not in callbacks) and not self.loop.is_closed():
+            if not self._touched:
+                self.loop.call_soon(self._run_touched)
+            self._touched.add(fd)
+
+    def _run_touched(self) -> None:
+        fds, self._touched = self._touched, set()
+        self._rerunning = True
+        try:
+            for fd in fds:
+                self._dispatch(self.readers, fd)
+        finally:
+            self._rerunning = False
 
     def _dispatch(self, table: dict[int, dict[int, Callable[[], None]]], fd: int) -> None:
         for callback in list(table.get(fd, {}).values()):
@@ -128,6 +150,8 @@ class AsyncSocketMixin:
     _watching: bool = False
     _pass_scheduled: bool = False
     _inproc: bool = False  # bound or connected to an inproc endpoint
+    _watcher: _FDWatcher | None = None  # of _loop
+    _fd: int = -1
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -141,6 +165,8 @@ class AsyncSocketMixin:
         if self._watching:
             self._unwatch()
         self._loop = loop
+        self._watcher = fd_watcher(loop)
+        self._fd = -1 if self.closed else self._sync.get(self, FD)
         self._recv_q = deque()
         self._send_q = deque()
         self._poll_q = []
@@ -163,6 +189,14 @@ class AsyncSocketMixin:
                 for fd_, callbacks in list(fd_watcher(self._loop).readers.items()):
                     if id(self) in callbacks:
                         fd_watcher(self._loop).remove(fd_, id(self))
+
+    def _touched(self) -> None:
+        """A libzmq call made outside a wake-up may have consumed the FD's edge: re-check
+        our queued operations, and whoever else watches this FD (other views, streams)."""
+        if self._recv_q or self._send_q or self._poll_q:
+            self._schedule_pass()
+        if self._watcher is not None:
+            self._watcher.touch(self._fd, id(self))
 
     def _schedule_pass(self) -> None:
         if not self._pass_scheduled and self._loop is not None:
@@ -252,15 +286,13 @@ class AsyncSocketMixin:
                 return future
             if result is not WOULD_BLOCK:
                 future.set_result(result)
-                if self._recv_q or self._send_q or self._poll_q:
-                    self._schedule_pass()  # our call may have eaten the FD's edge
+                self._touched()
                 if not receiving and self._inproc:
                     _serve_inproc_peers(loop)
                 return future
             # A miss finds no hidden readiness in its own direction, but it may have
             # processed a command that readies the other one, consuming the FD's edge.
-            if self._recv_q or self._send_q or self._poll_q:
-                self._schedule_pass()
+            self._touched()
             if flags & NOBLOCK:
                 future.set_exception(Again())
                 return future
@@ -303,13 +335,14 @@ class AsyncSocketMixin:
             fd = self._sync.get(self, FD)
             for loop in {self._loop, running} - {None}:
                 watcher = _watchers.get(loop)  # type: ignore[arg-type]
-                if watcher is not None:
+                if watcher is not None and not watcher.loop.is_closed():
                     watcher.inproc_waiting.discard(self)
                     # Every watch on our fd must go before the fd does: libzmq reuses fd
                     # numbers, and a stale entry would keep a new socket's fd unregistered.
                     orphans += watcher.drop_fd(fd)
             self._watching = False
-            self._fail_waiters()
+            if self._loop is not None and not self._loop.is_closed():
+                self._fail_waiters()  # (a closed loop's futures can't be resolved any more)
         self._sync.close(self, linger)
         for callback in orphans:
             callback()  # pollers re-check and fail with ENOTSOCK
@@ -317,8 +350,8 @@ class AsyncSocketMixin:
     def get(self, option: int) -> Any:
         """Get a socket option (see :meth:`zmq.Socket.get`)."""
         value = self._sync.get(self, option)
-        if option == EVENTS and (self._recv_q or self._send_q or self._poll_q):
-            self._schedule_pass()  # reading EVENTS may consume the FD edge queued ops need
+        if option == EVENTS:
+            self._touched()  # reading EVENTS may consume the FD edge queued ops need
         return value
 
     getsockopt = get
@@ -403,8 +436,7 @@ class AsyncSocketMixin:
         events = self._sync.get(self, EVENTS) & flags
         if events or timeout == 0:
             future.set_result(events)
-            if self._recv_q or self._send_q or self._poll_q:
-                self._schedule_pass()  # reading EVENTS may have consumed the FD edge
+            self._touched()  # reading EVENTS may have consumed the FD edge
             return future
         assert self._poll_q is not None
         self._poll_q.append((future, flags))
@@ -459,7 +491,7 @@ class AsyncPollerMixin:
         except BaseException as e:
             future.set_exception(e)
             return future
-        _rearm_async_sockets(self.sockets)
+        _touch_polled(loop, self.sockets, None)
         if ready or timeout == 0:
             future.set_result(ready)
             return future
@@ -475,7 +507,7 @@ class AsyncPollerMixin:
             except BaseException as e:
                 future.set_exception(e)
                 return
-            _rearm_async_sockets(self.sockets)
+            _touch_polled(loop, self.sockets, key)
             if found:
                 future.set_result(found)
 
@@ -505,11 +537,14 @@ class AsyncPollerMixin:
         return future
 
 
-def _rearm_async_sockets(items: list[tuple[Any, int]]) -> None:
-    """zmq_poll consumes FD edges: let async sockets with queued operations re-check."""
+def _touch_polled(loop: asyncio.AbstractEventLoop, items: list[tuple[Any, int]], key: int | None) -> None:
+    """zmq_poll consumes FD edges: let everyone else watching the polled sockets re-check."""
+    watcher = fd_watcher(loop)
     for sock, _ in items:
-        if isinstance(sock, AsyncSocketMixin) and (sock._recv_q or sock._send_q or sock._poll_q):
-            sock._schedule_pass()
+        if isinstance(sock, zmq.Socket) and not sock.closed:
+            if isinstance(sock, AsyncSocketMixin) and (sock._recv_q or sock._send_q or sock._poll_q):
+                sock._schedule_pass()
+            watcher.touch(zmq.Socket.get(sock, FD), key)
 
 
 def _resolve_empty(future: asyncio.Future[list[tuple[Any, int]]]) -> None:

@@ -1,0 +1,220 @@
+"""zmq.eventloop.future: sockets whose methods return Tornado-compatible futures.
+
+Tests run Tornado coroutines (``async def`` and ``@gen.coroutine``) on Tornado's IOLoop over
+a fresh asyncio loop each, bounded in time, over real sockets.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Awaitable, Callable, Generator
+
+import pytest
+
+pytest.importorskip("tornado")
+
+from tornado import gen  # noqa: E402
+from tornado.ioloop import IOLoop  # noqa: E402
+from tornado.util import TimeoutError as TornadoTimeoutError  # noqa: E402
+
+import zmq  # noqa: E402
+import zmq.asyncio  # noqa: E402
+from zmq.eventloop import future  # noqa: E402
+
+TIMEOUT = 10
+
+
+def run(test: Callable[[], Awaitable[Any]]) -> Any:
+    async def bounded() -> Any:
+        return await asyncio.wait_for(test(), TIMEOUT)
+
+    return asyncio.run(bounded())
+
+
+@pytest.fixture
+def fctx():
+    c = future.Context()
+    yield c
+    c.destroy(linger=0)
+
+
+def pair(ctx: future.Context, a: int = zmq.PAIR, b: int = zmq.PAIR) -> tuple[future.Socket, future.Socket]:
+    sa = ctx.socket(a)
+    sb = ctx.socket(b)
+    for s in (sa, sb):
+        s.linger = 0
+    sa.bind("tcp://127.0.0.1:*")
+    sb.connect(sa.last_endpoint.decode())
+    return sa, sb
+
+
+def test_module_names():
+    assert future.Future is asyncio.Future
+    assert future.CancelledError is asyncio.CancelledError
+    assert future.IOLoop is IOLoop
+    assert issubclass(future.Socket, zmq.Socket) and issubclass(future.Context, zmq.Context)
+    assert issubclass(future.Poller, zmq.Poller)
+
+
+def test_context_makes_future_sockets_and_has_its_own_instance(fctx):
+    s = fctx.socket(zmq.PAIR)
+    assert isinstance(s, future.Socket)
+    s.close()
+    inst = future.Context.instance()
+    try:
+        assert isinstance(inst, future.Context)
+        assert inst is future.Context.instance()
+        # a singleton of its own (looked up without creating the others' singletons)
+        assert zmq.asyncio.Context.__dict__.get("_instance") is not inst
+        assert zmq.Context.__dict__.get("_instance") is not inst
+    finally:
+        inst.term()
+
+
+def test_async_def_coroutine_send_recv(fctx):
+    async def test() -> None:
+        a, b = pair(fctx)
+        f = b.send_multipart([b"hello", b"world"])
+        assert isinstance(f, future.Future)
+        await f
+        assert await a.recv_multipart() == [b"hello", b"world"]
+        await a.send_string("ünïcode")
+        assert await b.recv_string() == "ünïcode"
+        await b.send_json({"n": 1})
+        assert await a.recv_json() == {"n": 1}
+        await a.send_pyobj((1, 2))
+        assert await b.recv_pyobj() == (1, 2)
+        await b.send(b"frame")
+        frame = await a.recv(copy=False)
+        assert isinstance(frame, zmq.Frame) and frame.bytes == b"frame"
+        a.close()
+        b.close()
+
+    run(test)
+
+
+def test_gen_coroutine_yields_futures(fctx):
+    @gen.coroutine
+    def echo_once(a: future.Socket, b: future.Socket) -> Generator[Any, Any, list[bytes]]:
+        yield b.send(b"ping")
+        msg = yield a.recv_multipart()
+        yield a.send_multipart(msg + [b"pong"])
+        reply = yield b.recv_multipart()
+        return reply
+
+    async def test() -> None:
+        a, b = pair(fctx)
+        assert await echo_once(a, b) == [b"ping", b"pong"]
+        a.close()
+        b.close()
+
+    run(test)
+
+
+def test_recv_waits_for_a_message_sent_later(fctx):
+    async def test() -> None:
+        a, b = pair(fctx)
+        pending = a.recv()
+        await asyncio.sleep(0.02)
+        assert not pending.done()
+        IOLoop.current().call_later(0.01, lambda: b.send(b"late"))
+        assert await pending == b"late"
+        a.close()
+        b.close()
+
+    run(test)
+
+
+def test_tornado_gen_multi_and_with_timeout(fctx):
+    async def test() -> None:
+        router, dealer = pair(fctx, zmq.ROUTER, zmq.DEALER)
+        for i in range(3):
+            await dealer.send(b"%d" % i)
+        got = await gen.multi([router.recv_multipart() for _ in range(3)])
+        assert [m[1] for m in got] == [b"0", b"1", b"2"]
+        with pytest.raises(TornadoTimeoutError):
+            await gen.with_timeout(IOLoop.current().time() + 0.05, dealer.recv())
+        router.close()
+        dealer.close()
+
+    run(test)
+
+
+def test_rcvtimeo_raises_again_and_cancel_raises_cancelled_error(fctx):
+    async def test() -> None:
+        a, b = pair(fctx)
+        a.rcvtimeo = 30
+        with pytest.raises(zmq.Again):
+            await a.recv()
+        a.rcvtimeo = -1
+        pending = a.recv()
+        pending.cancel()
+        with pytest.raises(future.CancelledError):
+            await pending
+        await b.send(b"after cancel")  # the cancelled recv took nothing
+        assert await a.recv() == b"after cancel"
+        a.close()
+        b.close()
+
+    run(test)
+
+
+def test_socket_poll(fctx):
+    async def test() -> None:
+        a, b = pair(fctx)
+        assert await a.poll(timeout=20) == 0
+        await b.send(b"x")
+        assert await a.poll(timeout=5000) == zmq.POLLIN
+        assert await a.recv() == b"x"
+        a.close()
+        b.close()
+
+    run(test)
+
+
+def test_poller(fctx):
+    async def test() -> None:
+        a, b = pair(fctx)
+        c, d = pair(fctx)
+        poller = future.Poller()
+        poller.register(a, zmq.POLLIN)
+        poller.register(c, zmq.POLLIN)
+        f = poller.poll(50)
+        assert isinstance(f, future.Future)
+        assert await f == []
+        waiting = poller.poll(5000)
+        await asyncio.sleep(0.01)
+        assert not waiting.done()
+        await d.send(b"to c")
+        assert await waiting == [(c, zmq.POLLIN)]
+        await b.send(b"to a")
+        await asyncio.sleep(0.05)
+        assert sorted(sock is a for sock, _ in await poller.poll(0)) == [False, True]
+        for s in (a, b, c, d):
+            s.close()
+
+    run(test)
+
+
+def test_from_socket_and_from_context(fctx):
+    async def test() -> None:
+        sync_ctx = zmq.Context()
+        try:
+            fc = future.Context.from_context(sync_ctx)
+            assert isinstance(fc, future.Context) and fc.underlying == sync_ctx.underlying
+            plain = sync_ctx.socket(zmq.PAIR)
+            plain.linger = 0
+            plain.bind("inproc://from-socket")
+            peer = sync_ctx.socket(zmq.PAIR)
+            peer.linger = 0
+            peer.connect("inproc://from-socket")
+            fs = future.Socket.from_socket(plain)
+            assert isinstance(fs, future.Socket)
+            peer.send(b"shared")
+            assert await fs.recv() == b"shared"
+            fs.close()
+            plain.close()
+            peer.close()
+        finally:
+            sync_ctx.term()
+
+    run(test)

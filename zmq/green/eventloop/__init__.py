@@ -1,0 +1,32 @@
+"""``zmq.green.eventloop``: the Tornado integration, for gevent programs.
+
+There is no separate green event loop here, on purpose. ``zmq.eventloop`` is built on
+Tornado, and Tornado's IOLoop is an asyncio loop: it waits in the stdlib ``selectors``
+module, never in a zmq call. A second, gevent-flavoured IOLoop would be a different event
+loop with a different API, not a cooperative version of the same one. What makes Tornado
+cooperate with gevent is gevent's monkey-patching of ``select``/``selectors`` (and
+``socket``), which the application opts into with ``gevent.monkey.patch_all()`` before
+anything else is imported; then an IOLoop running in one greenlet waits on the hub and
+``ZMQStream`` callbacks run alongside other greenlets. Without monkey-patching, a running
+IOLoop blocks the thread, and so every greenlet in it.
+
+So ``zmq.green.eventloop.ioloop`` and ``zmq.green.eventloop.zmqstream`` are
+``zmq.eventloop.ioloop`` and ``zmq.eventloop.zmqstream``, imported only when first used.
+``ZMQStream`` drives its socket from the IOLoop's FD watching, so it works with plain or
+green sockets alike.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = ["ioloop", "zmqstream"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import ``ioloop``/``zmqstream`` (and anything else of ``zmq.eventloop``) on first use."""
+    if name in ("ioloop", "zmqstream"):
+        return importlib.import_module(f"{__name__}.{name}")
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return getattr(importlib.import_module("zmq.eventloop"), name)

@@ -64,7 +64,10 @@ def tool():
 @pytest.fixture(scope="module")
 def mine(tool):
     """The tool's dump of the surface of the zmq under test."""
-    return tool.dump()
+    with warnings.catch_warnings():
+        # zmq.eventloop.ioloop warns on import that Tornado's own IOLoop is all you need
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return tool.dump()
 
 
 def missing_names(key: str, mine: dict) -> list[str]:
@@ -114,6 +117,7 @@ def test_report_deferred_modules(mine, tool, capsys):
     # the tool's compare() leaves the reference file for the garbage collector to close
     with contextlib.redirect_stdout(out), warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
         tool.compare(str(REFERENCE))
     summary = out.getvalue().strip().splitlines()[-1]
     assert summary.endswith("%)") and " of " in summary

@@ -123,11 +123,15 @@ class Context(_BackendContext, Generic[_S]):
         options applied. Extra keyword arguments go to the socket class."""
         cls = socket_class or self._socket_class
         s = cls(self, socket_type, **kwargs)
-        for opt, value in self.sockopts.items():
-            try:
-                s.set(opt, value)
-            except ZMQError:
-                pass  # an option that does not apply to this socket type
+        try:
+            for opt, value in self.sockopts.items():
+                try:
+                    s.set(opt, value)
+                except ZMQError:
+                    pass  # an option that does not apply to this socket type
+        except BaseException:
+            s.close(linger=0)  # a default of the wrong type: don't leave the socket to the GC
+            raise
         self._sockets.add(s)
         return s
 

@@ -17,3 +17,20 @@ cdef inline int check_rc(int rc) except -1:
     if rc < 0:
         raise_zmq_error(zmq_errno())
     return 0
+
+
+cdef extern from "Python.h":
+    bint PyIndex_Check(object o)
+    object PyNumber_Index(object o)
+
+
+cdef inline int c_int_arg(object value, str name) except? -1:
+    """``value`` as a C int, accepting ints and objects with __index__ only (a float is a
+    TypeError, as everywhere in Python, rather than being truncated)."""
+    if not isinstance(value, int):
+        if not PyIndex_Check(value):
+            raise TypeError(f"{name} must be an int, not {type(value).__name__!r}")
+        value = PyNumber_Index(value)
+    if not -2147483648 <= value <= 2147483647:
+        raise ValueError(f"{name}={value} does not fit in a C int")
+    return value

@@ -5,7 +5,7 @@ from libc.stdlib cimport malloc, free
 from libc.stdint cimport uintptr_t
 
 from zmq.backend.cython.libzmq cimport (
-    CYZMQ_DRAFT_API, EINTR, zmq_pollitem_t, zmq_version, zmq_has, zmq_strerror,
+    CYZMQ_DRAFT_API, EINTR, ENOTSOCK, zmq_pollitem_t, zmq_version, zmq_has, zmq_strerror,
     zmq_curve_keypair, zmq_curve_public, zmq_proxy, zmq_proxy_steerable,
     zmq_poll as c_zmq_poll, zmq_errno as c_zmq_errno,
 )
@@ -126,6 +126,10 @@ def zmq_poll(sockets, timeout=-1):
             if err != EINTR:
                 raise_zmq_error(err)
             PyErr_CheckSignals()
+            for i in range(n):  # a signal handler may have closed one of the sockets
+                obj = sockets[i][0]
+                if isinstance(obj, Socket) and (<Socket>obj).handle != items[i].socket:
+                    raise_zmq_error(ENOTSOCK)
             if deadline >= 0:
                 ms = <long>(deadline - monotonic_ms())
                 if ms <= 0:

@@ -14,7 +14,7 @@ cdef extern from *:
 
 from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython._check cimport (
-    check_rc, raise_zmq_error, raise_forked, fork_generation, interpreter_exiting,
+    check_rc, c_int_arg, raise_zmq_error, raise_zmq_error_msg, raise_forked, fork_generation, interpreter_exiting,
 )
 from zmq.backend.cython.message cimport zc_drain
 
@@ -38,6 +38,8 @@ cdef class Context:
         self._shadow = False
         self._fork_gen = fork_generation()
         self._pid = getpid()
+        self._sched_policy = -1
+        self._thread_priority = -1
 
     def __init__(self, io_threads=1, shadow=0, **kwargs):
         if self.handle != NULL:
@@ -118,18 +120,53 @@ cdef class Context:
         self._check_usable()
         check_rc(zmq_ctx_shutdown(self.handle))
 
-    def set(self, int option, optval):
+    def set(self, option, optval):
         """Set a context option (``zmq.IO_THREADS``, ``zmq.MAX_SOCKETS``, ``zmq.BLOCKY``...)."""
+        cdef int c_option = c_int_arg(option, "option")
+        cdef int c_value = c_int_arg(optval, "context option value")
         self._check_usable()
-        if not isinstance(optval, int):
-            raise TypeError(f"context options take int values, not {type(optval).__name__!r}")
-        check_rc(zmq_ctx_set(self.handle, option, optval))
+        if c_option == ZMQ_THREAD_SCHED_POLICY or c_option == ZMQ_THREAD_PRIORITY:
+            self._check_scheduling(c_option, c_value)
+        check_rc(zmq_ctx_set(self.handle, c_option, c_value))
+        if c_option == ZMQ_THREAD_SCHED_POLICY:
+            self._sched_policy = c_value
+        elif c_option == ZMQ_THREAD_PRIORITY:
+            self._thread_priority = c_value
 
-    def get(self, int option):
+    def _check_scheduling(self, int option, int value):
+        # libzmq applies these when it starts its I/O threads (at the first socket) and
+        # aborts the process if the kernel refuses them, so try them first on a scratch thread.
+        import os
+        import threading
+        policy = value if option == ZMQ_THREAD_SCHED_POLICY else self._sched_policy
+        priority = value if option == ZMQ_THREAD_PRIORITY else self._thread_priority
+        if (policy == -1 and priority == -1) or not hasattr(os, "sched_setscheduler"):
+            return
+        failure = []
+
+        def trial():
+            try:
+                pol = policy if policy != -1 else os.sched_getscheduler(0)
+                param = os.sched_param(priority) if priority != -1 else os.sched_getparam(0)
+                os.sched_setscheduler(0, pol, param)
+            except OSError as e:
+                failure.append(e)
+
+        t = threading.Thread(target=trial, name="cyzmq-sched-check")
+        t.start()
+        t.join()
+        if failure:
+            raise_zmq_error_msg(
+                failure[0].errno,
+                f"the kernel refuses thread scheduling policy={policy} priority={priority} "
+                f"({failure[0].strerror}); libzmq would abort when starting its threads")
+
+    def get(self, option):
         """Get a context option's int value."""
+        cdef int c_option = c_int_arg(option, "option")
         self._check_usable()
         cyzmq_clear_errno()  # -1 is a legal value of some options: only errno tells failure
-        cdef int rc = zmq_ctx_get(self.handle, option)
+        cdef int rc = zmq_ctx_get(self.handle, c_option)
         if rc == -1 and cyzmq_errno() != 0:
             raise_zmq_error(cyzmq_errno())
         return rc

@@ -18,7 +18,7 @@ from libc.string cimport memcpy
 from libc.stdint cimport uint32_t
 
 from zmq.backend.cython.libzmq cimport *
-from zmq.backend.cython._check cimport check_rc, raise_zmq_error, monotonic_ms, fork_generation
+from zmq.backend.cython._check cimport check_rc, c_int_arg, raise_zmq_error, monotonic_ms, fork_generation
 
 import atexit
 from zmq.error import NotDone
@@ -431,13 +431,15 @@ cdef class Frame:
             if value == NULL:
                 raise_zmq_error(zmq_errno())
             return value.decode("utf-8", "replace")
-        cdef int rc = zmq_msg_get(&self.zmq_msg, option)
+        cdef int rc = zmq_msg_get(&self.zmq_msg, c_int_arg(option, "option"))
         check_rc(rc)
         return rc
 
-    def set(self, int option, int value):
+    def set(self, option, value):
         """Set an int message property (libzmq accepts few; most raise ZMQError(EINVAL))."""
-        check_rc(zmq_msg_set(&self.zmq_msg, option, value))
+        cdef int c_option = c_int_arg(option, "option")
+        cdef int c_value = c_int_arg(value, "value")
+        check_rc(zmq_msg_set(&self.zmq_msg, c_option, c_value))
 
     @property
     def routing_id(self):

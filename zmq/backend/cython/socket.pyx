@@ -16,7 +16,7 @@ from libc.string cimport memcpy
 
 from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython._check cimport (
-    check_rc, raise_zmq_error, zmq_error, raise_zmq_error_msg, raise_forked, fork_generation, monotonic_ms,
+    check_rc, c_int_arg, raise_zmq_error, zmq_error, raise_zmq_error_msg, raise_forked, fork_generation, monotonic_ms,
 )
 from zmq.backend.cython.context cimport Context
 from zmq.backend.cython.message cimport Frame, MessageTracker, init_zero_copy, new_tracker, new_frame
@@ -142,11 +142,16 @@ cdef str _describe(int err, object addr):
 
 
 cdef bytes _encode_addr(object addr):
+    cdef bytes b
     if isinstance(addr, str):
-        return (<str>addr).encode("utf-8")
-    if isinstance(addr, bytes):
-        return addr
-    raise TypeError(f"endpoint must be str, not {type(addr).__name__!r}")
+        b = (<str>addr).encode("utf-8")
+    elif isinstance(addr, bytes):
+        b = addr
+    else:
+        raise TypeError(f"endpoint must be str, not {type(addr).__name__!r}")
+    if b"\0" in b:
+        raise ValueError(f"endpoint contains a NUL character: {addr!r}")
+    return b
 
 
 cdef class Socket:
@@ -256,7 +261,7 @@ cdef class Socket:
     cdef int _set_int(self, int option, int value) except -1:
         return check_rc(zmq_setsockopt(self.handle, option, &value, sizeof(int)))
 
-    def set(self, int option, optval):
+    def set(self, option, optval):
         """Set a socket option with a value of its natural type.
 
         int options take an int; AFFINITY/MAXMSGSIZE a 64-bit int; ROUTING_ID, SUBSCRIBE and
@@ -272,8 +277,9 @@ cdef class Socket:
         ZMQError
             libzmq refused the option (EINVAL for an unknown option or bad value).
         """
+        cdef int c_option = c_int_arg(option, "option")
         self._check_usable()
-        cdef int kind = _opt_kind(option)
+        cdef int kind = _opt_kind(c_option)
         cdef int ival
         cdef int64_t i64
         cdef uint64_t u64
@@ -282,51 +288,52 @@ cdef class Socket:
             if isinstance(optval, str):
                 if kind == OPT_BINARY:
                     raise TypeError(
-                        f"option {option} takes bytes, not str: use set_string() to encode text")
+                        f"option {c_option} takes bytes, not str: use set_string() to encode text")
                 optval = (<str>optval).encode("utf-8")
             elif not isinstance(optval, bytes):
                 if PyObject_CheckBuffer(optval) and not isinstance(optval, int):
                     optval = bytes(optval)
                 else:
-                    raise TypeError(f"option {option} takes bytes, not {type(optval).__name__!r}")
-            if zmq_setsockopt(self.handle, option, PyBytes_AS_STRING(optval), PyBytes_GET_SIZE(optval)) == 0:
+                    raise TypeError(f"option {c_option} takes bytes, not {type(optval).__name__!r}")
+            if zmq_setsockopt(self.handle, c_option, PyBytes_AS_STRING(optval), PyBytes_GET_SIZE(optval)) == 0:
                 return
             if kind == OPT_TEXT and PyBytes_GET_SIZE(optval) == 0 and zmq_errno() == EINVAL:
                 # Some text options (PLAIN_USERNAME, ...) are reset only by a NULL value.
-                check_rc(zmq_setsockopt(self.handle, option, NULL, 0))
+                check_rc(zmq_setsockopt(self.handle, c_option, NULL, 0))
                 return
             raise_zmq_error(zmq_errno())
         if not isinstance(optval, int):
             if hasattr(optval, "__index__") and not isinstance(optval, float):
                 optval = optval.__index__()
             else:
-                raise TypeError(f"option {option} takes an int, not {type(optval).__name__!r}")
+                raise TypeError(f"option {c_option} takes an int, not {type(optval).__name__!r}")
         if kind == OPT_INT64:
             if not -(2 ** 63) <= optval < 2 ** 63:
-                raise ValueError(f"value {optval} out of range for 64-bit option {option}")
+                raise ValueError(f"value {optval} out of range for 64-bit option {c_option}")
             i64 = optval
-            check_rc(zmq_setsockopt(self.handle, option, &i64, sizeof(int64_t)))
+            check_rc(zmq_setsockopt(self.handle, c_option, &i64, sizeof(int64_t)))
         elif kind == OPT_UINT64:
             if not 0 <= optval < 2 ** 64:
-                raise ValueError(f"value {optval} out of range for unsigned 64-bit option {option}")
+                raise ValueError(f"value {optval} out of range for unsigned 64-bit option {c_option}")
             u64 = optval
-            check_rc(zmq_setsockopt(self.handle, option, &u64, sizeof(uint64_t)))
+            check_rc(zmq_setsockopt(self.handle, c_option, &u64, sizeof(uint64_t)))
         else:
             if not -(2 ** 31) <= optval < 2 ** 31:
-                raise ValueError(f"value {optval} out of range for int option {option}")
+                raise ValueError(f"value {optval} out of range for int option {c_option}")
             ival = optval
             if kind == OPT_HWM:
                 self._set_int(ZMQ_SNDHWM, ival)
                 self._set_int(ZMQ_RCVHWM, ival)
             else:
-                check_rc(zmq_setsockopt(self.handle, option, &ival, sizeof(int)))
+                check_rc(zmq_setsockopt(self.handle, c_option, &ival, sizeof(int)))
 
-    def get(self, int option):
+    def get(self, option):
         """Get a socket option: int, 64-bit int, bytes (binary and text options; text
         without its trailing NUL; CURVE keys as 40-byte Z85) or, for FD, the file descriptor.
         ``zmq.TYPE`` is returned as a :class:`zmq.SocketType`."""
+        cdef int c_option = c_int_arg(option, "option")
         self._check_usable()
-        cdef int kind = _opt_kind(option)
+        cdef int kind = _opt_kind(c_option)
         cdef int ival = 0
         cdef int64_t i64 = 0
         cdef uint64_t u64 = 0
@@ -335,32 +342,32 @@ cdef class Socket:
         cdef size_t size
         if kind == OPT_INT:
             size = sizeof(int)
-            check_rc(zmq_getsockopt(self.handle, option, &ival, &size))
-            if option == ZMQ_TYPE:
+            check_rc(zmq_getsockopt(self.handle, c_option, &ival, &size))
+            if c_option == ZMQ_TYPE:
                 return _socket_type_enum()(ival)
             return ival
         if kind == OPT_INT64:
             size = sizeof(int64_t)
-            check_rc(zmq_getsockopt(self.handle, option, &i64, &size))
+            check_rc(zmq_getsockopt(self.handle, c_option, &i64, &size))
             return i64
         if kind == OPT_UINT64:
             size = sizeof(uint64_t)
-            check_rc(zmq_getsockopt(self.handle, option, &u64, &size))
+            check_rc(zmq_getsockopt(self.handle, c_option, &u64, &size))
             return u64
         if kind == OPT_FD:
             size = sizeof(cyzmq_fd_t)
-            check_rc(zmq_getsockopt(self.handle, option, &fd, &size))
+            check_rc(zmq_getsockopt(self.handle, c_option, &fd, &size))
             return fd
         if kind == OPT_HWM:
             return self._get_int(ZMQ_SNDHWM)
         size = 41 if kind == OPT_CURVE_KEY else sizeof(buf)
-        if zmq_getsockopt(self.handle, option, buf, &size) == 0:
+        if zmq_getsockopt(self.handle, c_option, buf, &size) == 0:
             if kind != OPT_BINARY and size > 0 and buf[size - 1] == 0:
                 size -= 1
             return PyBytes_FromStringAndSize(buf, size)
         if zmq_errno() != EINVAL or kind == OPT_CURVE_KEY:
             raise_zmq_error(zmq_errno())
-        return self._get_long_bytes(option, kind)
+        return self._get_long_bytes(c_option, kind)
 
     def _get_long_bytes(self, int option, int kind):
         # Values longer than the stack buffer (SOCKS_PROXY has no length limit): grow on EINVAL.
@@ -566,7 +573,7 @@ cdef class Socket:
             return WOULD_BLOCK
         return None
 
-    def _send(self, object data, int flags=0, bint copy=True, bint track=False,
+    def _send(self, object data, flags=0, bint copy=True, bint track=False,
               routing_id=None, group=None):
         """Send one message part.
 
@@ -596,6 +603,7 @@ cdef class Socket:
         TypeError
             ``data`` is not bytes-like.
         """
+        cdef int c_flags = c_int_arg(flags, "flags")
         cdef MessageTracker tracker = None
         cdef Frame frame
         cdef zmq_msg_t msg
@@ -606,14 +614,14 @@ cdef class Socket:
             n = PyBytes_GET_SIZE(data)
             if copy or <size_t>n < self.copy_threshold:
                 # The common case, kept flat: raising from here costs one traceback level.
-                rc = zmq_send(self.handle, PyBytes_AS_STRING(data), <size_t>n, (flags & ~NOTHROW) | ZMQ_DONTWAIT)
+                rc = zmq_send(self.handle, PyBytes_AS_STRING(data), <size_t>n, (c_flags & ~NOTHROW) | ZMQ_DONTWAIT)
                 if rc < 0:
                     err = zmq_errno()
-                    if err != EAGAIN or flags & ZMQ_DONTWAIT:
-                        if err == EAGAIN and flags & NOTHROW:
+                    if err != EAGAIN or c_flags & ZMQ_DONTWAIT:
+                        if err == EAGAIN and c_flags & NOTHROW:
                             return WOULD_BLOCK
                         raise zmq_error(err)
-                    self._io_blocking(OP_SEND_BUF, NULL, PyBytes_AS_STRING(data), <size_t>n, flags)
+                    self._io_blocking(OP_SEND_BUF, NULL, PyBytes_AS_STRING(data), <size_t>n, c_flags)
                 return None
         if routing_id is not None or group is not None:
             frame = data if isinstance(data, Frame) else Frame(data, track=track, copy=copy)
@@ -628,18 +636,18 @@ cdef class Socket:
             except BaseException:
                 zmq_msg_close(&msg)
                 raise
-            if self._send_msg(&msg, flags):
+            if self._send_msg(&msg, c_flags):
                 return WOULD_BLOCK
             if not track:
                 return None
             return frame.tracker if frame.tracker is not None else new_tracker()
         if track:
             tracker = new_tracker()
-        if self._send_part(data, flags, copy, track, tracker) is WOULD_BLOCK:
+        if self._send_part(data, c_flags, copy, track, tracker) is WOULD_BLOCK:
             return WOULD_BLOCK
         return tracker
 
-    def _recv(self, int flags=0, bint copy=True, bint track=False):
+    def _recv(self, flags=0, bint copy=True, bint track=False):
         """Receive one message part.
 
         Parameters
@@ -657,29 +665,30 @@ cdef class Socket:
         zmq.Again
             NOBLOCK was given and no message is waiting, or RCVTIMEO expired.
         """
+        cdef int c_flags = c_int_arg(flags, "flags")
         cdef zmq_msg_t msg
         cdef Frame frame
         cdef int rc, err
         self._check_usable()
         if not copy:
             frame = new_frame()
-            if self._recv_msg(&frame.zmq_msg, flags):
+            if self._recv_msg(&frame.zmq_msg, c_flags):
                 return WOULD_BLOCK
             frame.more = zmq_msg_more(&frame.zmq_msg)
             return frame
         zmq_msg_init(&msg)
-        rc = zmq_msg_recv(&msg, self.handle, (flags & ~NOTHROW) | ZMQ_DONTWAIT)
+        rc = zmq_msg_recv(&msg, self.handle, (c_flags & ~NOTHROW) | ZMQ_DONTWAIT)
         if rc < 0:
             # Kept flat (no helper in between) so that a non-blocking miss raises Again
             # with a single traceback level.
             err = zmq_errno()
-            if err != EAGAIN or flags & ZMQ_DONTWAIT:
+            if err != EAGAIN or c_flags & ZMQ_DONTWAIT:
                 zmq_msg_close(&msg)
-                if err == EAGAIN and flags & NOTHROW:
+                if err == EAGAIN and c_flags & NOTHROW:
                     return WOULD_BLOCK
                 raise zmq_error(err)
             try:
-                self._io_blocking(OP_RECV_MSG, &msg, NULL, 0, flags)
+                self._io_blocking(OP_RECV_MSG, &msg, NULL, 0, c_flags)
             except BaseException:
                 zmq_msg_close(&msg)
                 raise
@@ -687,7 +696,7 @@ cdef class Socket:
         zmq_msg_close(&msg)
         return data
 
-    def recv_into(self, buffer, int nbytes=0, int flags=0):
+    def recv_into(self, buffer, nbytes=0, flags=0):
         """Receive one part straight into a writable buffer (bytearray, memoryview, NumPy...).
 
         Parameters
@@ -704,28 +713,33 @@ cdef class Socket:
             The size of the message. When it exceeds the space given, the message was
             truncated to fit (libzmq's ``zmq_recv`` semantics).
         """
+        cdef int c_nbytes = c_int_arg(nbytes, "nbytes")
+        cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
         cdef Py_buffer view
         cdef int rc
-        if nbytes < 0:
-            raise ValueError(f"nbytes must be >= 0, not {nbytes}")
-        PyObject_GetBuffer(buffer, &view, PyBUF_ANY_CONTIGUOUS | PyBUF_WRITABLE)
+        if c_nbytes < 0:
+            raise ValueError(f"nbytes must be >= 0, not {c_nbytes}")
         try:
-            if nbytes == 0:
-                nbytes = view.len
-            elif nbytes > view.len:
-                raise ValueError(f"nbytes={nbytes} is larger than the buffer ({view.len} bytes)")
-            rc = zmq_recv(self.handle, view.buf, <size_t>nbytes, flags | ZMQ_DONTWAIT)
+            PyObject_GetBuffer(buffer, &view, PyBUF_ANY_CONTIGUOUS | PyBUF_WRITABLE)
+        except BufferError as e:
+            raise TypeError(f"recv_into needs a writable contiguous buffer: {e}") from None
+        try:
+            if c_nbytes == 0:
+                c_nbytes = view.len
+            elif c_nbytes > view.len:
+                raise ValueError(f"nbytes={c_nbytes} is larger than the buffer ({view.len} bytes)")
+            rc = zmq_recv(self.handle, view.buf, <size_t>c_nbytes, c_flags | ZMQ_DONTWAIT)
             if rc < 0:
                 err = zmq_errno()
-                if err != EAGAIN or flags & ZMQ_DONTWAIT:
+                if err != EAGAIN or c_flags & ZMQ_DONTWAIT:
                     raise_zmq_error(err)
-                rc = self._io_blocking(OP_RECV_BUF, NULL, view.buf, <size_t>nbytes, flags)
+                rc = self._io_blocking(OP_RECV_BUF, NULL, view.buf, <size_t>c_nbytes, c_flags)
             return rc
         finally:
             PyBuffer_Release(&view)
 
-    def send_multipart(self, msg_parts, int flags=0, bint copy=True, bint track=False, **kwargs):
+    def send_multipart(self, msg_parts, flags=0, bint copy=True, bint track=False, **kwargs):
         """Send a multipart message: every part but the last carries SNDMORE.
 
         Every part is checked before the first is sent, so a bad part never leaves half a
@@ -735,6 +749,7 @@ cdef class Socket:
         -------
         None, or a MessageTracker covering every zero-copy part when ``track=True``.
         """
+        cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
         cdef list parts
         cdef Py_ssize_t i, n
@@ -767,20 +782,21 @@ cdef class Socket:
             PyBuffer_Release(&view)
         if track:
             tracker = new_tracker()
-        flags &= ~ZMQ_SNDMORE
+        c_flags &= ~ZMQ_SNDMORE
         # Only the first part can block: once it is queued libzmq takes the whole message.
-        if self._send_part(parts[0], flags | (ZMQ_SNDMORE if n > 1 else 0), copy, track, tracker) is WOULD_BLOCK:
+        if self._send_part(parts[0], c_flags | (ZMQ_SNDMORE if n > 1 else 0), copy, track, tracker) is WOULD_BLOCK:
             return WOULD_BLOCK
-        flags &= ~NOTHROW
+        c_flags &= ~NOTHROW
         for i in range(1, n - 1):
-            self._send_part(parts[i], flags | ZMQ_SNDMORE, copy, track, tracker)
+            self._send_part(parts[i], c_flags | ZMQ_SNDMORE, copy, track, tracker)
         if n > 1:
-            self._send_part(parts[n - 1], flags, copy, track, tracker)
+            self._send_part(parts[n - 1], c_flags, copy, track, tracker)
         return tracker
 
-    def recv_multipart(self, int flags=0, bint copy=True, bint track=False):
+    def recv_multipart(self, flags=0, bint copy=True, bint track=False):
         """Receive every part of the next message as a list of bytes (or Frames if
         ``copy=False``). Only the first part can wait: libzmq delivers messages whole."""
+        cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
         cdef list parts = []
         cdef zmq_msg_t msg
@@ -791,7 +807,7 @@ cdef class Socket:
             if copy:
                 zmq_msg_init(&msg)
                 try:
-                    if self._recv_msg(&msg, flags):
+                    if self._recv_msg(&msg, c_flags):
                         return WOULD_BLOCK
                     parts.append(PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg)))
                     more = zmq_msg_more(&msg)
@@ -799,12 +815,12 @@ cdef class Socket:
                     zmq_msg_close(&msg)
             else:
                 frame = new_frame()
-                if self._recv_msg(&frame.zmq_msg, flags):
+                if self._recv_msg(&frame.zmq_msg, c_flags):
                     return WOULD_BLOCK
                 more = zmq_msg_more(&frame.zmq_msg)
                 frame.more = more
                 parts.append(frame)
-            flags = (flags | ZMQ_DONTWAIT) & ~NOTHROW
+            c_flags = (c_flags | ZMQ_DONTWAIT) & ~NOTHROW
         return parts
 
     # -- serialization --------------------------------------------------------------------
@@ -831,76 +847,84 @@ cdef class Socket:
         finally:
             zmq_msg_close(&msg)
 
-    def send_string(self, u, int flags=0, bint copy=True, encoding="utf-8", **kwargs):
+    def send_string(self, u, flags=0, bint copy=True, encoding="utf-8", **kwargs):
         """Send a str encoded with ``encoding`` (UTF-8 by default)."""
+        cdef int c_flags = c_int_arg(flags, "flags")
         if not isinstance(u, str):
             raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
         self._check_usable()
         if not kwargs and (encoding == "utf-8" or encoding == "utf8"):
-            return WOULD_BLOCK if self._send_text(u, flags) else None
-        return Socket._send(self, (<str>u).encode(encoding), flags, copy, **kwargs)
+            return WOULD_BLOCK if self._send_text(u, c_flags) else None
+        return Socket._send(self, (<str>u).encode(encoding), c_flags, copy, **kwargs)
 
-    def recv_string(self, int flags=0, encoding="utf-8"):
+    def recv_string(self, flags=0, encoding="utf-8"):
         """Receive one part and decode it (UTF-8 by default); UnicodeDecodeError if invalid."""
+        cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
-        return self._recv_text(flags, encoding)
+        return self._recv_text(c_flags, encoding)
 
     send_unicode = send_string
     recv_unicode = recv_string
 
-    def send_json(self, obj, int flags=0, **kwargs):
+    def send_json(self, obj, flags=0, **kwargs):
         """Send ``obj`` serialized as JSON (UTF-8). Extra keyword arguments go to
         ``json.dumps`` (except ``routing_id``/``group``, which go to :meth:`send`).
         A non-serializable object raises TypeError and nothing is sent."""
+        cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
         if not kwargs:
-            return WOULD_BLOCK if self._send_text(_json_codec().encode(obj), flags) else None
+            return WOULD_BLOCK if self._send_text(_json_codec().encode(obj), c_flags) else None
         routing_id = kwargs.pop("routing_id", None)
         group = kwargs.pop("group", None)
         data = _json.dumps(obj, **kwargs).encode("utf-8") if kwargs else _json_codec().encode(obj).encode("utf-8")
-        return Socket._send(self, data, flags, True, False, routing_id, group)
+        return Socket._send(self, data, c_flags, True, False, routing_id, group)
 
-    def recv_json(self, int flags=0, **kwargs):
+    def recv_json(self, flags=0, **kwargs):
         """Receive one part and decode it from JSON (keyword arguments go to ``json.loads``)."""
+        cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
         _json_codec()
-        text = self._recv_text(flags, None)
+        text = self._recv_text(c_flags, None)
         if text is WOULD_BLOCK:
             return text
         return _json.loads(text, **kwargs) if kwargs else _json_decoder.decode(text)
 
-    def send_pyobj(self, obj, int flags=0, protocol=None, **kwargs):
+    def send_pyobj(self, obj, flags=0, protocol=None, **kwargs):
         """Send ``obj`` pickled (``protocol`` defaults to pickle.DEFAULT_PROTOCOL)."""
+        cdef int c_flags = c_int_arg(flags, "flags")
         global _pickle
         if _pickle is None:
             import pickle as _pickle
         data = _pickle.dumps(obj, _pickle.DEFAULT_PROTOCOL if protocol is None else protocol)
-        return Socket._send(self, data, flags, **kwargs)
+        return Socket._send(self, data, c_flags, **kwargs)
 
-    def recv_pyobj(self, int flags=0):
+    def recv_pyobj(self, flags=0):
         """Receive one part and unpickle it.
 
         .. warning:: Unpickling runs code chosen by the sender. Only use this with peers you
            trust completely; otherwise use :meth:`recv_json` or :meth:`recv_serialized`.
         """
+        cdef int c_flags = c_int_arg(flags, "flags")
         global _pickle
         if _pickle is None:
             import pickle as _pickle
-        data = Socket._recv(self, flags)
+        data = Socket._recv(self, c_flags)
         return data if data is WOULD_BLOCK else _pickle.loads(data)
 
-    def send_serialized(self, msg, serialize, int flags=0, bint copy=True, **kwargs):
+    def send_serialized(self, msg, serialize, flags=0, bint copy=True, **kwargs):
         """Send ``serialize(msg)`` (a list of bytes-like parts) as one multipart message."""
-        return Socket.send_multipart(self, serialize(msg), flags, copy, **kwargs)
+        cdef int c_flags = c_int_arg(flags, "flags")
+        return Socket.send_multipart(self, serialize(msg), c_flags, copy, **kwargs)
 
-    def recv_serialized(self, deserialize, int flags=0, bint copy=True):
+    def recv_serialized(self, deserialize, flags=0, bint copy=True):
         """Receive a multipart message and return ``deserialize(parts)``."""
-        parts = Socket.recv_multipart(self, flags, copy)
+        cdef int c_flags = c_int_arg(flags, "flags")
+        parts = Socket.recv_multipart(self, c_flags, copy)
         return parts if parts is WOULD_BLOCK else deserialize(parts)
 
     # -- polling --------------------------------------------------------------------------
 
-    def poll(self, timeout=None, int flags=ZMQ_POLLIN):
+    def poll(self, timeout=None, flags=ZMQ_POLLIN):
         """Wait until the socket is readable (``flags=zmq.POLLIN``) or writable (POLLOUT).
 
         Parameters
@@ -913,6 +937,7 @@ cdef class Socket:
         int
             The events that are ready (0 on timeout).
         """
+        cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
         cdef zmq_pollitem_t item
         cdef long ms = -1 if timeout is None or timeout < 0 else <long>timeout
@@ -920,7 +945,7 @@ cdef class Socket:
         cdef int rc, err
         item.socket = self.handle
         item.fd = 0
-        item.events = flags
+        item.events = c_flags
         item.revents = 0
         rc = zmq_poll(&item, 1, 0)
         if rc < 0 and zmq_errno() != EINTR:
@@ -934,6 +959,8 @@ cdef class Socket:
             if err != EINTR:
                 raise_zmq_error(err)
             PyErr_CheckSignals()
+            if self.handle != item.socket:
+                raise_zmq_error(ENOTSOCK)  # a signal handler closed the socket
             rc = 0
             if deadline >= 0:
                 ms = <long>(deadline - monotonic_ms())

@@ -6,7 +6,7 @@ CORE := zmq/backend/cython
 SOURCES := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.h) setup.py pyproject.toml
 STAMP := $(VENV)/.cyzmq-built
 
-.PHONY: all build test bench bench-quick bench-compare typecheck memcheck docs clean libzmq
+.PHONY: all build test bench bench-quick bench-compare typecheck memcheck docs clean libzmq openssh
 
 all: build
 
@@ -26,6 +26,20 @@ libzmq:
 	  exit 1; \
 	fi
 
+# OpenSSH server and client for tests/test_ssh.py: installed when missing and we are root
+# (otherwise those tests skip, saying why).
+openssh:
+	@if command -v ssh >/dev/null 2>&1 && { command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ]; }; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "OpenSSH not found: installing Debian's openssh-server and openssh-client"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q openssh-server openssh-client >/dev/null || \
+	  { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openssh-server openssh-client >/dev/null; }; \
+	else \
+	  echo "OpenSSH not found: tests/test_ssh.py will skip (Debian: sudo apt-get install openssh-server openssh-client)"; \
+	fi
+	@if [ "$$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then mkdir -p -m 0755 /run/sshd; fi
+
 $(VPY):
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
@@ -39,7 +53,7 @@ $(STAMP): $(SOURCES) | $(VPY) libzmq
 
 build: libzmq $(STAMP)
 
-test: build
+test: build openssh
 	$(VPY) -X faulthandler -m pytest -q $(PYTEST_ARGS)
 
 bench: build

@@ -1,0 +1,131 @@
+"""A ZAP handler running as an asyncio task, for programs built on :mod:`zmq.asyncio`.
+
+>>> auth = AsyncioAuthenticator(ctx)     # doctest: +SKIP
+>>> auth.start()                          # in (or before running) the event loop
+>>> auth.configure_plain(domain="*", passwords={"admin": "secret"})
+>>> ...
+>>> auth.stop()
+
+CURVE credentials providers (:meth:`~zmq.auth.Authenticator.configure_curve_callback`)
+may be coroutines here: ``async def callback(self, domain, key) -> bool``. Requests are
+answered in order, one at a time.
+"""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from typing import Any, Optional
+
+import zmq
+import zmq.asyncio
+from zmq.auth.base import Authenticator
+
+__all__ = ["AsyncioAuthenticator"]
+
+
+class AsyncioAuthenticator(Authenticator):
+    """An :class:`~zmq.auth.Authenticator` serving requests in an asyncio task.
+
+    Parameters
+    ----------
+    context : zmq.Context, optional
+        The context whose sockets are authenticated (``zmq.asyncio.Context.instance()``
+        by default). A plain :class:`zmq.Context` works too.
+    loop : asyncio.AbstractEventLoop, optional
+        The loop to run the task on: by default the running loop when :meth:`start` is
+        called (or, outside of one, the current event loop).
+    encoding : str
+        Encoding of domains, PLAIN credentials and user ids.
+    log : logging.Logger, optional
+        Where decisions are logged (``zmq.auth`` logger by default).
+    """
+
+    def __init__(
+        self,
+        context: Optional[zmq.Context[Any]] = None,
+        loop: Optional[asyncio.AbstractEventLoop] = None,
+        encoding: str = "utf-8",
+        log: Optional[logging.Logger] = None,
+    ) -> None:
+        if context is None:
+            context = zmq.asyncio.Context.instance()
+        super().__init__(context=context, encoding=encoding, log=log)
+        self.loop = loop
+        self._task: Optional[asyncio.Task[None]] = None
+
+    def _socket_class(self) -> type[zmq.Socket]:
+        """The async socket class of the ZAP socket."""
+        return zmq.asyncio.Socket
+
+    def _make_zap_socket(self) -> zmq.Socket:
+        sock: zmq.Socket = self.context.socket(zmq.REP, socket_class=self._socket_class())
+        sock.linger = 1
+        return sock
+
+    def _event_loop(self) -> asyncio.AbstractEventLoop:
+        """The loop the handler task runs on."""
+        if self.loop is not None:
+            return self.loop
+        try:
+            return asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.get_event_loop_policy().get_event_loop()
+
+    def start(self) -> None:
+        """Bind the ZAP socket and start the handler task on the event loop.
+
+        Call it from the loop's thread; when called before the loop runs, requests are
+        served once it does.
+
+        Raises
+        ------
+        zmq.ZMQError
+            The ZAP endpoint is taken (another handler runs in this context).
+        """
+        if self._task is not None and not self._task.done():
+            return
+        loop = self._event_loop()
+        super().start()
+        self._task = loop.create_task(self._serve(), name="zmq.auth ZAP handler")
+
+    def stop(self) -> None:
+        """Cancel the handler task and close the ZAP socket."""
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+        super().stop()
+
+    async def handle_zap_message(self, msg: list[Any]) -> None:  # type: ignore[override]
+        """Decide one ZAP request (awaiting an async credentials provider) and send the
+        reply: a coroutine."""
+        request, decision = self._decide(msg)
+        if inspect.isawaitable(decision):
+            decision = await decision
+            if request is not None:
+                self._log_verdict(request, decision)
+        sock = self.zap_socket
+        if sock is None or sock.closed:
+            return
+        await sock.send_multipart(self._reply_frames(request, decision))  # type: ignore[misc]
+
+    async def _serve(self) -> None:
+        """The handler task: receive and answer requests until stopped."""
+        sock = self.zap_socket
+        while sock is not None and not sock.closed:
+            try:
+                msg = await sock.recv_multipart()  # type: ignore[misc]
+            except zmq.ZMQError as e:
+                if e.errno in (zmq.ENOTSOCK, zmq.ETERM):
+                    return  # stopped, or the context is being terminated
+                raise
+            try:
+                await self.handle_zap_message(msg)
+            except asyncio.CancelledError:
+                raise
+            except zmq.ZMQError as e:
+                if e.errno in (zmq.ENOTSOCK, zmq.ETERM):
+                    return
+                self.log.exception("failed to answer a ZAP request")
+            except Exception:  # never let one request end the handler
+                self.log.exception("failed to answer a ZAP request")

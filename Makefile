@@ -68,5 +68,12 @@ bench-compare: build
 typecheck: build
 	$(VPY) -m mypy --strict tests/typing_examples
 
+# The HTML documentation, warnings as errors. Installs pyproject's `docs` extra (read from
+# the file, so that cyzmq itself is not reinstalled and rebuilt) into the venv first.
+docs: build
+	$(VPY) -c 'import tomllib; extras = tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]; print("\n".join(extras.get("docs", ["sphinx>=7", "myst-parser>=2"])))' \
+	  | xargs $(VPY) -m pip install -q
+	$(VPY) -m sphinx -W --keep-going -b html docs docs/_build/html
+
 clean:
 	rm -rf build *.egg-info $(STAMP) $(CORE)/*.c $(CORE)/*.so $(CORE)/*.html

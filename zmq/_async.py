@@ -406,6 +406,9 @@ class AsyncSocketMixin:
             return self._start(lambda s, *a: sync(s, *a, **kwargs), (u, flags | TRY, copy, encoding), flags, False)
         return self._start(sync, (u, flags | TRY, copy, encoding), flags, False)
 
+    send_unicode = send_string
+    recv_unicode = recv_string
+
     def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> asyncio.Future[Any]:
         """Send ``obj`` as JSON: an awaitable. Serialization errors raise at once."""
         import json

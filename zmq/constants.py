@@ -264,9 +264,9 @@ class SecurityMechanism(IntEnum):
 class Event(IntFlag):
     """Socket monitor events; the mask given to ``zmq_socket_monitor`` combines them.
 
-    The PROTOCOL_ERROR_* members are not event bits: they are the codes carried
-    as the value of a HANDSHAKE_FAILED_PROTOCOL event.  They live here so that
-    every monitor number has a name, and are exported flat without the EVENT_ prefix.
+    The ``PROTOCOL_ERROR_*`` members are not event bits: they are the codes carried
+    as the value of a ``HANDSHAKE_FAILED_PROTOCOL`` event.  They live here so that
+    every monitor number has a name, and are exported flat without the ``EVENT_`` prefix.
     """
 
     CONNECTED = 0x0001

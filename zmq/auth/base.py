@@ -57,7 +57,22 @@ class CredentialsProvider(Protocol):
     accepts an awaitable of a bool).
     """
 
-    def callback(self, domain: str, key: bytes) -> Union[bool, Awaitable[bool]]: ...
+    def callback(self, domain: str, key: bytes) -> Union[bool, Awaitable[bool]]:
+        """Whether the CURVE client with public key ``key`` may connect in ``domain``.
+
+        Parameters
+        ----------
+        domain : str
+            The ZAP domain (the server socket's ``zap_domain``).
+        key : bytes
+            The client's public key, Z85-encoded (40 bytes).
+
+        Returns
+        -------
+        bool or awaitable of bool
+            True to accept the client. An exception denies it.
+        """
+        ...
 
 
 class _Verdict(NamedTuple):

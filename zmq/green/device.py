@@ -6,7 +6,7 @@ whole messages (every part) forwarded in bursts, copied first to the capture soc
 there is one. A send that has to wait (the peer is at its high-water mark) waits
 cooperatively and honours SNDTIMEO, raising zmq.Again like libzmq's proxy does.
 
-The sockets may be green or plain :class:`_AnySocket` objects; only the proxy's greenlet
+The sockets may be green or plain :class:`zmq.Socket` objects; only the proxy's greenlet
 should use them while it runs. Run it with ``gevent.spawn(zmq.green.proxy, front, back)``.
 """
 from __future__ import annotations

@@ -67,7 +67,19 @@ class Context(_BackendContext, Generic[_S]):
     @classmethod
     def instance(cls: type[_C], io_threads: int = 1) -> _C:
         """The process-wide shared Context of this class, created on first use (and again
-        in a forked child or after it was terminated)."""
+        in a forked child or after it was terminated).
+
+        Parameters
+        ----------
+        io_threads : int
+            I/O threads of the context, if this call creates it (ignored otherwise).
+
+        Returns
+        -------
+        Context
+            The same object on every call in a process, until it is terminated. Each
+            subclass (``zmq.asyncio.Context``...) has its own instance.
+        """
         inst = cls.__dict__.get("_instance")
         if inst is None or inst.closed or cls.__dict__.get("_instance_pid") != os.getpid():
             with cls._instance_lock:
@@ -80,7 +92,20 @@ class Context(_BackendContext, Generic[_S]):
 
     @classmethod
     def shadow(cls: type[_C], address: int | _BackendContext) -> _C:
-        """Wrap an existing libzmq context (its ``underlying`` address) without owning it."""
+        """Wrap an existing libzmq context (its ``underlying`` address) without owning it.
+
+        Parameters
+        ----------
+        address : int or Context
+            The address of a libzmq ``void *`` context, or a Context whose
+            :attr:`underlying` context to share.
+
+        Returns
+        -------
+        Context
+            A new object using that context; terminating it leaves the libzmq context to
+            its owner.
+        """
         if isinstance(address, _BackendContext):
             address = address.underlying
         return cls(shadow=int(address))
@@ -120,7 +145,30 @@ class Context(_BackendContext, Generic[_S]):
 
     def socket(self, socket_type: int, socket_class: type[Any] | None = None, **kwargs: Any) -> Any:
         """Create a socket of ``socket_type`` (``zmq.PUSH``...) with this context's default
-        options applied. Extra keyword arguments go to the socket class."""
+        options applied. Extra keyword arguments go to the socket class.
+
+        Parameters
+        ----------
+        socket_type : int
+            ``zmq.REQ``, ``zmq.PUB``, ``zmq.PUSH``...
+        socket_class : type, optional
+            The class of the new socket (default: this context's socket class, e.g.
+            :class:`zmq.Socket`, or :class:`zmq.asyncio.Socket` for an async context).
+        **kwargs
+            Passed to the socket class, e.g. ``copy_threshold=0``.
+
+        Returns
+        -------
+        Socket
+            The new socket. Default options set on the context (``ctx.linger = 0``...)
+            have been applied, those not valid for this socket type skipped.
+
+        Raises
+        ------
+        zmq.ZMQError
+            libzmq refused to create the socket: an invalid type (EINVAL), too many
+            sockets (EMFILE), or a terminated context (ETERM).
+        """
         cls = socket_class or self._socket_class
         s = cls(self, socket_type, **kwargs)
         try:
@@ -137,7 +185,14 @@ class Context(_BackendContext, Generic[_S]):
 
     def destroy(self, linger: int | None = None) -> None:
         """Close every socket created by this context (with ``linger`` ms if given), then
-        terminate it. Only safe when no other thread is using those sockets."""
+        terminate it. Only safe when no other thread is using those sockets.
+
+        Parameters
+        ----------
+        linger : int, optional
+            LINGER for the sockets being closed, in milliseconds (``0`` drops unsent
+            messages at once); by default each socket keeps its own.
+        """
         if self.closed:
             return
         for s in list(self._sockets):
@@ -148,11 +203,31 @@ class Context(_BackendContext, Generic[_S]):
     # -- options ---------------------------------------------------------------------------
 
     def setsockopt(self, opt: int, value: Any) -> None:
-        """Set a default socket option for sockets created from now on."""
+        """Set a default socket option for sockets created from now on.
+
+        Parameters
+        ----------
+        opt : int
+            A socket option (``zmq.LINGER``, ``zmq.SUBSCRIBE``...).
+        value : int, bytes or str
+            Its value, as for :meth:`zmq.Socket.set`. It is applied to each new socket
+            it is valid for, and skipped silently for the others.
+        """
         self.sockopts[opt] = value
 
     def getsockopt(self, opt: int) -> Any:
-        """The default value of a socket option set with :meth:`setsockopt` (KeyError if unset)."""
+        """The default value of a socket option set with :meth:`setsockopt`.
+
+        Parameters
+        ----------
+        opt : int
+            The socket option.
+
+        Raises
+        ------
+        KeyError
+            No default is set for ``opt``.
+        """
         return self.sockopts[opt]
 
     def __setattr__(self, name: str, value: Any) -> None:

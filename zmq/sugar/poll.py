@@ -23,7 +23,15 @@ class Poller:
 
     def register(self, socket: Any, flags: int = POLLIN | POLLOUT) -> None:
         """Watch ``socket`` for ``flags`` (``zmq.POLLIN``, ``zmq.POLLOUT``); registering again
-        modifies the flags, and ``flags=0`` unregisters."""
+        modifies the flags, and ``flags=0`` unregisters.
+
+        Parameters
+        ----------
+        socket : zmq.Socket, int or object with ``fileno()``
+            What to watch: a zmq socket or any file descriptor.
+        flags : int
+            ``zmq.POLLIN``, ``zmq.POLLOUT`` or both (the default).
+        """
         if not flags:
             if socket in self._map:
                 self.unregister(socket)
@@ -47,7 +55,24 @@ class Poller:
 
     def poll(self, timeout: float | None = None) -> list[tuple[Any, int]]:
         """Wait up to ``timeout`` milliseconds (None or negative: forever) and return the
-        ``(socket, events)`` pairs that are ready."""
+        ``(socket, events)`` pairs that are ready.
+
+        Parameters
+        ----------
+        timeout : float, optional
+            Milliseconds to wait; 0 returns at once.
+
+        Returns
+        -------
+        list of (socket, int)
+            The registered objects with events ready, and those events. Empty on timeout;
+            ``dict(poller.poll())`` is handy to test membership.
+
+        Raises
+        ------
+        zmq.ZMQError
+            A registered socket was closed (ENOTSOCK).
+        """
         if timeout is None or timeout < 0:
             ms = -1
         else:

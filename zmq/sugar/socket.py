@@ -137,13 +137,25 @@ class Socket(_BackendSocket):
         return self.get(SocketOption.SNDHWM)
 
     def set_string(self, option: int, optval: str, encoding: str = "utf-8") -> None:
-        """Set a bytes option from a str, encoded with ``encoding``."""
+        """Set a bytes option from a str, encoded with ``encoding``.
+
+        Raises
+        ------
+        TypeError
+            ``optval`` is not a str.
+        """
         if not isinstance(optval, str):
             raise TypeError(f"set_string takes a str, not {type(optval).__name__!r}")
         self.set(option, optval.encode(encoding))
 
     def get_string(self, option: int, encoding: str = "utf-8") -> str:
-        """Get a bytes option decoded to str."""
+        """Get a bytes option decoded to str.
+
+        Raises
+        ------
+        TypeError
+            The option's value is not bytes (an int option).
+        """
         value = self.get(option)
         if not isinstance(value, bytes):
             raise TypeError(f"option {option} is not a bytes option")
@@ -169,6 +181,23 @@ class Socket(_BackendSocket):
         ``inproc://name``; ``tcp://...:*`` picks a free port, see ``last_endpoint``).
 
         Returns a context manager whose exit unbinds again.
+
+        Parameters
+        ----------
+        addr : str
+            The endpoint.
+
+        Returns
+        -------
+        context manager
+            ``with sock.bind(addr):`` unbinds on exit; outside ``with`` it can be ignored.
+            Its ``addr`` attribute is the endpoint actually bound (the port a wildcard
+            picked included).
+
+        Raises
+        ------
+        zmq.ZMQError
+            The endpoint is invalid or taken (e.g. EADDRINUSE); the message names it.
         """
         self._bind(addr)
         if isinstance(addr, str) and addr.endswith(":*"):
@@ -176,7 +205,28 @@ class Socket(_BackendSocket):
         return _EndpointContext(self, "bind", addr)
 
     def connect(self, addr: str) -> _EndpointContext:
-        """Connect to the peer at ``addr``. Returns a context manager whose exit disconnects."""
+        """Connect to the peer at ``addr``. Returns a context manager whose exit disconnects.
+
+        The connection itself is made in the background (and re-made after failures): the
+        peer does not need to be bound yet.
+
+        Parameters
+        ----------
+        addr : str
+            The endpoint, e.g. ``tcp://127.0.0.1:5555``.
+
+        Returns
+        -------
+        context manager
+            ``with sock.connect(addr):`` disconnects on exit; outside ``with`` it can be
+            ignored.
+
+        Raises
+        ------
+        zmq.ZMQError
+            The endpoint is invalid (EINVAL) or its transport unsupported
+            (EPROTONOSUPPORT).
+        """
         self._connect(addr)
         return _EndpointContext(self, "connect", addr)
 
@@ -211,7 +261,21 @@ class Socket(_BackendSocket):
 
     def get_monitor_socket(self, events: int | None = None, addr: str | None = None) -> Socket:
         """Start monitoring this socket and return a connected PAIR socket that receives the
-        events (decode them with :func:`zmq.utils.monitor.recv_monitor_message`)."""
+        events (decode them with :func:`zmq.utils.monitor.recv_monitor_message`).
+
+        Parameters
+        ----------
+        events : int, optional
+            The events to report, ``zmq.EVENT_*`` flags or'ed together (default: all).
+        addr : str, optional
+            The inproc endpoint the events are published on (default: a unique one).
+
+        Returns
+        -------
+        Socket
+            The PAIR socket receiving the events; calling this again while it is open
+            returns it again. Close it after :meth:`disable_monitor`.
+        """
         from zmq.constants import EVENT_ALL, PAIR
 
         if self._monitor_socket is not None and not self._monitor_socket.closed:

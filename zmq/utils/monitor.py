@@ -37,7 +37,7 @@ def parse_monitor_message(msg: Sequence[Any]) -> MonitorMessage:
 
     Returns ``{"event": zmq.Event, "value": int, "endpoint": bytes}``. The meaning of
     ``value`` depends on the event: a file descriptor for LISTENING/ACCEPTED/CONNECTED,
-    a reconnect interval for CONNECT_RETRIED, an errno for the *_FAILED events...
+    a reconnect interval for CONNECT_RETRIED, an errno for the ``*_FAILED`` events...
 
     Raises RuntimeError if ``msg`` does not have exactly two frames and ValueError if the
     first frame is not 6 bytes long.

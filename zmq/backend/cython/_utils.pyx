@@ -9,7 +9,7 @@ from zmq.backend.cython.libzmq cimport (
     zmq_curve_keypair, zmq_curve_public, zmq_proxy, zmq_proxy_steerable,
     zmq_poll as c_zmq_poll, zmq_errno as c_zmq_errno,
 )
-from zmq.backend.cython._check cimport check_rc, raise_zmq_error, monotonic_ms
+from zmq.backend.cython._check cimport check_rc, c_int_arg, raise_zmq_error, monotonic_ms
 from zmq.backend.cython.socket cimport Socket
 
 cdef extern from "Python.h":
@@ -26,16 +26,35 @@ def zmq_version_info():
 
 
 def has(capability):
-    """Whether libzmq supports ``capability`` ("ipc", "pgm", "tipc", "norm", "curve",
-    "gssapi", "draft")."""
+    """Whether the linked libzmq supports a capability.
+
+    Parameters
+    ----------
+    capability : str
+        "ipc", "pgm", "tipc", "norm", "curve", "gssapi" or "draft".
+
+    Returns
+    -------
+    bool
+    """
     if isinstance(capability, str):
         capability = capability.encode("utf-8")
     return bool(zmq_has(capability))
 
 
-def strerror(int errno):
-    """libzmq's description of an error number."""
-    return zmq_strerror(errno).decode("utf-8", "replace")
+def strerror(errno):
+    """libzmq's description of an error number.
+
+    Parameters
+    ----------
+    errno : int
+        A system or libzmq errno (``zmq.EAGAIN``, ``zmq.ETERM``...).
+
+    Returns
+    -------
+    str
+    """
+    return zmq_strerror(c_int_arg(errno, "errno")).decode("utf-8", "replace")
 
 
 def zmq_errno():
@@ -54,7 +73,25 @@ def curve_keypair():
 
 
 def curve_public(secret_key):
-    """The Z85 public key (40 bytes) that belongs to a Z85 ``secret_key`` (bytes or str)."""
+    """The CURVE public key that belongs to a secret key.
+
+    Parameters
+    ----------
+    secret_key : bytes or str
+        40 characters of Z85 text.
+
+    Returns
+    -------
+    bytes
+        The 40-byte Z85 public key.
+
+    Raises
+    ------
+    ValueError
+        ``secret_key`` is not 40 bytes of Z85 text.
+    ZMQError
+        ENOTSUP if libzmq was built without CURVE.
+    """
     cdef char public_key[41]
     if isinstance(secret_key, str):
         secret_key = secret_key.encode("ascii")
@@ -156,16 +193,46 @@ cdef int _run_proxy(void *front, void *back, void *capture, void *control) excep
 
 
 def proxy(frontend, backend, capture=None):
-    """Forward messages between ``frontend`` and ``backend`` (copying them to ``capture``)
-    until the context is terminated (raises ContextTerminated). Releases the GIL; Ctrl-C
-    interrupts it."""
+    """Forward messages both ways between two sockets, in the calling thread.
+
+    Runs without the GIL until the context is terminated; Ctrl-C interrupts it.
+
+    Parameters
+    ----------
+    frontend, backend : Socket
+        The two sides (e.g. ROUTER and DEALER for a queue, XSUB and XPUB for a forwarder).
+    capture : Socket, optional
+        Receives a copy of every message.
+
+    Raises
+    ------
+    ContextTerminated
+        The context was terminated (the normal way to stop a proxy).
+    TypeError
+        An argument is not a zmq Socket.
+    """
     return _run_proxy(_socket_handle(frontend, "frontend"), _socket_handle(backend, "backend"),
                       _socket_handle(capture, "capture"), NULL)
 
 
 def proxy_steerable(frontend, backend, capture=None, control=None):
-    """Like :func:`proxy`, steered by messages on ``control``: PAUSE, RESUME, TERMINATE
-    (return normally), STATISTICS."""
+    """Like :func:`proxy`, steered by commands received on ``control``.
+
+    Parameters
+    ----------
+    frontend, backend : Socket
+        The two sides.
+    capture : Socket, optional
+        Receives a copy of every message.
+    control : Socket, optional
+        Receives b"PAUSE", b"RESUME", b"TERMINATE" (the proxy returns) or b"STATISTICS"
+        (replied with 8 uint64 counters); without it this is :func:`proxy`.
+
+    Raises
+    ------
+    ContextTerminated
+        The context was terminated.
+    """
     if control is None:
         return proxy(frontend, backend, capture)
     return _run_proxy(_socket_handle(frontend, "frontend"), _socket_handle(backend, "backend"),
@@ -173,5 +240,13 @@ def proxy_steerable(frontend, backend, capture=None, control=None):
 
 
 def device(device_type, frontend, backend):
-    """Old spelling of :func:`proxy` (``device_type`` is ignored, as libzmq does)."""
+    """Old spelling of :func:`proxy`.
+
+    Parameters
+    ----------
+    device_type : int
+        ``zmq.QUEUE``, ``zmq.FORWARDER`` or ``zmq.STREAMER``; ignored, as libzmq does.
+    frontend, backend : Socket
+        The two sides.
+    """
     return proxy(frontend, backend)

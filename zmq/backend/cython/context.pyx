@@ -121,7 +121,23 @@ cdef class Context:
         check_rc(zmq_ctx_shutdown(self.handle))
 
     def set(self, option, optval):
-        """Set a context option (``zmq.IO_THREADS``, ``zmq.MAX_SOCKETS``, ``zmq.BLOCKY``...)."""
+        """Set a context option.
+
+        Parameters
+        ----------
+        option : int
+            ``zmq.IO_THREADS``, ``zmq.MAX_SOCKETS``, ``zmq.BLOCKY``, ``zmq.IPV6``,
+            ``zmq.THREAD_SCHED_POLICY``...
+        optval : int
+
+        Raises
+        ------
+        TypeError, ValueError
+            ``optval`` is not an int, or does not fit a C int.
+        ZMQError
+            libzmq refused the option; or (THREAD_SCHED_POLICY/THREAD_PRIORITY) the kernel
+            refuses the scheduling, which would make libzmq abort when starting its threads.
+        """
         cdef int c_option = c_int_arg(option, "option")
         cdef int c_value = c_int_arg(optval, "context option value")
         self._check_usable()
@@ -162,7 +178,22 @@ cdef class Context:
                 f"({failure[0].strerror}); libzmq would abort when starting its threads")
 
     def get(self, option):
-        """Get a context option's int value."""
+        """Get a context option.
+
+        Parameters
+        ----------
+        option : int
+            ``zmq.IO_THREADS``, ``zmq.MAX_SOCKETS``, ``zmq.SOCKET_LIMIT``, ``zmq.MSG_T_SIZE``...
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        ZMQError
+            EINVAL for an unknown option.
+        """
         cdef int c_option = c_int_arg(option, "option")
         self._check_usable()
         cyzmq_clear_errno()  # -1 is a legal value of some options: only errno tells failure

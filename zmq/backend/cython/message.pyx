@@ -422,8 +422,23 @@ cdef class Frame:
         return self.tracker
 
     def get(self, option):
-        """Get a message property: an int option (``zmq.MORE``, ``zmq.SRCFD``, ``zmq.SHARED``)
-        or a metadata name (``"Socket-Type"``, ``"Peer-Address"``, ``"User-Id"``...) as str."""
+        """Get a message property.
+
+        Parameters
+        ----------
+        option : int or str
+            An int property (``zmq.MORE``, ``zmq.SRCFD``, ``zmq.SHARED``) or a metadata name
+            (``"Socket-Type"``, ``"Peer-Address"``, ``"User-Id"``, ``"Routing-Id"``...).
+
+        Returns
+        -------
+        int or str
+
+        Raises
+        ------
+        ZMQError
+            EINVAL for an unknown property or metadata the message does not carry.
+        """
         cdef const char *value
         if isinstance(option, str):
             key = (<str>option).encode("utf-8")

@@ -232,8 +232,15 @@ cdef class Socket:
         return self.handle != NULL and not self._shadow and self._fork_gen == fork_generation()
 
     def close(self, linger=None):
-        """Close the socket. Pending outgoing messages are kept for ``linger`` ms (default:
-        the LINGER option; -1 = until delivered or the context terminates). Idempotent."""
+        """Close the socket (idempotent; a shadow socket only forgets its handle).
+
+        Parameters
+        ----------
+        linger : int, optional
+            Milliseconds to keep trying to deliver pending outgoing messages; default: the
+            LINGER option (-1: until delivered or the context terminates). Applied even when
+            the context is already terminating.
+        """
         if self.handle == NULL:
             return
         if self._fork_gen != fork_generation():
@@ -328,9 +335,27 @@ cdef class Socket:
                 check_rc(zmq_setsockopt(self.handle, c_option, &ival, sizeof(int)))
 
     def get(self, option):
-        """Get a socket option: int, 64-bit int, bytes (binary and text options; text
-        without its trailing NUL; CURVE keys as 40-byte Z85) or, for FD, the file descriptor.
-        ``zmq.TYPE`` is returned as a :class:`zmq.SocketType`."""
+        """Get a socket option with its natural Python type.
+
+        Parameters
+        ----------
+        option : int
+            A ``zmq.SocketOption`` (``zmq.LINGER``, ``zmq.RCVMORE``, ``zmq.LAST_ENDPOINT``...).
+
+        Returns
+        -------
+        int or bytes or zmq.SocketType
+            int for int and 64-bit options (and FD, the file descriptor); bytes for binary
+            and text options (text without its trailing NUL, CURVE keys as 40-byte Z85);
+            ``zmq.TYPE`` as a :class:`zmq.SocketType`.
+
+        Raises
+        ------
+        TypeError
+            ``option`` is not an int.
+        ZMQError
+            EINVAL for an unknown or set-only option; ENOTSOCK on a closed socket.
+        """
         cdef int c_option = c_int_arg(option, "option")
         self._check_usable()
         cdef int kind = _opt_kind(c_option)
@@ -408,7 +433,19 @@ cdef class Socket:
             raise_zmq_error_msg(err, _describe(err, addr))
 
     def unbind(self, addr):
-        """Stop listening on ``addr`` (for a wildcard bind, pass the LAST_ENDPOINT value)."""
+        """Stop listening on ``addr``.
+
+        Parameters
+        ----------
+        addr : str
+            The endpoint that was bound (for a wildcard bind such as ``tcp://127.0.0.1:*``,
+            the LAST_ENDPOINT value).
+
+        Raises
+        ------
+        ZMQError
+            ENOENT if ``addr`` is not bound.
+        """
         self._check_usable()
         cdef bytes baddr = _encode_addr(addr)
         if zmq_unbind(self.handle, baddr) < 0:
@@ -416,7 +453,18 @@ cdef class Socket:
             raise_zmq_error_msg(err, _describe(err, addr))
 
     def disconnect(self, addr):
-        """Disconnect from the peer at ``addr``."""
+        """Disconnect from the peer at ``addr``.
+
+        Parameters
+        ----------
+        addr : str
+            An endpoint given to :meth:`connect`.
+
+        Raises
+        ------
+        ZMQError
+            ENOENT if the socket is not connected to ``addr``.
+        """
         self._check_usable()
         cdef bytes baddr = _encode_addr(addr)
         if zmq_disconnect(self.handle, baddr) < 0:
@@ -424,8 +472,21 @@ cdef class Socket:
             raise_zmq_error_msg(err, _describe(err, addr))
 
     def monitor(self, addr, events=0xFFFF):
-        """Publish this socket's events (``zmq.EVENT_*``) on a PAIR socket bound at the inproc
-        address ``addr``; ``addr=None`` stops monitoring."""
+        """Publish this socket's events on a PAIR socket bound at an inproc address.
+
+        Parameters
+        ----------
+        addr : str or None
+            The ``inproc://`` endpoint to publish on; None stops monitoring.
+        events : int
+            The ``zmq.EVENT_*`` mask to report (default: all).
+
+        Notes
+        -----
+        Connect a PAIR socket to ``addr`` and read events with
+        :func:`zmq.utils.monitor.recv_monitor_message`, or let
+        :meth:`get_monitor_socket` do it all.
+        """
         self._check_usable()
         cdef bytes baddr
         if addr is None:
@@ -435,14 +496,36 @@ cdef class Socket:
         check_rc(zmq_socket_monitor(self.handle, baddr, events))
 
     def join(self, group):
-        """Join a RADIO/DISH group (draft API: ZMQError(ENOTSUP) on libzmq without it)."""
+        """Join a group on a DISH socket (draft API).
+
+        Parameters
+        ----------
+        group : str or bytes
+            The group name.
+
+        Raises
+        ------
+        ZMQError
+            ENOTSUP when libzmq is built without the draft API.
+        """
         self._check_usable()
         if isinstance(group, str):
             group = group.encode("utf-8")
         check_rc(zmq_join(self.handle, group))
 
     def leave(self, group):
-        """Leave a RADIO/DISH group (draft API)."""
+        """Leave a group joined with :meth:`join` (draft API).
+
+        Parameters
+        ----------
+        group : str or bytes
+            The group name.
+
+        Raises
+        ------
+        ZMQError
+            ENOTSUP when libzmq is built without the draft API.
+        """
         self._check_usable()
         if isinstance(group, str):
             group = group.encode("utf-8")
@@ -794,8 +877,27 @@ cdef class Socket:
         return tracker
 
     def recv_multipart(self, flags=0, bint copy=True, bint track=False):
-        """Receive every part of the next message as a list of bytes (or Frames if
-        ``copy=False``). Only the first part can wait: libzmq delivers messages whole."""
+        """Receive every part of the next message.
+
+        Parameters
+        ----------
+        flags : int
+            ``zmq.NOBLOCK`` to raise :class:`zmq.Again` instead of waiting.
+        copy : bool
+            True returns bytes parts; False returns :class:`Frame` parts (no copy).
+        track : bool
+            Accepted for compatibility.
+
+        Returns
+        -------
+        list of bytes or list of Frame
+
+        Raises
+        ------
+        zmq.Again
+            NOBLOCK was given and nothing is waiting, or RCVTIMEO expired. Only the first
+            part can wait: libzmq delivers messages whole.
+        """
         cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
         cdef list parts = []
@@ -848,7 +950,24 @@ cdef class Socket:
             zmq_msg_close(&msg)
 
     def send_string(self, u, flags=0, bint copy=True, encoding="utf-8", **kwargs):
-        """Send a str encoded with ``encoding`` (UTF-8 by default)."""
+        """Send a str as one message part.
+
+        Parameters
+        ----------
+        u : str
+            The text.
+        flags : int
+            ``zmq.NOBLOCK``, ``zmq.SNDMORE``.
+        copy : bool
+            As for :meth:`send`.
+        encoding : str
+            Default UTF-8 (sent straight from the str's own UTF-8 buffer).
+
+        Raises
+        ------
+        TypeError
+            ``u`` is not a str.
+        """
         cdef int c_flags = c_int_arg(flags, "flags")
         if not isinstance(u, str):
             raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
@@ -858,7 +977,24 @@ cdef class Socket:
         return Socket._send(self, (<str>u).encode(encoding), c_flags, copy, **kwargs)
 
     def recv_string(self, flags=0, encoding="utf-8"):
-        """Receive one part and decode it (UTF-8 by default); UnicodeDecodeError if invalid."""
+        """Receive one part as a str, decoded straight from the message memory.
+
+        Parameters
+        ----------
+        flags : int
+            ``zmq.NOBLOCK`` to raise :class:`zmq.Again` instead of waiting.
+        encoding : str
+            Default UTF-8.
+
+        Returns
+        -------
+        str
+
+        Raises
+        ------
+        UnicodeDecodeError
+            The bytes are not valid in ``encoding`` (the message is consumed).
+        """
         cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
         return self._recv_text(c_flags, encoding)
@@ -867,9 +1003,22 @@ cdef class Socket:
     recv_unicode = recv_string
 
     def send_json(self, obj, flags=0, **kwargs):
-        """Send ``obj`` serialized as JSON (UTF-8). Extra keyword arguments go to
-        ``json.dumps`` (except ``routing_id``/``group``, which go to :meth:`send`).
-        A non-serializable object raises TypeError and nothing is sent."""
+        """Send ``obj`` serialized as JSON (UTF-8).
+
+        Parameters
+        ----------
+        obj : object
+            Anything ``json.dumps`` accepts.
+        flags : int
+            ``zmq.NOBLOCK``, ``zmq.SNDMORE``.
+        **kwargs
+            Go to ``json.dumps``, except ``routing_id``/``group`` which go to :meth:`send`.
+
+        Raises
+        ------
+        TypeError
+            ``obj`` is not JSON-serializable; nothing is sent.
+        """
         cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
         if not kwargs:
@@ -880,7 +1029,24 @@ cdef class Socket:
         return Socket._send(self, data, c_flags, True, False, routing_id, group)
 
     def recv_json(self, flags=0, **kwargs):
-        """Receive one part and decode it from JSON (keyword arguments go to ``json.loads``)."""
+        """Receive one part and decode it from JSON.
+
+        Parameters
+        ----------
+        flags : int
+            ``zmq.NOBLOCK`` to raise :class:`zmq.Again` instead of waiting.
+        **kwargs
+            Go to ``json.loads``.
+
+        Returns
+        -------
+        object
+
+        Raises
+        ------
+        ValueError
+            The message is not JSON (``json.JSONDecodeError``); it is consumed.
+        """
         cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
         _json_codec()
@@ -890,7 +1056,22 @@ cdef class Socket:
         return _json.loads(text, **kwargs) if kwargs else _json_decoder.decode(text)
 
     def send_pyobj(self, obj, flags=0, protocol=None, **kwargs):
-        """Send ``obj`` pickled (``protocol`` defaults to pickle.DEFAULT_PROTOCOL)."""
+        """Send ``obj`` pickled.
+
+        Parameters
+        ----------
+        obj : object
+            Anything picklable.
+        flags : int
+            ``zmq.NOBLOCK``, ``zmq.SNDMORE``.
+        protocol : int, optional
+            Pickle protocol (default ``pickle.DEFAULT_PROTOCOL``).
+
+        Raises
+        ------
+        pickle.PicklingError, TypeError
+            ``obj`` cannot be pickled; nothing is sent.
+        """
         cdef int c_flags = c_int_arg(flags, "flags")
         global _pickle
         if _pickle is None:
@@ -912,12 +1093,39 @@ cdef class Socket:
         return data if data is WOULD_BLOCK else _pickle.loads(data)
 
     def send_serialized(self, msg, serialize, flags=0, bint copy=True, **kwargs):
-        """Send ``serialize(msg)`` (a list of bytes-like parts) as one multipart message."""
+        """Send ``serialize(msg)`` as one multipart message.
+
+        Parameters
+        ----------
+        msg : object
+            What to send.
+        serialize : callable
+            Turns ``msg`` into a list of bytes-like parts.
+        flags : int
+            ``zmq.NOBLOCK``.
+        copy : bool
+            As for :meth:`send_multipart`.
+        """
         cdef int c_flags = c_int_arg(flags, "flags")
         return Socket.send_multipart(self, serialize(msg), c_flags, copy, **kwargs)
 
     def recv_serialized(self, deserialize, flags=0, bint copy=True):
-        """Receive a multipart message and return ``deserialize(parts)``."""
+        """Receive a multipart message and return ``deserialize(parts)``.
+
+        Parameters
+        ----------
+        deserialize : callable
+            Turns the list of parts into the object returned. A safe alternative to
+            :meth:`recv_pyobj` for untrusted peers.
+        flags : int
+            ``zmq.NOBLOCK``.
+        copy : bool
+            False hands :class:`Frame` parts to ``deserialize``.
+
+        Returns
+        -------
+        object
+        """
         cdef int c_flags = c_int_arg(flags, "flags")
         parts = Socket.recv_multipart(self, c_flags, copy)
         return parts if parts is WOULD_BLOCK else deserialize(parts)

@@ -6,7 +6,7 @@ CORE := zmq/backend/cython
 SOURCES := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.h) setup.py pyproject.toml
 STAMP := $(VENV)/.cyzmq-built
 
-.PHONY: all build test bench bench-quick bench-compare typecheck memcheck docs clean libzmq openssh
+.PHONY: all build test bench bench-quick bench-compare typecheck memcheck stress docs clean libzmq openssh
 
 all: build
 
@@ -64,6 +64,20 @@ bench-quick: build
 
 bench-compare: build
 	$(VPY) perf/bench.py --compare $(BENCH_ARGS)
+
+# Heavier variants of the reliability suites (more hypothesis examples, 1M small / 10k 1 MiB
+# messages, 100 sockets x 1000 messages, 3 peer kills).
+stress: build
+	CYZMQ_STRESS=1 $(VPY) -X faulthandler -m pytest -q tests/test_bad_input.py tests/test_faults.py \
+	  tests/test_memory.py tests/test_load.py tests/test_security.py $(PYTEST_ARGS)
+
+# valgrind memcheck over a focused subset; fails on errors through zmq/backend/cython.
+memcheck: build
+	@command -v valgrind >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind >/dev/null || \
+	    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind >/dev/null; }; }; } || \
+	  { echo "valgrind is missing: apt-get install valgrind"; exit 1; }
+	PYTHON=$(VPY) tools/memcheck.sh $(MEMCHECK_ARGS)
 
 typecheck: build
 	$(VPY) -m mypy --strict tests/typing_examples

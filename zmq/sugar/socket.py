@@ -6,7 +6,6 @@ from the compiled core, so none of it pays for a Python-level frame here.
 from __future__ import annotations
 
 import itertools
-import random
 import warnings
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -95,12 +94,10 @@ class Socket(_BackendSocket):
 
     # -- options as attributes -------------------------------------------------------------
 
-    def __getattr__(self, name: str) -> Any:
-        if not name.startswith("_"):
-            opt = socket_option(name)
-            if opt is not None:
-                return self.get(opt)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    if TYPE_CHECKING:
+        # For type checkers only: option attributes (s.linger, s.rcvmore...) are properties
+        # added after the class is built. At run time a __getattr__ would slow every method call.
+        def __getattr__(self, name: str) -> Any: ...
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in ("subscribe", "unsubscribe"):
@@ -246,6 +243,8 @@ class Socket(_BackendSocket):
         if min_port == 49152 and max_port == 65536:
             self._bind(f"{addr}:*")
             return int(self.get(SocketOption.LAST_ENDPOINT).decode().rsplit(":", 1)[-1])
+        import random
+
         for _ in range(max_tries):
             port = random.randrange(min_port, max_port)
             try:
@@ -294,5 +293,28 @@ class Socket(_BackendSocket):
         self._monitor_socket = None
         self.monitor(None, 0)
 
+
+def _option_property(option: SocketOption) -> property:
+    def fget(self: Socket) -> Any:
+        return self.get(option)
+
+    def fset(self: Socket, value: Any) -> None:
+        self.set(option, value)
+
+    return property(fget, fset, doc=f"The {option.name} socket option (see :meth:`Socket.get`/:meth:`Socket.set`).")
+
+
+def _add_option_properties(cls: type) -> None:
+    # One property per option (lower and upper case) rather than __getattr__: a class with
+    # __getattr__ makes CPython build a bound method object on every method call
+    # (s.send(...), s.recv()...), which costs more than the libzmq call itself.
+    for name, option in SocketOption.__members__.items():
+        prop = _option_property(option)
+        for attr in (name.lower(), name):
+            if attr not in cls.__dict__ and not hasattr(cls, attr):
+                setattr(cls, attr, prop)
+
+
+_add_option_properties(Socket)
 
 SyncSocket = Socket

@@ -21,16 +21,21 @@ cdef inline int check_rc(int rc) except -1:
 
 cdef extern from "Python.h":
     bint PyIndex_Check(object o)
+    bint PyLong_Check(object o)
     object PyNumber_Index(object o)
+    long PyLong_AsLongAndOverflow(object o, int *overflow) except? -1
 
 
 cdef inline int c_int_arg(object value, str name) except? -1:
     """``value`` as a C int, accepting ints and objects with __index__ only (a float is a
     TypeError, as everywhere in Python, rather than being truncated)."""
-    if not isinstance(value, int):
+    cdef int overflow = 0
+    cdef long v
+    if not PyLong_Check(value):
         if not PyIndex_Check(value):
             raise TypeError(f"{name} must be an int, not {type(value).__name__!r}")
         value = PyNumber_Index(value)
-    if not -2147483648 <= value <= 2147483647:
+    v = PyLong_AsLongAndOverflow(value, &overflow)
+    if overflow or v < -2147483648 or v > 2147483647:
         raise ValueError(f"{name}={value} does not fit in a C int")
-    return value
+    return <int>v

@@ -176,8 +176,10 @@ def zmq_poll(sockets, timeout=-1):
         free(items)
 
 
-cdef int _run_proxy(void *front, void *back, void *capture, void *control) except -1:
+cdef int _run_proxy(sockets, void *front, void *back, void *capture, void *control) except -1:
     cdef int rc, err
+    cdef void *handles[4]
+    handles[0], handles[1], handles[2], handles[3] = front, back, capture, control
     while True:
         with nogil:
             if control != NULL:
@@ -190,6 +192,9 @@ cdef int _run_proxy(void *front, void *back, void *capture, void *control) excep
         if err != EINTR:
             raise_zmq_error(err)
         PyErr_CheckSignals()
+        for i, s in enumerate(sockets):  # a signal handler may have closed one of them
+            if s is not None and (<Socket>s).handle != handles[i]:
+                raise_zmq_error(ENOTSOCK)
 
 
 def proxy(frontend, backend, capture=None):
@@ -211,8 +216,8 @@ def proxy(frontend, backend, capture=None):
     TypeError
         An argument is not a zmq Socket.
     """
-    return _run_proxy(_socket_handle(frontend, "frontend"), _socket_handle(backend, "backend"),
-                      _socket_handle(capture, "capture"), NULL)
+    return _run_proxy((frontend, backend, capture, None), _socket_handle(frontend, "frontend"),
+                      _socket_handle(backend, "backend"), _socket_handle(capture, "capture"), NULL)
 
 
 def proxy_steerable(frontend, backend, capture=None, control=None):
@@ -235,8 +240,9 @@ def proxy_steerable(frontend, backend, capture=None, control=None):
     """
     if control is None:
         return proxy(frontend, backend, capture)
-    return _run_proxy(_socket_handle(frontend, "frontend"), _socket_handle(backend, "backend"),
-                      _socket_handle(capture, "capture"), _socket_handle(control, "control"))
+    return _run_proxy((frontend, backend, capture, control), _socket_handle(frontend, "frontend"),
+                      _socket_handle(backend, "backend"), _socket_handle(capture, "capture"),
+                      _socket_handle(control, "control"))
 
 
 def device(device_type, frontend, backend):

@@ -259,36 +259,21 @@ cdef class MessageTracker:
         cdef Py_ssize_t i
         cdef timespec ts
         cdef bint pending
+        cdef int released
         for i in range(self._nhints):
             while True:
-                pthread_mutex_lock(&_zc_lock)
-                pending = not self._hints[i].released
-                if pending:
-                    if deadline < 0:
-                        with nogil:
-                            # Wake up now and then so that Ctrl-C is seen promptly.
-                            clock_gettime(CLOCK_REALTIME, &ts)
-                            ts.tv_nsec += 100000000
-                            if ts.tv_nsec >= 1000000000:
-                                ts.tv_sec += 1
-                                ts.tv_nsec -= 1000000000
-                            pthread_cond_timedwait(&_zc_cond, &_zc_lock, &ts)
-                    else:
-                        remaining = deadline - monotonic_ms()
-                        if remaining <= 0:
-                            pthread_mutex_unlock(&_zc_lock)
-                            raise NotDone()
-                        if remaining > 100:
-                            remaining = 100
-                        with nogil:
-                            clock_gettime(CLOCK_REALTIME, &ts)
-                            ts.tv_nsec += remaining * 1000000
-                            ts.tv_sec += ts.tv_nsec // 1000000000
-                            ts.tv_nsec = ts.tv_nsec % 1000000000
-                            pthread_cond_timedwait(&_zc_cond, &_zc_lock, &ts)
-                pthread_mutex_unlock(&_zc_lock)
-                if not pending:
+                if deadline < 0:
+                    remaining = 100  # wake up now and then so that Ctrl-C is seen promptly
+                else:
+                    remaining = deadline - monotonic_ms()
+                    if remaining > 100:
+                        remaining = 100
+                with nogil:
+                    released = _wait_released(self._hints[i], remaining)
+                if released:
                     break
+                if deadline >= 0 and monotonic_ms() >= deadline:
+                    raise NotDone()
                 PyErr_CheckSignals()
         for other in self._others:
             if deadline < 0:
@@ -307,6 +292,26 @@ cdef class MessageTracker:
 
 cdef extern from "Python.h":
     int PyErr_CheckSignals() except -1
+
+
+cdef int _wait_released(ZeroCopyHint *hint, long long ms) noexcept nogil:
+    """Wait up to ``ms`` for libzmq to release ``hint``; 1 if it is released.
+
+    Runs without the GIL from start to end: the lock must never be held by a thread that
+    is waiting for the GIL, since the free callback can run in a thread that holds it.
+    """
+    cdef timespec ts
+    cdef int released
+    pthread_mutex_lock(&_zc_lock)
+    if not hint.released and ms > 0:
+        clock_gettime(CLOCK_REALTIME, &ts)
+        ts.tv_nsec += ms * 1000000
+        ts.tv_sec += ts.tv_nsec // 1000000000
+        ts.tv_nsec = ts.tv_nsec % 1000000000
+        pthread_cond_timedwait(&_zc_cond, &_zc_lock, &ts)
+    released = hint.released
+    pthread_mutex_unlock(&_zc_lock)
+    return released
 
 
 cdef MessageTracker new_tracker():

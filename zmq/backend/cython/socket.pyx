@@ -39,6 +39,23 @@ cdef enum:
     OP_SEND_BUF = 2
     OP_RECV_BUF = 3
 
+# Messages at least this big are copied with the GIL released.
+cdef enum:
+    BIG_COPY = 65536
+
+
+cdef object _bytes_from_msg(zmq_msg_t *msg):
+    """A bytes copy of the message; big ones are copied with the GIL released."""
+    cdef size_t n = zmq_msg_size(msg)
+    if n < BIG_COPY:
+        return PyBytes_FromStringAndSize(<char *>zmq_msg_data(msg), n)
+    data = PyBytes_FromStringAndSize(NULL, n)
+    cdef char *dst = PyBytes_AS_STRING(data)
+    with nogil:
+        memcpy(dst, zmq_msg_data(msg), n)
+    return data
+
+
 # Internal flag for event loops: on EAGAIN, return WOULD_BLOCK instead of raising Again
 # (an exception costs a microsecond; a loop polling for readiness misses often).
 cdef enum:
@@ -538,18 +555,19 @@ cdef class Socket:
     # -- the send/recv core ---------------------------------------------------------------
 
     cdef int _io_blocking(self, int op, zmq_msg_t *msg, void *buf, size_t n, int flags) except -2:
-        """Wait (GIL released) until the call completes; Ctrl-C and timeouts still work."""
+        """Wait (GIL released) until the call completes; Ctrl-C and timeouts still work.
+
+        libzmq applies SNDTIMEO/RCVTIMEO itself (EAGAIN when it expires). Only after a signal
+        interrupted the wait is the option read, so that the retry waits for what is left.
+        """
         cdef int timeout_opt = ZMQ_SNDTIMEO if op == OP_SEND_MSG or op == OP_SEND_BUF else ZMQ_RCVTIMEO
-        cdef int timeout = self._get_int(timeout_opt)
-        cdef long long deadline = -1
+        cdef int timeout = -2  # not read yet
+        cdef long long start = monotonic_ms()
         cdef long long remaining
         cdef bint changed = False
         cdef void *handle = self.handle
         cdef int rc, err
-        if timeout == 0:
-            raise_zmq_error(EAGAIN)
-        if timeout > 0:
-            deadline = monotonic_ms() + timeout
+        flags &= ~(NOTHROW | ZMQ_DONTWAIT)
         try:
             while True:
                 with nogil:
@@ -562,8 +580,10 @@ cdef class Socket:
                 PyErr_CheckSignals()  # a handler that raises (KeyboardInterrupt) ends the call
                 if self.handle != handle:
                     raise_zmq_error(ENOTSOCK)  # a signal handler closed the socket
-                if deadline >= 0:
-                    remaining = deadline - monotonic_ms()
+                if timeout == -2:
+                    timeout = self._get_int(timeout_opt)
+                if timeout >= 0:
+                    remaining = start + timeout - monotonic_ms()
                     if remaining <= 0:
                         raise_zmq_error(EAGAIN)
                     self._set_int(timeout_opt, <int>remaining)
@@ -574,6 +594,14 @@ cdef class Socket:
 
     cdef int _send_buf(self, const void *buf, size_t n, int flags) except -1:
         """Send a copy of ``buf``: 0 when sent, 1 when it would block under NOTHROW."""
+        cdef zmq_msg_t msg
+        if n >= BIG_COPY:
+            # Copy big messages without holding the GIL, so other threads run meanwhile.
+            if zmq_msg_init_size(&msg, n) < 0:
+                raise_zmq_error(zmq_errno())
+            with nogil:
+                memcpy(zmq_msg_data(&msg), buf, n)
+            return self._send_msg(&msg, flags)
         cdef int rc = zmq_send(self.handle, buf, n, (flags & ~NOTHROW) | ZMQ_DONTWAIT)
         if rc < 0:
             err = zmq_errno()
@@ -775,9 +803,29 @@ cdef class Socket:
             except BaseException:
                 zmq_msg_close(&msg)
                 raise
-        data = PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg))
+        data = _bytes_from_msg(&msg)
         zmq_msg_close(&msg)
         return data
+
+    def _recv_wait(self, int flags, bint copy):
+        """Wait for one part (the fast path already found none): bytes or a Frame."""
+        cdef zmq_msg_t msg
+        cdef Frame frame
+        if not copy:
+            frame = new_frame()
+            self._io_blocking(OP_RECV_MSG, &frame.zmq_msg, NULL, 0, flags)
+            frame.more = zmq_msg_more(&frame.zmq_msg)
+            return frame
+        zmq_msg_init(&msg)
+        try:
+            self._io_blocking(OP_RECV_MSG, &msg, NULL, 0, flags)
+            return _bytes_from_msg(&msg)
+        finally:
+            zmq_msg_close(&msg)
+
+    def _send_wait(self, bytes data, int flags):
+        """Wait until a copy of ``data`` can be queued (the fast path found the socket full)."""
+        self._io_blocking(OP_SEND_BUF, NULL, PyBytes_AS_STRING(data), <size_t>PyBytes_GET_SIZE(data), flags)
 
     def recv_into(self, buffer, nbytes=0, flags=0):
         """Receive one part straight into a writable buffer (bytearray, memoryview, NumPy...).
@@ -911,7 +959,7 @@ cdef class Socket:
                 try:
                     if self._recv_msg(&msg, c_flags):
                         return WOULD_BLOCK
-                    parts.append(PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg)))
+                    parts.append(_bytes_from_msg(&msg))
                     more = zmq_msg_more(&msg)
                 finally:
                     zmq_msg_close(&msg)
@@ -1180,13 +1228,14 @@ cdef class Socket:
 # -- C-level entry points for send() and recv() ---------------------------------------------
 #
 # The two hottest calls get hand-written METH_FASTCALL methods. For the common shapes
-# (recv(), recv(flags), send(bytes), send(bytes, flags)) they skip Cython's argument parsing,
-# and when a non-blocking call finds nothing to do they raise Again the way a builtin does:
-# without adding a traceback frame, which costs more than the whole libzmq call. Every
-# other shape, and every path that may block, goes to the full implementations above
-# (Socket._recv / Socket._send), which document the arguments.
+# (recv(flags, copy=...), send(bytes, flags, copy=...)) they skip Cython's argument parsing;
+# when a non-blocking call finds nothing to do they raise Again the way a builtin does,
+# without adding a traceback frame (which costs more than the whole libzmq call); and a
+# call that must wait goes straight to the wait, GIL released, with no second attempt.
+# Every other shape goes to the full implementations above (Socket._recv, Socket._send),
+# which document the arguments.
 
-from cpython.object cimport PyObject, PyTypeObject
+from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF
 
 cdef extern from "Python.h":
@@ -1200,11 +1249,13 @@ cdef extern from "Python.h":
     bint PyLong_Check(PyObject *o)
     long PyLong_AsLong(PyObject *o)
     Py_ssize_t PyTuple_GET_SIZE(PyObject *o)
+    PyObject *PyTuple_GET_ITEM(PyObject *o, Py_ssize_t i)
     void PyErr_SetObject(PyObject *type, PyObject *value)
     PyObject *PyErr_Occurred()
+    int PyObject_IsTrue(PyObject *o)
+    int PyUnicode_CompareWithASCIIString(PyObject *s, const char *string)
     PyObject *PyBytes_FromStringAndSize_raw "PyBytes_FromStringAndSize" (const char *v, Py_ssize_t n)
-    PyTypeObject PyBytes_Type
-    PyObject *Py_TYPE_raw "(PyObject *)Py_TYPE" (PyObject *o)
+    void Py_DECREF_raw "Py_DECREF" (PyObject *o)
 
 cdef extern from *:
     """
@@ -1238,26 +1289,27 @@ cdef PyMethodDef _recv_def
 cdef PyMethodDef _send_def
 cdef PyObject *_recv_full = NULL
 cdef PyObject *_send_full = NULL
-cdef PyObject *_would_block = <PyObject *>WOULD_BLOCK
+cdef PyObject *_recv_wait_fn = NULL
+cdef PyObject *_send_wait_fn = NULL
 cdef object _docs = []  # keeps the docstrings' bytes alive
 
 
 cdef PyObject *_delegate(PyObject *full, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
-                         PyObject *kwnames) noexcept:
+                         PyObject *kwnames) except NULL:
     """Call the full implementation: full(self, *args, **kwnames)."""
     cdef PyObject *stack[12]
     cdef Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames) if kwnames != NULL else 0
     cdef Py_ssize_t i
     if nargs + nkw + 1 > 12:
-        PyErr_SetObject(<PyObject *>TypeError, <PyObject *>"too many arguments")
-        return NULL
+        raise TypeError("too many arguments")
     stack[0] = self
     for i in range(nargs + nkw):
         stack[i + 1] = args[i]
     return PyObject_Vectorcall(full, stack, nargs + 1, kwnames)
 
 
-cdef inline PyObject *_raise_again() noexcept:
+cdef PyObject *_raise_again() noexcept:
+    # noexcept on purpose: its caller returns the NULL as is, so no traceback frame is added.
     cdef PyObject *exc = cyzmq_bare_again(<PyObject *>again_type)
     if exc != NULL:
         PyErr_SetObject(<PyObject *>again_type, exc)
@@ -1265,67 +1317,128 @@ cdef inline PyObject *_raise_again() noexcept:
     return NULL
 
 
-cdef extern from "Python.h":
-    void Py_DECREF_raw "Py_DECREF" (PyObject *o)
+cdef int _simple_args(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, Py_ssize_t first,
+                      long *flags, int *copy) except -1:
+    """Read ``flags`` and ``copy`` from positions ``first`` and ``first + 1`` or keywords
+    (``track`` is accepted too). Returns 1 when they are plain, 0 to let the full
+    implementation handle (and validate) the call."""
+    cdef Py_ssize_t i, nkw = PyTuple_GET_SIZE(kwnames) if kwnames != NULL else 0
+    cdef PyObject *name
+    cdef PyObject *value
+    cdef int seen = 0  # bits: 1 flags, 2 copy, 4 track
+    cdef Py_ssize_t slot
+    if nargs > first + 3:
+        return 0
+    for i in range(first, nargs + nkw):
+        value = args[i]
+        if i < nargs:
+            slot = i - first
+        else:
+            name = PyTuple_GET_ITEM(kwnames, i - nargs)
+            if PyUnicode_CompareWithASCIIString(name, "flags") == 0:
+                slot = 0
+            elif PyUnicode_CompareWithASCIIString(name, "copy") == 0:
+                slot = 1
+            elif PyUnicode_CompareWithASCIIString(name, "track") == 0:
+                slot = 2
+            else:
+                return 0
+        if seen & (1 << slot):
+            return 0
+        seen |= 1 << slot
+        if slot == 0:
+            if not PyLong_Check(value):
+                return 0
+            flags[0] = PyLong_AsLong(value)
+            if flags[0] == -1 and PyErr_Occurred() != NULL:
+                return 0  # too big: the full implementation explains
+        elif slot == 1:
+            copy[0] = PyObject_IsTrue(value)
+            if copy[0] < 0:
+                return -1
+        elif value != <PyObject *>False and value != <PyObject *>None:
+            return 0  # track=True: the full implementation builds the tracker
+    return 1
 
 
-cdef PyObject *_recv_fast(PyObject *pyself, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) noexcept:
+cdef PyObject *_recv_fast(PyObject *pyself, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) except NULL:
     cdef Socket self = <Socket>pyself
     cdef long flags = 0
+    cdef int copy = 1
     cdef zmq_msg_t msg
+    cdef Frame frame
     cdef int rc, err
-    cdef PyObject *data
-    if kwnames != NULL or nargs > 1 or self.handle == NULL or self._fork_gen != fork_generation():
+    cdef PyObject *stack[3]
+    if (self.handle == NULL or self._fork_gen != fork_generation()
+            or not _simple_args(args, nargs, kwnames, 0, &flags, &copy)):
         return _delegate(_recv_full, pyself, args, nargs, kwnames)
-    if nargs == 1:
-        if not PyLong_Check(args[0]):
-            return _delegate(_recv_full, pyself, args, nargs, kwnames)
-        flags = PyLong_AsLong(args[0])
-        if flags == -1 and PyErr_Occurred() != NULL:
-            return NULL
-    zmq_msg_init(&msg)
-    rc = zmq_msg_recv(&msg, self.handle, <int>(flags & ~NOTHROW) | ZMQ_DONTWAIT)
-    if rc >= 0:
-        data = PyBytes_FromStringAndSize_raw(<char *>zmq_msg_data(&msg), <Py_ssize_t>zmq_msg_size(&msg))
+    if copy:
+        zmq_msg_init(&msg)
+        rc = zmq_msg_recv(&msg, self.handle, <int>(flags & ~NOTHROW) | ZMQ_DONTWAIT)
+        if rc >= 0:
+            data = _bytes_from_msg(&msg)
+            zmq_msg_close(&msg)
+            Py_INCREF(data)
+            return <PyObject *>data
+        err = zmq_errno()
         zmq_msg_close(&msg)
-        return data
-    err = zmq_errno()
-    zmq_msg_close(&msg)
-    if err == EAGAIN and flags & ZMQ_DONTWAIT:
+    else:
+        frame = new_frame()
+        rc = zmq_msg_recv(&frame.zmq_msg, self.handle, <int>(flags & ~NOTHROW) | ZMQ_DONTWAIT)
+        if rc >= 0:
+            frame.more = zmq_msg_more(&frame.zmq_msg)
+            Py_INCREF(frame)
+            return <PyObject *>frame
+        err = zmq_errno()
+    if err != EAGAIN:
+        raise zmq_error(err)
+    if flags & ZMQ_DONTWAIT:
         if flags & NOTHROW:
             Py_INCREF(WOULD_BLOCK)
-            return _would_block
+            return <PyObject *>WOULD_BLOCK
         return _raise_again()
-    return _delegate(_recv_full, pyself, args, nargs, kwnames)  # waits, or raises the error
+    # Nothing yet: wait for it (Socket._recv_wait releases the GIL).
+    cdef object py_flags = flags  # (typed: Cython would infer a C long)
+    cdef object py_copy = bool(copy)
+    stack[0] = pyself
+    stack[1] = <PyObject *>py_flags
+    stack[2] = <PyObject *>py_copy
+    return PyObject_Vectorcall(_recv_wait_fn, stack, 3, NULL)
 
 
-cdef PyObject *_send_fast(PyObject *pyself, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) noexcept:
+cdef PyObject *_send_fast(PyObject *pyself, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) except NULL:
     cdef Socket self = <Socket>pyself
     cdef long flags = 0
+    cdef int copy = 1
     cdef int rc, err
     cdef PyObject *data
-    if (kwnames != NULL or nargs < 1 or nargs > 2 or self.handle == NULL
-            or self._fork_gen != fork_generation() or not cyzmq_is_exact_bytes(args[0])):
+    cdef Py_ssize_t n
+    cdef PyObject *stack[3]
+    if (nargs < 1 or self.handle == NULL or self._fork_gen != fork_generation()
+            or not cyzmq_is_exact_bytes(args[0])
+            or not _simple_args(args, nargs, kwnames, 1, &flags, &copy)):
         return _delegate(_send_full, pyself, args, nargs, kwnames)
     data = args[0]
-    if nargs == 2:
-        if not PyLong_Check(args[1]):
-            return _delegate(_send_full, pyself, args, nargs, kwnames)
-        flags = PyLong_AsLong(args[1])
-        if flags == -1 and PyErr_Occurred() != NULL:
-            return NULL
-    rc = zmq_send(self.handle, PyBytes_AS_STRING(<object>data), <size_t>PyBytes_GET_SIZE(<object>data),
-                  <int>(flags & ~NOTHROW) | ZMQ_DONTWAIT)
+    n = PyBytes_GET_SIZE(<object>data)
+    if (not copy and <size_t>n >= self.copy_threshold) or n >= BIG_COPY:
+        return _delegate(_send_full, pyself, args, nargs, kwnames)  # zero-copy, or a big copy
+    rc = zmq_send(self.handle, PyBytes_AS_STRING(<object>data), <size_t>n, <int>(flags & ~NOTHROW) | ZMQ_DONTWAIT)
     if rc >= 0:
         Py_INCREF(None)
         return <PyObject *>None
     err = zmq_errno()
-    if err == EAGAIN and flags & ZMQ_DONTWAIT:
+    if err != EAGAIN:
+        raise zmq_error(err)
+    if flags & ZMQ_DONTWAIT:
         if flags & NOTHROW:
             Py_INCREF(WOULD_BLOCK)
-            return _would_block
+            return <PyObject *>WOULD_BLOCK
         return _raise_again()
-    return _delegate(_send_full, pyself, args, nargs, kwnames)  # waits, or raises the error
+    cdef object py_flags = flags
+    stack[0] = pyself
+    stack[1] = data
+    stack[2] = <PyObject *>py_flags
+    return PyObject_Vectorcall(_send_wait_fn, stack, 3, NULL)
 
 
 cdef str _body(str doc):
@@ -1335,16 +1448,18 @@ cdef str _body(str doc):
 
 
 cdef int _install_fast_methods() except -1:
-    global _recv_full, _send_full
-    full_recv = Socket.__dict__["_recv"]
-    full_send = Socket.__dict__["_send"]
-    Py_INCREF(full_recv)
-    Py_INCREF(full_send)
-    _recv_full = <PyObject *>full_recv
-    _send_full = <PyObject *>full_send
-    recv_doc = ("recv($self, /, flags=0, copy=True, track=False)\n--\n\n" + _body(full_recv.__doc__)).encode("utf-8")
+    global _recv_full, _send_full, _recv_wait_fn, _send_wait_fn
+    functions = [Socket.__dict__[name] for name in ("_recv", "_send", "_recv_wait", "_send_wait")]
+    for f in functions:
+        Py_INCREF(f)  # held for the life of the process
+    _recv_full = <PyObject *>functions[0]
+    _send_full = <PyObject *>functions[1]
+    _recv_wait_fn = <PyObject *>functions[2]
+    _send_wait_fn = <PyObject *>functions[3]
+    recv_doc = ("recv($self, /, flags=0, copy=True, track=False)\n--\n\n"
+                + _body(functions[0].__doc__)).encode("utf-8")
     send_doc = ("send($self, /, data, flags=0, copy=True, track=False, routing_id=None, group=None)\n--\n\n"
-                + _body(full_send.__doc__)).encode("utf-8")
+                + _body(functions[1].__doc__)).encode("utf-8")
     _docs.extend([recv_doc, send_doc])
     _recv_def.ml_name = "recv"
     _recv_def.ml_meth = <void *>_recv_fast

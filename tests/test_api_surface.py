@@ -20,7 +20,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-TOOL = Path(os.environ.get("CYZMQ_SURFACE_TOOL", ROOT.parent / "shared" / "tools" / "api_surface.py"))
+def _find_tool() -> Path:
+    """The shared api_surface tool: $CYZMQ_SURFACE_TOOL, or ../shared beside the checkout,
+    or the workplace's /work/shared (a CI clone may live elsewhere)."""
+    if "CYZMQ_SURFACE_TOOL" in os.environ:
+        return Path(os.environ["CYZMQ_SURFACE_TOOL"])
+    candidates = [ROOT.parent / "shared", Path("/work/shared")]
+    for shared in candidates:
+        if (shared / "tools" / "api_surface.py").is_file():
+            return shared / "tools" / "api_surface.py"
+    return candidates[0] / "tools" / "api_surface.py"
+
+
+TOOL = _find_tool()
 REFERENCE = Path(
     os.environ.get("CYZMQ_SURFACE_REFERENCE", TOOL.parent.parent / "reference" / "pyzmq-27-surface.json")
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import glob
+import importlib.util
 import os
 import re
 import subprocess
@@ -26,6 +27,9 @@ EXAMPLES = os.path.join(ROOT, "tests", "typing_examples")
 GOOD = sorted(glob.glob(os.path.join(EXAMPLES, "*.py")))
 BAD = sorted(glob.glob(os.path.join(EXAMPLES, "errors", "*.py")))
 CORE = os.path.join(ROOT, "zmq", "backend", "cython")
+# Stubs of pure-Python modules: the async sockets, whose methods zmq/_async.py implements once.
+ASYNC_STUBS = {"zmq.asyncio": os.path.join(ROOT, "zmq", "asyncio.pyi"),
+               "zmq.eventloop.future": os.path.join(ROOT, "zmq", "eventloop", "future.pyi")}
 TIMEOUT = 50
 
 # The examples use typing.assert_type and `X | Y` at run time.
@@ -65,6 +69,8 @@ def test_package_is_marked_typed():
         name = os.path.basename(pyx)[:-4]
         if name != "_check":  # nothing public in there
             assert os.path.isfile(os.path.join(CORE, name + ".pyi")), f"no stub for {name}.pyx"
+    for path in ASYNC_STUBS.values():
+        assert os.path.isfile(path) and os.path.isfile(path[:-1]), path
 
 
 def test_examples_exist():
@@ -128,15 +134,21 @@ ignore_errors = True
 ignore_errors = False
 [mypy-zmq.constants]
 ignore_errors = False
+[mypy-zmq.asyncio]
+ignore_errors = False
+[mypy-zmq.eventloop.future]
+ignore_errors = False
 """
 
 
 def test_stubs_match_runtime(tmp_path):
-    # mypy's stubtest imports the compiled modules and compares them with their stubs.
+    # mypy's stubtest imports the modules and compares them with their stubs: the compiled
+    # ones, and the async ones whose stubs type the methods of zmq._async's mixin.
     allowlist = os.path.join(ROOT, "tests", "stubtest_allowlist.txt")
     config = tmp_path / "stubtest.ini"
     config.write_text(STUBTEST_CONFIG)
-    modules = ["zmq.constants"] + [
+    async_modules = [m for m in ASYNC_STUBS if m != "zmq.eventloop.future" or importlib.util.find_spec("tornado")]
+    modules = ["zmq.constants", *async_modules] + [
         f"zmq.backend.cython.{os.path.basename(p)[:-4]}" for p in sorted(glob.glob(os.path.join(CORE, "*.pyi")))
     ]
     cmd = [sys.executable, "-m", "mypy.stubtest", "--concise", "--mypy-config-file", str(config),
@@ -146,6 +158,57 @@ def test_stubs_match_runtime(tmp_path):
     except subprocess.TimeoutExpired:
         pytest.fail(f"stubtest took more than {TIMEOUT} s")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_package_type_checks(mypy_cache):
+    """``mypy --strict -p zmq``: the stubs and the pure-Python modules type-check cleanly.
+    (The async mixins in zmq/_async.py override zmq.Socket's methods with future-returning
+    ones on purpose; the public async types come from zmq/asyncio.pyi and
+    zmq/eventloop/future.pyi.)"""
+    pytest.importorskip("tornado")  # zmq.eventloop's modules are typed against it
+    proc = run_mypy("-p", "zmq", cache_dir=mypy_cache)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _class_members(path: str, name: str) -> dict[str, str]:
+    """The members a stub declares in class ``name``: their ast dumps, docstrings left out."""
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            members: dict[str, str] = {}
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef):
+                    # overloads are kept apart by their position in the class body
+                    item.body = []
+                    members[f"{item.name}#{len(members)}"] = ast.dump(item)
+                elif isinstance(item, ast.Assign):
+                    members[f"{ast.unparse(item.targets[0])}#{len(members)}"] = ast.dump(item)
+            return members
+    raise AssertionError(f"no class {name} in {path}")
+
+
+@pytest.mark.parametrize("name", ["Socket", "Context", "Poller"])
+def test_async_stubs_agree(name):
+    # zmq.asyncio and zmq.eventloop.future share their implementation (zmq._async): their
+    # stubs must give it the same types.
+    ours, tornados = (_class_members(path, name) for path in ASYNC_STUBS.values())
+    assert ours == tornados
+
+
+def test_async_stubs_cover_the_mixins():
+    """Every public method of zmq._async's mixins is declared in the stubs, except those
+    whose types are the synchronous ones: anything else would be typed as returning a value
+    where the socket returns a future."""
+    from zmq._async import AsyncPollerMixin, AsyncSocketMixin
+
+    same_as_sync = {"bind", "connect", "close", "get", "getsockopt"}
+    for mixin, name, exempt in ((AsyncSocketMixin, "Socket", same_as_sync), (AsyncPollerMixin, "Poller", set())):
+        public = {n for n, v in vars(mixin).items() if not n.startswith("_") and callable(v)}
+        assert exempt <= public
+        for path in ASYNC_STUBS.values():
+            declared = {key.split("#")[0] for key in _class_members(path, name)}
+            assert public - exempt <= declared, (path, sorted(public - exempt - declared))
 
 
 def test_constants_stub_is_current():

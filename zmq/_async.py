@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections import deque
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import zmq
 from zmq.backend.cython.socket import NOTHROW_FLAG, WOULD_BLOCK
@@ -136,7 +136,13 @@ class _Waiter:
         self.timer: asyncio.TimerHandle | None = None
 
 
-class AsyncSocketMixin:
+if TYPE_CHECKING:  # the mixin is only ever mixed into zmq.Socket subclasses
+    _SocketBase = zmq.Socket
+else:
+    _SocketBase = object
+
+
+class AsyncSocketMixin(_SocketBase):
     """Async send/recv/poll for a :class:`zmq.Socket` subclass; see the module docstring.
 
     Subclasses set ``_sync`` to the synchronous Socket class whose methods do the work.
@@ -300,14 +306,14 @@ class AsyncSocketMixin:
 
     def bind(self, addr: str) -> Any:
         """Bind (see :meth:`zmq.Socket.bind`); inproc endpoints enable same-loop fast delivery."""
-        result = self._sync.bind(self, addr)  # type: ignore[arg-type]
+        result = self._sync.bind(self, addr)
         if isinstance(addr, str) and addr.startswith("inproc://"):
             self._inproc = True
         return result
 
     def connect(self, addr: str) -> Any:
         """Connect (see :meth:`zmq.Socket.connect`); inproc endpoints enable same-loop fast delivery."""
-        result = self._sync.connect(self, addr)  # type: ignore[arg-type]
+        result = self._sync.connect(self, addr)
         if isinstance(addr, str) and addr.startswith("inproc://"):
             self._inproc = True
         return result
@@ -358,15 +364,15 @@ class AsyncSocketMixin:
 
     # -- the async API -----------------------------------------------------------------------
 
-    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> asyncio.Future[Any]:
+    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> asyncio.Future[Any]:  # type: ignore[override]
         """Receive one part (bytes, or a Frame if ``copy=False``): an awaitable."""
         return self._start(self._sync.recv, (flags | TRY, copy, track), flags, True)
 
-    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> asyncio.Future[Any]:
+    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> asyncio.Future[Any]:  # type: ignore[override]
         """Receive a whole multipart message: an awaitable list of parts."""
         return self._start(self._sync.recv_multipart, (flags | TRY, copy, track), flags, True)
 
-    def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> asyncio.Future[Any]:
+    def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> asyncio.Future[Any]:  # type: ignore[override]
         """Receive one part decoded to str: an awaitable."""
         return self._start(self._sync.recv_string, (flags | TRY, encoding), flags, True)
 
@@ -381,15 +387,15 @@ class AsyncSocketMixin:
         """Receive one part and unpickle it (trusted peers only): an awaitable."""
         return self._start(self._sync.recv_pyobj, (flags | TRY,), flags, True)
 
-    def recv_serialized(self, deserialize: Callable[[list[Any]], Any], flags: int = 0, copy: bool = True) -> asyncio.Future[Any]:
+    def recv_serialized(self, deserialize: Callable[[list[Any]], Any], flags: int = 0, copy: bool = True) -> asyncio.Future[Any]:  # type: ignore[override]
         """Receive a multipart message and return ``deserialize(parts)``: an awaitable."""
         return self._start(self._sync.recv_serialized, (deserialize, flags | TRY, copy), flags, True)
 
-    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False, routing_id: int | None = None, group: str | None = None) -> asyncio.Future[Any]:
+    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False, routing_id: int | None = None, group: str | None = None) -> asyncio.Future[Any]:  # type: ignore[override]
         """Send one part: an awaitable (of None, or a MessageTracker with ``track=True``)."""
         return self._start(self._sync.send, (data, flags | TRY, copy, track, routing_id, group), flags, False)
 
-    def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> asyncio.Future[Any]:
+    def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> asyncio.Future[Any]:  # type: ignore[override]
         """Send a multipart message: an awaitable."""
         sync = self._sync.send_multipart
         parts = msg_parts if type(msg_parts) is list else list(msg_parts)
@@ -397,7 +403,7 @@ class AsyncSocketMixin:
             return self._start(lambda s, *a: sync(s, *a, **kwargs), (parts, flags | TRY, copy, track), flags, False)
         return self._start(sync, (parts, flags | TRY, copy, track), flags, False)
 
-    def send_string(self, u: str, flags: int = 0, copy: bool = True, encoding: str = "utf-8", **kwargs: Any) -> asyncio.Future[Any]:
+    def send_string(self, u: str, flags: int = 0, copy: bool = True, encoding: str = "utf-8", **kwargs: Any) -> asyncio.Future[Any]:  # type: ignore[override]
         """Send a str encoded with ``encoding``: an awaitable."""
         if not isinstance(u, str):
             raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
@@ -406,10 +412,10 @@ class AsyncSocketMixin:
             return self._start(lambda s, *a: sync(s, *a, **kwargs), (u, flags | TRY, copy, encoding), flags, False)
         return self._start(sync, (u, flags | TRY, copy, encoding), flags, False)
 
-    send_unicode = send_string
-    recv_unicode = recv_string
+    send_unicode = send_string  # type: ignore[assignment]
+    recv_unicode = recv_string  # type: ignore[assignment]
 
-    def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> asyncio.Future[Any]:
+    def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> asyncio.Future[Any]:  # type: ignore[override]
         """Send ``obj`` as JSON: an awaitable. Serialization errors raise at once."""
         import json
 
@@ -418,18 +424,18 @@ class AsyncSocketMixin:
         extra = {k: v for k, v in kwargs.items() if k in ("routing_id", "group")}
         return self.send(data, flags, **extra)
 
-    def send_pyobj(self, obj: Any, flags: int = 0, protocol: int | None = None, **kwargs: Any) -> asyncio.Future[Any]:
+    def send_pyobj(self, obj: Any, flags: int = 0, protocol: int | None = None, **kwargs: Any) -> asyncio.Future[Any]:  # type: ignore[override]
         """Send ``obj`` pickled: an awaitable. Pickling errors raise at once."""
         import pickle
 
         data = pickle.dumps(obj, pickle.DEFAULT_PROTOCOL if protocol is None else protocol)
         return self.send(data, flags, **kwargs)
 
-    def send_serialized(self, msg: Any, serialize: Callable[[Any], Any], flags: int = 0, copy: bool = True, **kwargs: Any) -> asyncio.Future[Any]:
+    def send_serialized(self, msg: Any, serialize: Callable[[Any], Any], flags: int = 0, copy: bool = True, **kwargs: Any) -> asyncio.Future[Any]:  # type: ignore[override]
         """Send ``serialize(msg)`` as a multipart message: an awaitable."""
         return self.send_multipart(serialize(msg), flags, copy, **kwargs)
 
-    def poll(self, timeout: int | None = None, flags: int = POLLIN) -> asyncio.Future[int]:
+    def poll(self, timeout: int | None = None, flags: int = POLLIN) -> asyncio.Future[int]:  # type: ignore[override]
         """Wait until the socket has any of ``flags`` ready (ms timeout; None: forever): an
         awaitable of the ready events (0 on timeout)."""
         future: asyncio.Future[int] = self._future()
@@ -484,7 +490,7 @@ class AsyncPollerMixin:
 
     sockets: list[tuple[Any, int]]
 
-    def poll(self, timeout: float | None = None) -> asyncio.Future[list[tuple[Any, int]]]:  # type: ignore[override]
+    def poll(self, timeout: float | None = None) -> asyncio.Future[list[tuple[Any, int]]]:
         """Wait up to ``timeout`` ms (None: forever) for registered sockets/fds: an awaitable
         of the ``(socket, events)`` pairs that are ready."""
         loop = _get_loop()

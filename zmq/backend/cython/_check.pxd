@@ -1,10 +1,12 @@
 # Error checking and process-wide state shared by every module of the compiled core.
 
+from cpython.object cimport PyObject
 from zmq.backend.cython.libzmq cimport zmq_errno
 
 cdef int raise_zmq_error(int errnum) except -1
 cdef object zmq_error(int errnum)
 cdef object again_type
+cdef PyObject *set_again() noexcept
 cdef int raise_zmq_error_msg(int errnum, str msg) except -1
 cdef int raise_forked() except -1
 cdef int fork_generation() noexcept nogil

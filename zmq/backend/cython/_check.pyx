@@ -55,6 +55,18 @@ def _mark_exiting():
 atexit.register(_mark_exiting)
 
 
+cdef PyObject *set_again() noexcept:
+    """Set zmq.Again as the current exception and return NULL, for C-level callers that
+    return the NULL as is (so that no traceback frame is added on the way out)."""
+    exc = cyzmq_bare_instance(_Again)
+    PyErr_SetObject(_Again, exc)
+    return NULL
+
+
+cdef extern from "Python.h":
+    void PyErr_SetObject(object type, object value)
+
+
 cdef int raise_zmq_error(int errnum) except -1:
     if errnum == EAGAIN:  # the common one: errno is a class attribute of Again
         raise cyzmq_bare_instance(_Again)

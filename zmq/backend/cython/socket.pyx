@@ -1268,22 +1268,12 @@ cdef extern from *:
         PyType_Modified((PyTypeObject *)type);
         return rc;
     }
-    static PyObject *cyzmq_bare_again(PyObject *cls) {
-        PyTypeObject *t = (PyTypeObject *)cls;
-        PyObject *args = PyTuple_New(0);
-        PyObject *r;
-        if (args == NULL) return NULL;
-        r = t->tp_new(t, args, NULL);
-        Py_DECREF(args);
-        return r;
-    }
     #define cyzmq_is_exact_bytes(o) (Py_TYPE(o) == &PyBytes_Type)
     """
     int cyzmq_install_method(object type, PyMethodDef *meth) except -1
-    PyObject *cyzmq_bare_again(PyObject *cls)
     bint cyzmq_is_exact_bytes(PyObject *o)
 
-from zmq.backend.cython._check cimport again_type
+from zmq.backend.cython._check cimport set_again
 
 cdef PyMethodDef _recv_def
 cdef PyMethodDef _send_def
@@ -1306,15 +1296,6 @@ cdef PyObject *_delegate(PyObject *full, PyObject *self, PyObject *const *args, 
     for i in range(nargs + nkw):
         stack[i + 1] = args[i]
     return PyObject_Vectorcall(full, stack, nargs + 1, kwnames)
-
-
-cdef PyObject *_raise_again() noexcept:
-    # noexcept on purpose: its caller returns the NULL as is, so no traceback frame is added.
-    cdef PyObject *exc = cyzmq_bare_again(<PyObject *>again_type)
-    if exc != NULL:
-        PyErr_SetObject(<PyObject *>again_type, exc)
-        Py_DECREF_raw(exc)
-    return NULL
 
 
 cdef int _simple_args(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, Py_ssize_t first,
@@ -1396,7 +1377,7 @@ cdef PyObject *_recv_fast(PyObject *pyself, PyObject *const *args, Py_ssize_t na
         if flags & NOTHROW:
             Py_INCREF(WOULD_BLOCK)
             return <PyObject *>WOULD_BLOCK
-        return _raise_again()
+        return set_again()  # returned as is: no traceback frame
     # Nothing yet: wait for it (Socket._recv_wait releases the GIL).
     cdef object py_flags = flags  # (typed: Cython would infer a C long)
     cdef object py_copy = bool(copy)
@@ -1433,7 +1414,7 @@ cdef PyObject *_send_fast(PyObject *pyself, PyObject *const *args, Py_ssize_t na
         if flags & NOTHROW:
             Py_INCREF(WOULD_BLOCK)
             return <PyObject *>WOULD_BLOCK
-        return _raise_again()
+        return set_again()  # returned as is: no traceback frame
     cdef object py_flags = flags
     stack[0] = pyself
     stack[1] = data

@@ -9,46 +9,32 @@ every await that could hang is bounded by asyncio.wait_for.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import os
 import pickle
 import random
-import socket
 import subprocess
 import sys
 import threading
 import time
 
+import _helpers
 import pytest
+from _helpers import close_made_sockets, inproc, pipe, sockpair, within  # noqa: F401  (fixtures)
 
 import zmq
 import zmq.asyncio
 
 POLLIN, POLLOUT = zmq.POLLIN, zmq.POLLOUT
-_names = iter(range(10**9))
+
+#: Async sockets get no rcvtimeo/sndtimeo: every await that could hang is bounded by within().
+make = functools.partial(_helpers.make, timeout=None)
 
 
 def run(coro, timeout: float = 10.0):
     """Run ``coro`` in a fresh event loop, failing (not hanging) after ``timeout`` s."""
     return asyncio.run(asyncio.wait_for(coro, timeout))
-
-
-async def within(awaitable, timeout: float = 5.0):
-    return await asyncio.wait_for(awaitable, timeout)
-
-
-def inproc() -> str:
-    return f"inproc://asyncio-test-{os.getpid()}-{next(_names)}"
-
-
-_made: list = []  # sockets made by make(): closed after each test (not left to the GC)
-
-
-@pytest.fixture(autouse=True)
-def _close_made_sockets():
-    yield
-    while _made:
-        _made.pop().close(linger=0)
 
 
 @pytest.fixture
@@ -61,15 +47,6 @@ def actx():
 @pytest.fixture(params=["inproc", "tcp"])
 def transport(request):
     return request.param
-
-
-def make(ctx, kind, **options):
-    s = ctx.socket(kind)
-    _made.append(s)
-    s.linger = 0
-    for name, value in options.items():
-        setattr(s, name, value)
-    return s
 
 
 def connect_pair(ctx, kind_a, kind_b, transport, **options):
@@ -723,22 +700,6 @@ def test_cancellation_storm_sender_in_same_loop(actx, transport_):
 
 
 # -- the async Poller -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def pipe():
-    r, w = os.pipe()
-    yield r, w
-    os.close(r)
-    os.close(w)
-
-
-@pytest.fixture
-def sockpair():
-    a, b = socket.socketpair()
-    yield a, b
-    a.close()
-    b.close()
 
 
 def test_poller_mixes_zmq_sockets_and_plain_fds(actx, transport, pipe, sockpair):

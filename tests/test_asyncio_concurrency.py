@@ -9,19 +9,23 @@ Coroutines are driven with asyncio.run; every wait is bounded by asyncio.wait_fo
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import random
 import threading
 import time
 
+import _helpers
 import pytest
+from _helpers import close_made, close_made_sockets, inproc, pipe, within  # noqa: F401  (fixtures)
 
 import zmq
 import zmq.asyncio
 
 POLLIN, POLLOUT = zmq.POLLIN, zmq.POLLOUT
-_names = iter(range(10**9))
-_made: list = []  # sockets made by make(): closed after each test (never left to the GC)
+
+#: Async sockets get no rcvtimeo/sndtimeo: every await that could hang is bounded by within().
+make = functools.partial(_helpers.make, timeout=None)
 
 
 def run(coro, timeout: float = 15.0, loop_factory=None):
@@ -30,27 +34,11 @@ def run(coro, timeout: float = 15.0, loop_factory=None):
         return runner.run(asyncio.wait_for(coro, timeout))
 
 
-async def within(awaitable, timeout: float = 5.0):
-    return await asyncio.wait_for(awaitable, timeout)
-
-
-def inproc() -> str:
-    return f"inproc://asyncio-conc-{os.getpid()}-{next(_names)}"
-
-
-@pytest.fixture(autouse=True)
-def _close_made_sockets():
-    yield
-    while _made:
-        _made.pop().close(linger=0)
-
-
 @pytest.fixture
 def sctx():
     ctx = zmq.Context()
     yield ctx
-    while _made:  # sockets of the async shadow context too: term() would wait for them
-        _made.pop().close(linger=0)
+    close_made()  # sockets of the async shadow context too: term() would wait for them
     ctx.destroy(linger=0)
 
 
@@ -63,15 +51,6 @@ def actx(sctx):
 @pytest.fixture(params=["inproc", "tcp"])
 def transport(request):
     return request.param
-
-
-def make(ctx, kind, **options):
-    s = ctx.socket(kind)
-    _made.append(s)
-    s.linger = 0
-    for name, value in options.items():
-        setattr(s, name, value)
-    return s
 
 
 def bind(s, transport: str) -> str:
@@ -638,12 +617,12 @@ def test_asyncio_server_with_sync_clients_in_threads(sctx, actx):
 # -- no busy loop while idle -----------------------------------------------------------------
 
 
-def test_idle_pending_operations_do_not_busy_loop(actx):
+def test_idle_pending_operations_do_not_busy_loop(actx, pipe):
     push, pull = connect_pair(actx, zmq.PUSH, actx, zmq.PULL, "tcp")
     ipush, ipull = connect_pair(actx, zmq.PUSH, actx, zmq.PULL, "inproc")
     lonely = make(actx, zmq.PUSH)  # no peer: its send waits
     lonely.bind(inproc())
-    r, w = os.pipe()
+    r, w = pipe
 
     async def idle_cpu(seconds=0.5) -> float:
         t0 = time.process_time()
@@ -679,8 +658,4 @@ def test_idle_pending_operations_do_not_busy_loop(actx):
         cpu = await idle_cpu(0.3)
         assert cpu < 0.06, f"{cpu:.3f} s of CPU in 0.3 s of idling"
 
-    try:
-        run(main())
-    finally:
-        os.close(r)
-        os.close(w)
+    run(main())

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+from _helpers import ctx  # noqa: F401  (fixture)
 
 import zmq
 import zmq.asyncio
@@ -31,13 +32,6 @@ FAILED_PROTOCOL = zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL
 
 
 # -- fixtures and helpers -------------------------------------------------------------------
-
-
-@pytest.fixture
-def ctx():
-    c = zmq.Context()
-    yield c
-    c.destroy(linger=0)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import time
 from typing import Callable, Iterator
 
 import pytest
+from _helpers import close_made_sockets, ctx, make  # noqa: F401  (fixtures)
 
 import zmq
 from zmq.devices import (
@@ -76,50 +77,6 @@ def devices() -> Iterator[Callable[[BackgroundDevice], BackgroundDevice]]:
     yield register
     for dev in started:
         stop_device(dev)
-
-
-_made: list[zmq.Socket] = []
-
-
-@pytest.fixture(autouse=True)
-def close_test_sockets() -> Iterator[None]:
-    """Close every socket :func:`make` created, after the test and its other fixtures."""
-    yield
-    while _made:
-        _made.pop().close(linger=0)
-
-
-@pytest.fixture
-def ctx() -> Iterator[zmq.Context]:
-    c = zmq.Context()
-    yield c
-    c.destroy(linger=0)
-
-
-def make(
-    ctx: zmq.Context,
-    kind: int,
-    *,
-    bind: str | None = None,
-    connect: str | None = None,
-    subscribe: bytes | None = None,
-    **opts: object,
-) -> zmq.Socket:
-    """A test socket with linger=0, 5 s timeouts and ``opts``, closed after the test."""
-    s = ctx.socket(kind)
-    _made.append(s)
-    s.linger = 0
-    s.rcvtimeo = 5000
-    s.sndtimeo = 5000
-    for k, v in opts.items():
-        setattr(s, k, v)
-    if subscribe is not None:
-        s.subscribe(subscribe)
-    if bind:
-        s.bind(bind)
-    if connect:
-        s.connect(connect)
-    return s
 
 
 def addr(port: int) -> str:

@@ -23,20 +23,11 @@ gevent = pytest.importorskip("gevent")
 import zmq  # noqa: E402
 import zmq.green as gzmq  # noqa: E402
 
+from _helpers import close_made_sockets, make  # noqa: E402
 from conftest import endpoint  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JOIN = 10.0  # seconds: the most any group of greenlets may take
-
-
-_made: list = []  # every socket make() created, closed after each test
-
-
-@pytest.fixture(autouse=True)
-def close_made_sockets():
-    yield
-    while _made:
-        _made.pop().close(linger=0)
 
 
 @pytest.fixture
@@ -45,23 +36,6 @@ def gctx(close_made_sockets):
     ctx = gzmq.Context()
     yield ctx
     ctx.destroy(linger=0)
-
-
-def make(ctx, kind, bind=None, connect=None, socket_class=None, **options):
-    """A socket with linger=0 and 5 s timeouts (unless overridden), bound or connected;
-    closed after the test at the latest."""
-    s = ctx.socket(kind, socket_class)
-    _made.append(s)
-    s.linger = 0
-    s.rcvtimeo = 5000
-    s.sndtimeo = 5000
-    for name, value in options.items():
-        setattr(s, name, value)
-    if bind:
-        s.bind(bind)
-    if connect:
-        s.connect(connect)
-    return s
 
 
 def pair(ctx, kind_a, kind_b, transport="inproc", **options):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 import pytest
+from _helpers import close_made_sockets, ctx, make  # noqa: F401  (fixtures)
 
 import zmq
 from zmq.log.__main__ import format_record, main
@@ -27,37 +28,15 @@ JOIN = 5.0  # seconds
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).name
 
-_made: list[zmq.Socket] = []
 _handlers: list[logging.Handler] = []
 
 
 @pytest.fixture(autouse=True)
-def cleanup() -> Iterator[None]:
-    """Close the test's handlers and sockets after the test."""
+def close_handlers() -> Iterator[None]:
+    """Close the test's handlers after the test (its sockets: see close_made_sockets)."""
     yield
     while _handlers:
         _handlers.pop().close()
-    while _made:
-        _made.pop().close(linger=0)
-
-
-@pytest.fixture
-def ctx() -> Iterator[zmq.Context]:
-    c = zmq.Context()
-    yield c
-    c.destroy(linger=0)
-
-
-def sock(ctx: zmq.Context, kind: int, **opts: object) -> zmq.Socket:
-    """A test socket with linger=0 and 5 s timeouts, closed after the test."""
-    s = ctx.socket(kind)
-    _made.append(s)
-    s.linger = 0
-    s.rcvtimeo = 5000
-    s.sndtimeo = 5000
-    for k, v in opts.items():
-        setattr(s, k, v)
-    return s
 
 
 L = TypeVar("L", bound=logging.Logger)
@@ -99,7 +78,7 @@ class Recorder(logging.Handler):
 
 
 def subscriber(ctx: zmq.Context, handler: PUBHandler, topic: bytes = b"") -> zmq.Socket:
-    sub = sock(ctx, zmq.SUB)
+    sub = make(ctx, zmq.SUB)
     sub.subscribe(topic)
     sub.connect(handler.socket.last_endpoint.decode())
     return sub
@@ -217,12 +196,12 @@ def test_subscribers_filter_by_topic_prefix(ctx) -> None:
 
 
 def test_handler_on_a_given_socket_is_left_open(ctx) -> None:
-    pub = sock(ctx, zmq.PUB)
+    pub = make(ctx, zmq.PUB)
     port = pub.bind_to_random_port("tcp://127.0.0.1")
     handler = PUBHandler(pub)
     assert handler.socket is pub and handler.ctx is ctx
     logger = attach(fresh_logger(), handler)
-    sub = sock(ctx, zmq.SUB)
+    sub = make(ctx, zmq.SUB)
     sub.subscribe(b"")
     sub.connect(f"tcp://127.0.0.1:{port}")
     warm_up(lambda: logger.info("warm-up"), sub)
@@ -255,7 +234,7 @@ def test_logging_never_blocks_without_subscribers_or_at_hwm(ctx) -> None:
     handler = PUBHandler("tcp://127.0.0.1:*", context=ctx)
     handler.socket.sndhwm = 1
     logger = attach(fresh_logger(), handler)
-    slow = sock(ctx, zmq.SUB, rcvhwm=1)
+    slow = make(ctx, zmq.SUB, rcvhwm=1)
     slow.subscribe(b"")
     slow.connect(handler.socket.last_endpoint.decode())  # connected, never reading
     start = time.monotonic()
@@ -265,7 +244,7 @@ def test_logging_never_blocks_without_subscribers_or_at_hwm(ctx) -> None:
 
 
 def test_logging_on_a_non_pub_socket_drops_instead_of_blocking(ctx) -> None:
-    push = sock(ctx, zmq.PUSH, sndhwm=1, sndtimeo=-1)
+    push = make(ctx, zmq.PUSH, sndhwm=1, sndtimeo=-1)
     push.bind("tcp://127.0.0.1:*")
     handler = PUBHandler(push)
     logger = attach(fresh_logger(), handler)
@@ -274,7 +253,7 @@ def test_logging_on_a_non_pub_socket_drops_instead_of_blocking(ctx) -> None:
         logger.info("dropped %d", i)
     assert time.monotonic() - start < 2
 
-    pull = sock(ctx, zmq.PULL, rcvhwm=1)
+    pull = make(ctx, zmq.PULL, rcvhwm=1)
     pull.connect(push.last_endpoint.decode())
     deadline = time.monotonic() + JOIN
     while not pull.poll(20):  # once connected, records get through again
@@ -437,7 +416,7 @@ def test_cli_topic_option_filters(published) -> None:
 
 
 def test_cli_main_times_out_with_status_1(ctx, capsys) -> None:
-    pub = sock(ctx, zmq.PUB)
+    pub = make(ctx, zmq.PUB)
     pub.bind("tcp://127.0.0.1:*")
     out = io.StringIO()
     assert main(["--timeout", "0.1", "--topic", "x", pub.last_endpoint.decode()], out=out) == 1
@@ -448,7 +427,7 @@ def test_cli_main_times_out_with_status_1(ctx, capsys) -> None:
 def test_cli_main_in_process_with_bind(ctx, tmp_path) -> None:
     """main() binding its SUB (``--bind``, over ipc), a PUBHandler's socket connecting to it."""
     endpoint = f"ipc://{tmp_path}/log.sock"
-    pub = sock(ctx, zmq.PUB)
+    pub = make(ctx, zmq.PUB)
     handler = PUBHandler(pub, root_topic="app")
     logger = attach(fresh_logger(), handler)
     pub.connect(endpoint)

@@ -9,26 +9,11 @@ import threading
 import time
 
 import pytest
+from _helpers import pipe, sockpair  # noqa: F401  (fixtures)
 
 import zmq
 
 POLLIN, POLLOUT = zmq.POLLIN, zmq.POLLOUT
-
-
-@pytest.fixture
-def pipe():
-    r, w = os.pipe()
-    yield r, w
-    os.close(r)
-    os.close(w)
-
-
-@pytest.fixture
-def sockpair():
-    a, b = socket.socketpair()
-    yield a, b
-    a.close()
-    b.close()
 
 
 @pytest.fixture

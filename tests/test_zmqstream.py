@@ -14,6 +14,7 @@ import time
 from typing import Any, Awaitable, Callable
 
 import pytest
+from _helpers import close_made_sockets, ctx, make  # noqa: F401  (fixtures)
 
 pytest.importorskip("tornado")
 
@@ -49,23 +50,6 @@ async def recv_soon(sock: zmq.Socket, **kwargs: Any) -> Any:
     """Receive a message on a plain socket while letting the loop (and streams) run."""
     await until(lambda: bool(sock.poll(0)))
     return sock.recv_multipart(zmq.NOBLOCK, **kwargs)
-
-
-@pytest.fixture
-def ctx():
-    c = zmq.Context()
-    yield c
-    c.destroy(linger=0)
-
-
-def make(ctx: zmq.Context, kind: int, **options: Any) -> zmq.Socket:
-    s = ctx.socket(kind)
-    s.linger = 0
-    s.rcvtimeo = 5000
-    s.sndtimeo = 5000
-    for name, value in options.items():
-        setattr(s, name, value)
-    return s
 
 
 def tcp_pair(ctx: zmq.Context, a: int, b: int, **b_options: Any) -> tuple[zmq.Socket, zmq.Socket]:

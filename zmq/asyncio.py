@@ -13,32 +13,48 @@ from zmq._async import AsyncPollerMixin, AsyncSocketMixin
 
 __all__ = ["Context", "Socket", "Poller", "ZMQEventLoop", "install"]
 
-_T = TypeVar("_T", bound="Socket")
-_C = TypeVar("_C", bound="Context")
+_T = TypeVar("_T", bound="_AsyncSocket")
+_C = TypeVar("_C", bound="_AsyncContext")
 
 
-class Socket(AsyncSocketMixin, zmq.Socket):
-    """A :class:`zmq.Socket` whose send/recv/poll methods return asyncio futures."""
-
-    _sync = zmq.Socket
+# This module's classes and zmq.eventloop.future's are separate (each module's
+# Context.instance() is its own) but alike: what they share, besides zmq._async's mixins,
+# is written once here.
+# (type: ignore: the methods return futures, so their signatures differ from zmq.Socket's.)
+class _AsyncSocket(AsyncSocketMixin, zmq.Socket):  # type: ignore[misc]
+    """Base of the async Socket classes: a :class:`zmq.Socket` with
+    :class:`zmq._async.AsyncSocketMixin`'s future-returning methods."""
 
     @classmethod
     def from_socket(cls: type[_T], socket: zmq.Socket) -> _T:
-        """An async Socket sharing ``socket``'s libzmq socket (the sync one keeps ownership)."""
+        """A socket of this class sharing ``socket``'s libzmq socket (which keeps ownership)."""
         return cls(socket)
 
 
-class Context(zmq.Context[Socket]):
-    """A :class:`zmq.Context` whose sockets are :class:`zmq.asyncio.Socket`."""
+class _AsyncContext:
+    """Mixin of the async Context classes, put before :class:`zmq.Context` in their bases.
 
-    _socket_class = Socket
-    _instance = None
+    Not a Context itself: the async Contexts stay direct subclasses of zmq.Context, whose
+    fork handler resets the :meth:`~zmq.Context.instance` of those.
+    """
+
+    _instance = None  # no instance() of this class yet (not zmq.Context's)
     _instance_pid = None
 
     @classmethod
     def from_context(cls: type[_C], context: zmq.Context[Any]) -> _C:
-        """An async Context sharing ``context``'s libzmq context (which keeps ownership)."""
-        return cls.shadow(context.underlying)
+        """A Context of this class sharing ``context``'s libzmq context (which keeps ownership)."""
+        return cls.shadow(context.underlying)  # type: ignore[attr-defined]
+
+
+class Socket(_AsyncSocket):
+    """A :class:`zmq.Socket` whose send/recv/poll methods return asyncio futures."""
+
+
+class Context(_AsyncContext, zmq.Context[Socket]):
+    """A :class:`zmq.Context` whose sockets are :class:`zmq.asyncio.Socket`."""
+
+    _socket_class = Socket
 
 
 class Poller(AsyncPollerMixin, zmq.Poller):

@@ -35,10 +35,8 @@ class AsyncioAuthenticator(Authenticator):
     loop : asyncio.AbstractEventLoop, optional
         The loop to run the task on: by default the running loop when :meth:`start` is
         called (or, outside of one, the current event loop).
-    encoding : str
-        Encoding of domains, PLAIN credentials and user ids.
-    log : logging.Logger, optional
-        Where decisions are logged (``zmq.auth`` logger by default).
+    encoding, log
+        As for :class:`~zmq.auth.Authenticator`.
     """
 
     def __init__(

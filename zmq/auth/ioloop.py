@@ -24,12 +24,8 @@ class IOLoopAuthenticator(AsyncioAuthenticator):
 
     Parameters
     ----------
-    context : zmq.Context, optional
-        The context whose sockets are authenticated (``zmq.Context.instance()`` by default).
-    encoding : str
-        Encoding of domains, PLAIN credentials and user ids.
-    log : logging.Logger, optional
-        Where decisions are logged (``zmq.auth`` logger by default).
+    context, encoding, log
+        As for :class:`~zmq.auth.Authenticator`.
     io_loop : tornado.ioloop.IOLoop, optional
         The IOLoop to run on: by default the current one when :meth:`start` is called.
     """

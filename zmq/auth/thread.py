@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import errno
 import itertools
-import logging
 import threading
-from typing import Any, Optional
+from typing import Optional
 
 import zmq
 from zmq.auth.base import Authenticator
@@ -35,12 +34,8 @@ class ThreadAuthenticator(Authenticator):
 
     Parameters
     ----------
-    context : zmq.Context, optional
-        The context whose sockets are authenticated (``zmq.Context.instance()`` by default).
-    encoding : str
-        Encoding of domains, PLAIN credentials and user ids.
-    log : logging.Logger, optional
-        Where decisions are logged (``zmq.auth`` logger by default).
+    context, encoding, log
+        As for :class:`~zmq.auth.Authenticator`.
 
     Attributes
     ----------
@@ -54,16 +49,8 @@ class ThreadAuthenticator(Authenticator):
     """
 
     pipe_endpoint: str = ""
-
-    def __init__(
-        self,
-        context: Optional[zmq.Context[Any]] = None,
-        encoding: str = "utf-8",
-        log: Optional[logging.Logger] = None,
-    ) -> None:
-        super().__init__(context=context, encoding=encoding, log=log)
-        self.pipe: Optional[zmq.Socket] = None
-        self.thread: Optional[threading.Thread] = None
+    pipe: Optional[zmq.Socket] = None
+    thread: Optional[threading.Thread] = None
 
     def start(self) -> None:
         """Start the handler thread; return once its ZAP socket is bound.

@@ -22,30 +22,12 @@ Example: a ROUTER/DEALER queue in a thread::
 """
 from __future__ import annotations
 
+from zmq.devices import monitoredqueuedevice, proxydevice
 from zmq.devices.basedevice import Device, ProcessDevice, ThreadDevice
 from zmq.devices.monitoredqueue import monitored_queue
-from zmq.devices.monitoredqueuedevice import MonitoredQueue, ProcessMonitoredQueue, ThreadMonitoredQueue
-from zmq.devices.proxydevice import (
-    ProcessProxy,
-    ProcessProxySteerable,
-    Proxy,
-    ProxySteerable,
-    ThreadProxy,
-    ThreadProxySteerable,
-)
+from zmq.devices.monitoredqueuedevice import *  # noqa: F403
+from zmq.devices.proxydevice import *  # noqa: F403
 
-__all__ = [
-    "Device",
-    "ThreadDevice",
-    "ProcessDevice",
-    "Proxy",
-    "ThreadProxy",
-    "ProcessProxy",
-    "ProxySteerable",
-    "ThreadProxySteerable",
-    "ProcessProxySteerable",
-    "MonitoredQueue",
-    "ThreadMonitoredQueue",
-    "ProcessMonitoredQueue",
-    "monitored_queue",
-]
+__all__ = ["Device", "ThreadDevice", "ProcessDevice", "monitored_queue"]
+__all__ += proxydevice.__all__
+__all__ += monitoredqueuedevice.__all__

@@ -22,15 +22,21 @@ to its owner.
 """
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union
 
 import zmq
 from zmq.backend import device as _device
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
+
+    from typing_extensions import Concatenate, ParamSpec
+
+    _P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 __all__ = ["Device", "BackgroundDevice", "ThreadDevice", "ProcessDevice"]
 
@@ -40,6 +46,10 @@ Launcher = Union[threading.Thread, "BaseProcess"]
 
 class _SocketPlan:
     """What a device socket will be: its type, options, binds and connects.
+
+    The docstrings of the planning methods are templates: :func:`_planned` makes each of
+    them a device method (``bind`` -> ``bind_in``, ``bind_mon``...) documented for its
+    socket.
 
     Parameters
     ----------
@@ -53,8 +63,40 @@ class _SocketPlan:
         self.connects: list[str] = []
         self.sockopts: list[tuple[int, Any]] = []
 
+    def bind(self, addr: str) -> None:
+        """Plan a bind of the {role} socket to ``addr``.
+
+        Parameters
+        ----------
+        addr : str
+            An endpoint, e.g. ``"tcp://127.0.0.1:{port}"``.
+        """
+        self.binds.append(addr)
+
+    def connect(self, addr: str) -> None:
+        """Plan a connect of the {role} socket to ``addr``.
+
+        Parameters
+        ----------
+        addr : str
+            An endpoint, e.g. ``"tcp://127.0.0.1:{port}"``.
+        """
+        self.connects.append(addr)
+
+    def setsockopt(self, opt: int, value: Any) -> None:
+        """Plan a socket option of the {role} socket, set before it binds or connects.
+
+        Parameters
+        ----------
+        opt : int
+            The option ({options}).
+        value : int or bytes or str
+            Its value.
+        """
+        self.sockopts.append((opt, value))
+
     def bind_to_random_port(self, addr: str, *args: Any, **kwargs: Any) -> int:
-        """Pick a free port of ``addr`` and plan a bind to it.
+        """Plan a bind of the {role} socket to a free port of ``addr``.
 
         A throwaway socket binds the port (with :meth:`zmq.Socket.bind_to_random_port`'s
         arguments) and releases it at once; the device binds it again when it starts.
@@ -70,7 +112,7 @@ class _SocketPlan:
         Returns
         -------
         int
-            The port.
+            The port the device will bind.
         """
         ctx = zmq.Context()
         try:
@@ -116,6 +158,41 @@ class _SocketPlan:
         return s
 
 
+#: How the docstrings of the device methods name each socket, with an example port and
+#: example options: ``{key: (role, port, options)}``, the plan of socket ``key`` being the
+#: device's attribute ``_<key>``.
+_SOCKETS = {
+    "in": ("in", 5555, "``zmq.SUBSCRIBE``, ``zmq.RCVHWM``..."),
+    "out": ("out", 5556, "``zmq.SNDHWM``, ``zmq.IDENTITY``..."),
+    "mon": ("monitor", 5557, "``zmq.SNDHWM``, ``zmq.LINGER``..."),
+    "ctrl": ("control", 5558, "``zmq.SUBSCRIBE`` for a SUB control socket..."),
+}
+
+
+def _planned(
+    key: str, method: Callable[Concatenate[_SocketPlan, _P], _R]
+) -> Callable[Concatenate[Device, _P], _R]:
+    """The device method that calls ``method`` on the plan of socket ``key``.
+
+    It is named after ``method`` with the socket's key after the first word (``bind`` ->
+    ``bind_in``, ``bind_to_random_port`` -> ``bind_in_to_random_port``) and documented with
+    ``method``'s docstring filled in for that socket (see :data:`_SOCKETS`); its signature
+    is ``method``'s.
+    """
+    attr = f"_{key}"
+
+    def planned(self: Device, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return method(getattr(self, attr), *args, **kwargs)
+
+    functools.update_wrapper(planned, method)  # __wrapped__: inspect.signature shows method's
+    head, sep, tail = method.__name__.partition("_")
+    planned.__name__ = planned.__qualname__ = f"{head}_{key}{sep}{tail}"
+    if method.__doc__ is not None:  # None under python -OO
+        role, port, options = _SOCKETS[key]
+        planned.__doc__ = method.__doc__.format(role=role, port=port, options=options)
+    return planned
+
+
 class Device:
     """A device run in the calling thread: ``start()`` blocks until the device ends.
 
@@ -151,6 +228,9 @@ class Device:
     #: Called without arguments (in the thread or process running the device) to get the
     #: device's context. Defaults to the process-wide :meth:`zmq.Context.instance`.
     context_factory: Callable[[], zmq.Context] = zmq.Context.instance
+    #: The keys of the device's sockets, in the order :meth:`_setup_sockets` makes them
+    #: (the plan of each is the attribute ``_<key>``).
+    _socket_keys: tuple[str, ...] = ("in", "out")
 
     def __init__(
         self, device_type: int = zmq.QUEUE, in_type: Optional[int] = None, out_type: Optional[int] = None
@@ -188,105 +268,14 @@ class Device:
 
     # -- configuration ------------------------------------------------------------------
 
-    def bind_in(self, addr: str) -> None:
-        """Plan a bind of the in socket to ``addr``.
-
-        Parameters
-        ----------
-        addr : str
-            An endpoint, e.g. ``"tcp://127.0.0.1:5555"``.
-        """
-        self._in.binds.append(addr)
-
-    def connect_in(self, addr: str) -> None:
-        """Plan a connect of the in socket to ``addr``.
-
-        Parameters
-        ----------
-        addr : str
-            An endpoint, e.g. ``"tcp://127.0.0.1:5555"``.
-        """
-        self._in.connects.append(addr)
-
-    def bind_out(self, addr: str) -> None:
-        """Plan a bind of the out socket to ``addr``.
-
-        Parameters
-        ----------
-        addr : str
-            An endpoint, e.g. ``"tcp://127.0.0.1:5556"``.
-        """
-        self._out.binds.append(addr)
-
-    def connect_out(self, addr: str) -> None:
-        """Plan a connect of the out socket to ``addr``.
-
-        Parameters
-        ----------
-        addr : str
-            An endpoint, e.g. ``"tcp://127.0.0.1:5556"``.
-        """
-        self._out.connects.append(addr)
-
-    def bind_in_to_random_port(self, addr: str, *args: Any, **kwargs: Any) -> int:
-        """Plan a bind of the in socket to a free port of ``addr``.
-
-        Parameters
-        ----------
-        addr : str
-            A tcp address without port, e.g. ``"tcp://127.0.0.1"``.
-        *args, **kwargs
-            ``min_port``, ``max_port``, ``max_tries`` as for
-            :meth:`zmq.Socket.bind_to_random_port`.
-
-        Returns
-        -------
-        int
-            The port the device will bind.
-        """
-        return self._in.bind_to_random_port(addr, *args, **kwargs)
-
-    def bind_out_to_random_port(self, addr: str, *args: Any, **kwargs: Any) -> int:
-        """Plan a bind of the out socket to a free port of ``addr``.
-
-        Parameters
-        ----------
-        addr : str
-            A tcp address without port, e.g. ``"tcp://127.0.0.1"``.
-        *args, **kwargs
-            ``min_port``, ``max_port``, ``max_tries`` as for
-            :meth:`zmq.Socket.bind_to_random_port`.
-
-        Returns
-        -------
-        int
-            The port the device will bind.
-        """
-        return self._out.bind_to_random_port(addr, *args, **kwargs)
-
-    def setsockopt_in(self, opt: int, value: Any) -> None:
-        """Plan a socket option of the in socket, set before it binds or connects.
-
-        Parameters
-        ----------
-        opt : int
-            The option (``zmq.SUBSCRIBE``, ``zmq.RCVHWM``...).
-        value : int or bytes or str
-            Its value.
-        """
-        self._in.sockopts.append((opt, value))
-
-    def setsockopt_out(self, opt: int, value: Any) -> None:
-        """Plan a socket option of the out socket, set before it binds or connects.
-
-        Parameters
-        ----------
-        opt : int
-            The option (``zmq.SNDHWM``, ``zmq.IDENTITY``...).
-        value : int or bytes or str
-            Its value.
-        """
-        self._out.sockopts.append((opt, value))
+    bind_in = _planned("in", _SocketPlan.bind)
+    connect_in = _planned("in", _SocketPlan.connect)
+    setsockopt_in = _planned("in", _SocketPlan.setsockopt)
+    bind_in_to_random_port = _planned("in", _SocketPlan.bind_to_random_port)
+    bind_out = _planned("out", _SocketPlan.bind)
+    connect_out = _planned("out", _SocketPlan.connect)
+    setsockopt_out = _planned("out", _SocketPlan.setsockopt)
+    bind_out_to_random_port = _planned("out", _SocketPlan.bind_to_random_port)
 
     # -- running ------------------------------------------------------------------------
 
@@ -299,17 +288,17 @@ class Device:
         return self.context
 
     def _setup_sockets(self) -> tuple[zmq.Socket, ...]:
-        """Create the in and out sockets (in this thread).
+        """Create the device's sockets (in this thread).
 
         Returns
         -------
         tuple of zmq.Socket
-            ``(in_socket, out_socket)``.
+            One socket per key of :attr:`_socket_keys`: ``(in_socket, out_socket)``, then
+            ``mon_socket`` for a proxy, then ``ctrl_socket`` for a steerable one.
         """
         ctx = self._make_context()
-        ins = self._in.make(ctx, self._sockets)
-        outs = self._out.make(ctx, self._sockets)
-        return ins, outs
+        plans: list[_SocketPlan] = [getattr(self, f"_{key}") for key in self._socket_keys]
+        return tuple(plan.make(ctx, self._sockets) for plan in plans)
 
     def run_device(self) -> None:
         """Create the sockets and forward between them until the context is terminated.

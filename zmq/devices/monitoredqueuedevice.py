@@ -7,6 +7,7 @@ from typing import Union
 import zmq
 from zmq.devices.basedevice import ProcessDevice, ThreadDevice
 from zmq.devices.monitoredqueue import monitored_queue
+from zmq.devices.proxydevice import _PARAMETERS as _PROXY_PARAMETERS
 from zmq.devices.proxydevice import ProxyBase
 
 __all__ = ["MonitoredQueue", "ThreadMonitoredQueue", "ProcessMonitoredQueue"]
@@ -16,22 +17,16 @@ def _as_bytes(prefix: Union[bytes, str]) -> bytes:
     return prefix.encode("utf-8") if isinstance(prefix, str) else bytes(prefix)
 
 
-class MonitoredQueueBase(ProxyBase):
-    """A proxy device whose loop is :func:`~zmq.devices.monitored_queue`.
-
-    Parameters
-    ----------
-    in_type : int
-        Type of the in socket.
-    out_type : int
-        Type of the out socket.
-    mon_type : int
-        Type of the monitor socket (default ``zmq.PUB``).
-    in_prefix : bytes or str
+#: The parameters of every monitored queue device, whichever runs it.
+_PARAMETERS = _PROXY_PARAMETERS + """    in_prefix : bytes or str
         First frame of the monitor copies of in-to-out traffic (default ``b"in"``).
     out_prefix : bytes or str
         First frame of the monitor copies of out-to-in traffic (default ``b"out"``).
-    """
+"""
+
+
+class MonitoredQueueBase(ProxyBase):
+    __doc__ = "A proxy device whose loop is :func:`~zmq.devices.monitored_queue`.\n" + _PARAMETERS
 
     def __init__(
         self,
@@ -58,54 +53,12 @@ class MonitoredQueueBase(ProxyBase):
 
 
 class MonitoredQueue(MonitoredQueueBase):
-    """A monitored queue device run in the calling thread.
-
-    Parameters
-    ----------
-    in_type : int
-        Type of the in socket.
-    out_type : int
-        Type of the out socket.
-    mon_type : int
-        Type of the monitor socket (default ``zmq.PUB``).
-    in_prefix : bytes or str
-        Prefix frame of in-to-out copies (default ``b"in"``).
-    out_prefix : bytes or str
-        Prefix frame of out-to-in copies (default ``b"out"``).
-    """
+    __doc__ = "A monitored queue device run in the calling thread.\n" + _PARAMETERS
 
 
 class ThreadMonitoredQueue(MonitoredQueueBase, ThreadDevice):
-    """A monitored queue device run in a background thread.
-
-    Parameters
-    ----------
-    in_type : int
-        Type of the in socket.
-    out_type : int
-        Type of the out socket.
-    mon_type : int
-        Type of the monitor socket (default ``zmq.PUB``).
-    in_prefix : bytes or str
-        Prefix frame of in-to-out copies (default ``b"in"``).
-    out_prefix : bytes or str
-        Prefix frame of out-to-in copies (default ``b"out"``).
-    """
+    __doc__ = "A monitored queue device run in a background thread.\n" + _PARAMETERS
 
 
 class ProcessMonitoredQueue(MonitoredQueueBase, ProcessDevice):
-    """A monitored queue device run in a child process.
-
-    Parameters
-    ----------
-    in_type : int
-        Type of the in socket.
-    out_type : int
-        Type of the out socket.
-    mon_type : int
-        Type of the monitor socket (default ``zmq.PUB``).
-    in_prefix : bytes or str
-        Prefix frame of in-to-out copies (default ``b"in"``).
-    out_prefix : bytes or str
-        Prefix frame of out-to-in copies (default ``b"out"``).
-    """
+    __doc__ = "A monitored queue device run in a child process.\n" + _PARAMETERS

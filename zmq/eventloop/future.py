@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import warnings  # noqa: F401  (part of this module's historical namespace)
-from typing import Any, TypeVar
+from typing import Any  # noqa: F401  (part of this module's historical namespace)
 
 from tornado.ioloop import IOLoop
 
 import zmq
-from zmq._async import AsyncPollerMixin, AsyncSocketMixin
+from zmq._async import AsyncPollerMixin
+from zmq.asyncio import _AsyncContext, _AsyncSocket
 
 __all__ = ["CancelledError", "Context", "Future", "IOLoop", "Poller", "Socket"]
 
@@ -25,37 +26,19 @@ Future = asyncio.Future
 #: What awaiting a cancelled future raises.
 CancelledError = asyncio.CancelledError
 
-_T = TypeVar("_T", bound="Socket")
-_C = TypeVar("_C", bound="Context")
 
-
-# (type: ignore: the methods return futures, so their signatures differ from zmq.Socket's.)
-class Socket(AsyncSocketMixin, zmq.Socket):  # type: ignore[misc]
+class Socket(_AsyncSocket):
     """A :class:`zmq.Socket` whose send/recv/poll methods return Tornado-compatible futures.
 
     Use it from code running on Tornado's IOLoop (coroutines, callbacks): each call is
     bound to the asyncio loop under the current IOLoop.
     """
 
-    _sync = zmq.Socket
 
-    @classmethod
-    def from_socket(cls: type[_T], socket: zmq.Socket) -> _T:
-        """A future-returning Socket sharing ``socket``'s libzmq socket (which keeps ownership)."""
-        return cls(socket)
-
-
-class Context(zmq.Context[Socket]):
+class Context(_AsyncContext, zmq.Context[Socket]):
     """A :class:`zmq.Context` whose sockets are :class:`zmq.eventloop.future.Socket`."""
 
     _socket_class = Socket
-    _instance = None
-    _instance_pid = None
-
-    @classmethod
-    def from_context(cls: type[_C], context: zmq.Context[Any]) -> _C:
-        """A Context of this class sharing ``context``'s libzmq context (which keeps ownership)."""
-        return cls.shadow(context.underlying)
 
 
 class Poller(AsyncPollerMixin, zmq.Poller):  # type: ignore[misc]

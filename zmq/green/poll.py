@@ -16,6 +16,7 @@ from gevent.event import Event  # type: ignore[import-untyped,unused-ignore]
 import zmq
 from zmq.backend import zmq_poll as _zmq_poll
 from zmq.green.core import FD, POLLIN, POLLOUT, WATCH_READ, WATCH_WRITE, Socket, _get, deadline_after, seconds_left
+from zmq.sugar.poll import select_with
 
 __all__ = ["Poller", "select", "zmq_poll"]
 
@@ -90,17 +91,4 @@ class Poller(zmq.Poller):
 def select(rlist: list[Any], wlist: list[Any], xlist: list[Any], timeout: float | None = None) -> tuple[list[Any], list[Any], list[Any]]:
     """Cooperative :func:`zmq.select` (``timeout`` in seconds, None waits forever): returns
     the ready ``(readable, writable, errored)`` lists."""
-    flags: dict[Any, int] = {}
-    for s in rlist:
-        flags[s] = flags.get(s, 0) | POLLIN
-    for s in wlist:
-        flags[s] = flags.get(s, 0) | POLLOUT
-    for s in xlist:
-        flags[s] = flags.get(s, 0) | _POLLERR
-    ms = -1 if timeout is None or timeout < 0 else int(timeout * 1000)
-    ready = zmq_poll(list(flags.items()), ms)
-    return (
-        [s for s, ev in ready if ev & POLLIN],
-        [s for s, ev in ready if ev & POLLOUT],
-        [s for s, ev in ready if ev & _POLLERR],
-    )
+    return select_with(zmq_poll, rlist, wlist, xlist, timeout)

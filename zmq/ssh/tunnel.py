@@ -239,7 +239,7 @@ def _spawn(cmd: list[str], marker: str, timeout: float, log_path: str) -> "subpr
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert proc.stdout is not None
     try:
-        ready = _wait_for_marker(proc, marker.encode(), timeout)
+        ready, _ = _read_until(proc, marker.encode(), timeout, keep=4096)
     except BaseException:
         _kill(proc)
         raise
@@ -252,22 +252,29 @@ def _spawn(cmd: list[str], marker: str, timeout: float, log_path: str) -> "subpr
     return proc
 
 
-def _wait_for_marker(proc: "subprocess.Popen[bytes]", marker: bytes, timeout: float) -> bool:
+def _read_until(
+    proc: "subprocess.Popen[bytes]", wanted: bytes, timeout: float, keep: Optional[int] = None
+) -> tuple[bool, bytes]:
+    """Read ``proc``'s output until ``wanted`` shows up in it.
+
+    Returns ``(found, data)``: ``found`` is False when ``proc`` closed its output (it
+    exited) or ``timeout`` seconds passed first. ``data`` is what was read (its last
+    ``keep`` bytes only, when given).
+    """
     assert proc.stdout is not None
     deadline = time.monotonic() + timeout
-    seen = b""
+    data = b""
     with selectors.DefaultSelector() as sel:
         sel.register(proc.stdout, selectors.EVENT_READ)
-        while True:
+        while wanted not in data:
             left = deadline - time.monotonic()
             if left <= 0 or not sel.select(left):
-                return False
+                return False, data
             chunk = os.read(proc.stdout.fileno(), 4096)
             if not chunk:
-                return False  # ssh exited
-            seen = (seen + chunk)[-4096:]
-            if marker in seen:
-                return True
+                return False, data
+            data = data + chunk if keep is None else (data + chunk)[-keep:]
+    return True, data
 
 
 def _kill(proc: "subprocess.Popen[bytes]") -> None:
@@ -364,7 +371,8 @@ def paramiko_tunnel(
         try:
             proc.stdin.write(json.dumps(settings).encode() + b"\n")
             proc.stdin.close()
-            line = _read_line(proc, timeout + 5)
+            _, data = _read_until(proc, b"\n", timeout + 5)
+            line = data.split(b"\n", 1)[0]
         except BaseException:
             _kill(proc)
             proc.stdout.close()
@@ -376,24 +384,6 @@ def paramiko_tunnel(
         errors.seek(0)
         detail = line.decode(errors="replace").strip().removeprefix("ERROR ") or errors.read().decode(errors="replace")
         raise RuntimeError(f"paramiko tunnel to {server} failed: {detail.strip() or 'no reason given'}")
-
-
-def _read_line(proc: "subprocess.Popen[bytes]", timeout: float) -> bytes:
-    """The first line ``proc`` prints (b"" if it exits or stays silent for ``timeout`` s)."""
-    assert proc.stdout is not None
-    deadline = time.monotonic() + timeout
-    data = b""
-    with selectors.DefaultSelector() as sel:
-        sel.register(proc.stdout, selectors.EVENT_READ)
-        while b"\n" not in data:
-            left = deadline - time.monotonic()
-            if left <= 0 or not sel.select(left):
-                return data
-            chunk = os.read(proc.stdout.fileno(), 4096)
-            if not chunk:
-                return data
-            data += chunk
-    return data.split(b"\n", 1)[0]
 
 
 # -- choosing, and connecting sockets --------------------------------------------------------

@@ -1,7 +1,7 @@
 """Poller and select(): wait on several sockets and file descriptors at once."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from zmq.backend import zmq_poll
 from zmq.constants import POLLERR, POLLIN, POLLOUT
@@ -83,6 +83,18 @@ class Poller:
 def select(rlist: list[Any], wlist: list[Any], xlist: list[Any], timeout: float | None = None) -> tuple[list[Any], list[Any], list[Any]]:
     """Like :func:`select.select`, for zmq sockets and file descriptors (``timeout`` in
     seconds, None waits forever). Returns the ready ``(readable, writable, errored)`` lists."""
+    return select_with(zmq_poll, rlist, wlist, xlist, timeout)
+
+
+def select_with(
+    poll: Callable[[list[tuple[Any, int]], int], list[tuple[Any, int]]],
+    rlist: list[Any],
+    wlist: list[Any],
+    xlist: list[Any],
+    timeout: float | None = None,
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """:func:`select` on top of a given ``zmq_poll``-like function (zmq.green passes its
+    cooperative one)."""
     ms = -1 if timeout is None or timeout < 0 else int(timeout * 1000)
     flags: dict[Any, int] = {}
     for s in rlist:
@@ -91,7 +103,7 @@ def select(rlist: list[Any], wlist: list[Any], xlist: list[Any], timeout: float 
         flags[s] = flags.get(s, 0) | POLLOUT
     for s in xlist:
         flags[s] = flags.get(s, 0) | POLLERR
-    ready = zmq_poll(list(flags.items()), ms)
+    ready = poll(list(flags.items()), ms)
     r = [s for s, ev in ready if ev & POLLIN]
     w = [s for s, ev in ready if ev & POLLOUT]
     x = [s for s, ev in ready if ev & POLLERR]

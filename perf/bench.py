@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -76,6 +77,50 @@ def ensure_pyzmq(python: str | None) -> str:
     return py
 
 
+def _can_import(python: str, name: str) -> bool:
+    return subprocess.run([python, "-P", "-c", f"import {name}"], capture_output=True,
+                          cwd=tempfile.gettempdir(), env=child_env(),
+                          stdin=subprocess.DEVNULL).returncode == 0
+
+
+def lend_packages(libs: dict[str, str], scenarios: list[Scenario]) -> dict[str, dict[str, str]]:
+    """Packages the selected scenarios need (``Scenario.needs``, e.g. tornado) that a
+    compared interpreter lacks: lend it the driver's own copy, through a temporary
+    directory holding only a symlink to each package, put on that interpreter's
+    PYTHONPATH for those scenarios' runs. Nothing is installed anywhere. Returns
+    {lib: {"PYTHONPATH": dir, package: its path}}; the caller removes the directories."""
+    import importlib.util
+
+    needed = sorted({name for sc in scenarios for name in sc.needs})
+    lent: dict[str, dict[str, str]] = {}
+    for lib, python in libs.items():
+        if python == sys.executable:
+            continue
+        for name in needed:
+            if _can_import(python, name):
+                continue
+            spec = importlib.util.find_spec(name)
+            if spec is None or not spec.submodule_search_locations:
+                print(f"note: {name} is missing for {lib} and for the driver: its scenarios "
+                      f"will fail for {lib}", file=sys.stderr)
+                continue
+            tag = subprocess.run([python, "-c", "import sys; print(sys.implementation.cache_tag)"],
+                                 capture_output=True, text=True).stdout.strip()
+            if tag != sys.implementation.cache_tag:
+                print(f"note: {name} is missing for {lib} ({tag}) and cannot be lent from "
+                      f"{sys.implementation.cache_tag}: its scenarios will fail for {lib}",
+                      file=sys.stderr)
+                continue
+            if lib not in lent:
+                lent[lib] = {"PYTHONPATH": tempfile.mkdtemp(prefix="cyzmq-perf-lend-")}
+            source = list(spec.submodule_search_locations)[0]
+            os.symlink(source, os.path.join(lent[lib]["PYTHONPATH"], name))
+            lent[lib][name] = source
+            print(f"note: lending {name} ({source}) to {lib} through PYTHONPATH="
+                  f"{lent[lib]['PYTHONPATH']} for the scenarios that need it", file=sys.stderr)
+    return lent
+
+
 def build_c() -> str | None:
     """Compile perf/c/zmqbench.c against -lzmq into a cached temp directory."""
     gcc = shutil.which("gcc") or shutil.which("cc")
@@ -103,18 +148,33 @@ def build_c() -> str | None:
 
 
 def build_fingerprint() -> str:
-    """Identity of cyzmq's compiled modules (names, sizes, mtimes): others may rebuild the
-    editable install while a run is going on, which would mix two builds in one table."""
-    core = os.path.join(REPO, "zmq", "backend", "cython")
-    try:
-        names = sorted(n for n in os.listdir(core) if n.endswith(".so"))
-    except OSError:
+    """Identity of the cyzmq code being measured: the contents of the compiled modules and
+    of the Python sources under zmq/. Others may rebuild the editable install or edit the
+    package while a run is going on, which would mix two versions in one table. (By
+    content, not mtime: a rebuild that produces the same binaries changes nothing measured.)"""
+    root = os.path.join(REPO, "zmq")
+    paths = []
+    for d, dirs, files in os.walk(root):
+        dirs[:] = sorted(x for x in dirs if x != "__pycache__")
+        paths += [os.path.join(d, n) for n in sorted(files) if n.endswith((".so", ".py"))]
+    if not paths:
         return "?"
     h = hashlib.sha256()
-    for n in names:
-        st = os.stat(os.path.join(core, n))
-        h.update(f"{n}:{st.st_size}:{st.st_mtime_ns};".encode())
+    for path in paths:
+        h.update(f"{os.path.relpath(path, root)};".encode())
+        try:
+            st = os.stat(path)
+            key = (path, st.st_size, st.st_mtime_ns)
+            if key not in _DIGESTS:
+                with open(path, "rb") as f:
+                    _DIGESTS[key] = hashlib.sha256(f.read()).digest()
+            h.update(_DIGESTS[key])
+        except OSError:  # being replaced right now
+            h.update(b"?")
     return h.hexdigest()[:12]
+
+
+_DIGESTS: dict[tuple[str, int, int], bytes] = {}
 
 
 # -- running one measurement -------------------------------------------------------------
@@ -123,11 +183,15 @@ def _fail(msg: str) -> dict[str, Any]:
     return {"ok": False, "error": msg}
 
 
-def run_python(python: str, sc: Scenario, params: dict, repeats: int) -> dict[str, Any]:
+def run_python(python: str, sc: Scenario, params: dict, repeats: int,
+               pythonpath: str | None = None) -> dict[str, Any]:
     cmd = [python, "-P", RUNNER, "run", sc.entry, json.dumps(params), str(repeats)]
+    env = child_env()
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath  # lent packages only (see lend_packages)
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
-                              cwd=tempfile.gettempdir(), env=child_env(), stdin=subprocess.DEVNULL)
+                              cwd=tempfile.gettempdir(), env=env, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         return _fail(f"timed out after {RUN_TIMEOUT_S} s")
     for line in proc.stdout.splitlines():
@@ -210,7 +274,7 @@ def target_status(target_min: float, rs: dict[str, Any] | None) -> str:
 def fmt_value(v: float | None, unit: str) -> str:
     if v is None:
         return "-"
-    if unit == "msg/s":
+    if unit.endswith("/s"):  # rates: msg/s, rt/s
         for scale, suffix in ((1e6, "M"), (1e3, "k")):
             if v >= scale:
                 return f"{v / scale:.3g}{suffix}"
@@ -273,7 +337,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pyzmq-python", metavar="PY", help="interpreter with pyzmq (default: cached venv)")
     ap.add_argument("--no-c", action="store_true", help="skip the C baselines")
     ap.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    ap.add_argument("--markdown", nargs="+", metavar="JSON",
+                    help="print saved results as Markdown tables and exit; rows of later files "
+                         "replace the same scenarios' rows of earlier ones (re-runs of noisy rows)")
     args = ap.parse_args(argv)
+    if args.markdown:
+        print(render_markdown([_load(p) for p in args.markdown]))
+        return 0
 
     scenarios = all_scenarios()
     if args.list:
@@ -287,9 +357,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare:
         libs[PYZMQ] = ensure_pyzmq(args.pyzmq_python)
     c_bin = None if args.no_c else build_c()
+
+    lent = lend_packages(libs, scenarios)
+    try:
+        return _run_all(args, scenarios, libs, c_bin, lent)
+    finally:
+        for info in lent.values():
+            shutil.rmtree(info["PYTHONPATH"], ignore_errors=True)
+
+
+def _run_all(args: argparse.Namespace, scenarios: list[Scenario], libs: dict[str, str],
+             c_bin: str | None, lent: dict[str, dict[str, str]]) -> int:
     rounds = args.rounds or ((2 if args.quick else 3) if args.compare else 1)
     repeats = args.repeats or (3 if (args.quick or args.compare) else 5)
-
     t_start = time.time()
     load_start = os.getloadavg()[0]
     fingerprints = [build_fingerprint()]
@@ -308,13 +388,14 @@ def main(argv: list[str] | None = None) -> int:
                     assert c_bin is not None
                     res = run_c(c_bin, sc, params, repeats)
                 else:
-                    res = run_python(libs[lib], sc, params, repeats)
+                    path = lent.get(lib, {}).get("PYTHONPATH") if sc.needs else None
+                    res = run_python(libs[lib], sc, params, repeats, path)
                     if lib == OURS:
                         fp = build_fingerprint()
                         res["build"] = fp
                         if fp != fingerprints[-1]:
                             fingerprints.append(fp)
-                            print(f"WARNING: cyzmq's compiled modules changed during the run "
+                            print(f"WARNING: cyzmq's code (compiled modules or zmq/*.py) changed during the run "
                                   f"(before {sc.name}, round {rnd + 1})", file=sys.stderr)
                     if res.get("ok"):
                         wrong = check_library(lib, res)
@@ -330,6 +411,8 @@ def main(argv: list[str] | None = None) -> int:
 
     report = build_report(scenarios, runs, args, libs, c_bin, rounds, repeats, time.time() - t_start)
     report["meta"]["cyzmq_builds"] = fingerprints
+    report["meta"]["lent_packages"] = {lib: {k: v for k, v in info.items() if k != "PYTHONPATH"}
+                                       for lib, info in lent.items()}
     report["meta"]["loadavg_1min"] = [round(load_start, 2), round(os.getloadavg()[0], 2)]
     print(render(report))
     os.makedirs(RESULTS_DIR, exist_ok=True)
@@ -358,7 +441,7 @@ def build_report(scenarios, runs, args, libs, c_bin, rounds, repeats, elapsed) -
             "vs_C": ratio_stats(r[OURS], r[C], sc.better) if C in r else None,
             "targets": [],
             # every process run, in round order: samples, wall time, cyzmq build, error
-            "runs": {lib: [{k: x.get(k) for k in ("ok", "samples", "wall_s", "build", "error")
+            "runs": {lib: [{k: x.get(k) for k in ("ok", "samples", "wall_s", "build", "error", "lib")
                             if x.get(k) is not None} for x in r[lib]] for lib in r},
         }
         for t in sc.targets:
@@ -369,7 +452,8 @@ def build_report(scenarios, runs, args, libs, c_bin, rounds, repeats, elapsed) -
         out.append(entry)
     return {
         "meta": {
-            "timestamp": _dt.datetime.now().isoformat(timespec="seconds"),
+            "timestamp": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "command": _command_line(),
             "mode": ("compare" if args.compare else "bench") + (" quick" if args.quick else ""),
             "rounds": rounds, "repeats_per_process": repeats, "elapsed_s": round(elapsed, 1),
             "host": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version(),
@@ -378,6 +462,14 @@ def build_report(scenarios, runs, args, libs, c_bin, rounds, repeats, elapsed) -
         },
         "scenarios": out,
     }
+
+
+def _command_line() -> str:
+    """This run's command line, paths relative to the repository where they are inside it."""
+    def rel(path: str) -> str:
+        full = os.path.abspath(path)
+        return os.path.relpath(full, REPO) if full.startswith(REPO + os.sep) else path
+    return " ".join(shlex.quote(a) for a in [rel(sys.executable), rel(sys.argv[0]), *sys.argv[1:]])
 
 
 def _git_head() -> str | None:
@@ -415,7 +507,7 @@ def render(report: dict[str, Any]) -> str:
              f"git {meta['git_head']}"]
     builds = meta.get("cyzmq_builds", [])
     if len(builds) > 1:
-        parts.append(f"WARNING: cyzmq's compiled modules were rebuilt during this run "
+        parts.append(f"WARNING: cyzmq's code (compiled modules or zmq/*.py) changed during this run "
                      f"({len(builds)} builds seen: {', '.join(builds)}); rows mix builds.")
     if compare:
         parts.append("speedup = pyzmq time / cyzmq time, or cyzmq rate / pyzmq rate: >1 means "
@@ -482,6 +574,110 @@ def render(report: dict[str, Any]) -> str:
     if any("*" in t["status"] for e in report["scenarios"] for t in e["targets"]):
         parts.append("\n* the target lies inside the noise band: one more run may flip it.")
     return "\n".join(parts)
+
+
+# -- Markdown (README / docs) -------------------------------------------------------------
+
+def _load(path: str) -> dict[str, Any]:
+    with open(path) as f:
+        report = json.load(f)
+    report["meta"]["path"] = os.path.relpath(os.path.abspath(path), REPO)
+    return report
+
+
+def _describe_run(meta: dict[str, Any]) -> str:
+    load = meta.get("loadavg_1min") or ["?", "?"]
+    when = meta["timestamp"].replace("T", " ").replace("+00:00", " UTC")
+    return (f"run finished {when}, load average (1 min) {load[0]} at the start "
+            f"and {load[1]} at the end, git `{meta['git_head']}`, {meta['rounds']} rounds x "
+            f"{meta['repeats_per_process']} timed batches per process, {meta['elapsed_s']} s; "
+            f"command: `{meta.get('command', '?')}`")
+
+
+def render_markdown(reports: list[dict[str, Any]]) -> str:
+    """Markdown tables of one or more saved runs: the first is the base, and each later one
+    replaces the rows of the scenarios it measured (say, a re-run with more rounds)."""
+    rows: dict[str, tuple[dict, int]] = {}
+    order: list[str] = []
+    for i, rep in enumerate(reports):
+        for e in rep["scenarios"]:
+            if e["name"] not in rows:
+                order.append(e["name"])
+            rows[e["name"]] = (e, i)
+    base = reports[0]["meta"]
+    out = [f"Measured on {base['cpus']} CPUs (a shared VM), Python {base['python']}, libzmq "
+           f"{_libzmq_version(reports)}, pyzmq {PYZMQ_VERSION} built from source against the "
+           f"same libzmq."]
+    for i, rep in enumerate(reports):
+        names = [n for n in order if rows[n][1] == i]
+        if not names:
+            continue
+        if i == 0:
+            which = "All rows" if len(names) == len(order) else "Every other row"
+        else:
+            which = "Rows " + ", ".join(f"`{n}`" for n in names)
+        out.append(f"\n- {which}: {_describe_run(rep['meta'])}")
+    compare = any(rows[n][0].get("vs_pyzmq") for n in order)
+    out.append("\nspeedup = pyzmq time / cyzmq time, or cyzmq rate / pyzmq rate (>1 = cyzmq is "
+               "faster), the median of the per-round ratios; band = their min..max. `PASS*`/"
+               "`MISS*`: the target lies inside the band.\n")
+    header = ["scenario", "unit", "cyzmq", "pyzmq", "speedup", "band", "target", "status"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for n in order:
+        e = rows[n][0]
+        unit, res = e["unit"], e["results"]
+        speed, band = _ratio_cells(e.get("vs_pyzmq"))
+        tlabel, tstatus = _target_cells(e, PYZMQ)
+        cells = [f"`{n}`", unit, fmt_summary(res.get(OURS), unit, e["errors"].get(OURS)),
+                 fmt_summary(res.get(PYZMQ), unit, e["errors"].get(PYZMQ)) if compare else "-",
+                 speed, band, tlabel, _md_status(tstatus)]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    out.append("\n".join(lines))
+
+    c_lines = []
+    for n in order:
+        e = rows[n][0]
+        if C not in e["results"]:
+            continue
+        unit = e["unit"]
+        c, o, rs = e["results"][C], e["results"].get(OURS), e.get("vs_C")
+        if c is None or o is None or rs is None:
+            continue
+        _, band = _ratio_cells(rs)
+        if e["better"] == "lower":
+            rel = f"+{o['median'] - c['median']:,.0f} {unit.split('/')[0]} ({1 / rs['ratio']:.2f}x C's time)"
+        else:
+            rel = f"{rs['ratio']:.2f}x C's rate"
+        tlabel, tstatus = _target_cells(e, C)
+        c_lines.append("| " + " | ".join([f"`{n}`", unit, fmt_value(c["median"], unit),
+                                           fmt_value(o["median"], unit), rel, band, tlabel,
+                                           _md_status(tstatus)]) + " |")
+    if c_lines:
+        out.append("\nC baseline: the same protocol written in C against libzmq "
+                   "(`perf/c/zmqbench.c`); band = min..max of the per-round cyzmq/C speed ratios.\n")
+        header = ["scenario", "unit", "C", "cyzmq", "cyzmq vs C", "band", "target", "status"]
+        out.append("\n".join(["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + c_lines))
+    errors = [f"- `{n}` [{lib}]: {err}" for n in order
+              for lib, err in rows[n][0]["errors"].items() if err]
+    if errors:
+        out.append("\nFailures:\n\n" + "\n".join(errors))
+    return "\n".join(out)
+
+
+def _md_status(status: str) -> str:
+    """A status cell: MISS in bold, the band marker escaped (a bare * is emphasis)."""
+    text = status.replace("*", "\\*")
+    return f"**{text}**" if status.startswith("MISS") else text
+
+
+def _libzmq_version(reports: list[dict[str, Any]]) -> str:
+    for rep in reports:
+        for e in rep["scenarios"]:
+            for runs in e.get("runs", {}).values():
+                for x in runs:
+                    if "zmq_version" in x.get("lib", {}):
+                        return str(x["lib"]["zmq_version"])
+    return "?"
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
 """The scenario registry of cyzmq's benchmark suite.
 
 A :class:`Scenario` says *what* to measure; the code that measures it lives in the modules
-beside this file (``single``, ``throughput``, ``latency``, ``startup``) and runs in a fresh
-subprocess of whichever interpreter is being measured (``perf/runner.py``), so the very
-same code times cyzmq or pyzmq. This module imports nothing from ``zmq``: the driver reads
-the registry without loading either library.
+beside this file (``single``, ``throughput``, ``latency``, ``startup``, ``aio``,
+``stream_echo``) and runs in a fresh subprocess of whichever interpreter is being measured
+(``perf/runner.py``), so the very same code times cyzmq or pyzmq. This module imports
+nothing from ``zmq``: the driver reads the registry without loading either library.
 
 Units and direction
 -------------------
@@ -13,11 +13,12 @@ which way is good ("lower" for times, "higher" for rates). The driver turns any 
 into a *speedup*, always ">1 = cyzmq is faster": ``theirs / ours`` for times and
 ``ours / theirs`` for rates.
 
-Hooks for later scenario families
----------------------------------
-``asyncio_scenarios.SCENARIOS`` and ``zmqstream_scenarios.SCENARIOS`` are empty lists
-that are already part of the registry (groups ``asyncio`` and ``zmqstream``): append
-Scenario objects there and they show up in ``bench.py --list``/``--only``/``--compare``.
+Event-loop scenario families
+----------------------------
+``asyncio_scenarios.SCENARIOS`` (measured by ``aio.py``) and ``zmqstream_scenarios.SCENARIOS``
+(measured by ``stream_echo.py``) are part of the registry as groups ``asyncio`` and
+``zmqstream``: append Scenario objects there and they show up in
+``bench.py --list``/``--only``/``--compare``.
 """
 from __future__ import annotations
 
@@ -53,6 +54,9 @@ class Scenario:
     quick: dict[str, Any] = field(default_factory=dict)    # overrides for --quick
     c_args: tuple[str, ...] | None = None  # argv tail of perf/c/zmqbench; "{key}" = a param
     targets: tuple[Target, ...] = ()
+    # Packages the measuring code imports besides zmq (e.g. "tornado"). When one of the
+    # compared interpreters lacks one, the driver lends it the driver's own copy.
+    needs: tuple[str, ...] = ()
 
     def params_for(self, quick: bool) -> dict[str, Any]:
         p = dict(self.params)

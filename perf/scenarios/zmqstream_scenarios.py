@@ -1,14 +1,22 @@
-"""HOOK: zmq.eventloop.zmqstream.ZMQStream scenarios (group "zmqstream") -- to be written later.
+"""ZMQStream scenarios (group "zmqstream"); the measuring code is in ``stream_echo.py``.
 
-Nothing is measured here yet. Add scenarios exactly as described in
-``asyncio_scenarios.py``: a measuring function in a module of this package (it imports
-``zmq.eventloop.zmqstream`` and tornado itself, inside the subprocess) and a ``Scenario``
-appended to ``SCENARIOS`` with group "zmqstream". If tornado is missing in one of the two
-interpreters, raise ``RuntimeError("tornado not installed")`` from the function: the
-driver reports the scenario as failed for that library instead of stopping.
+Add scenarios as described in ``asyncio_scenarios.py``. The measuring function imports
+tornado itself, inside the subprocess, and raises ``RuntimeError("tornado not installed")``
+when it is missing, so that the scenario fails for that library only. A scenario that
+needs tornado says so with ``needs=("tornado",)``: the driver then lends this
+interpreter's tornado to an interpreter without one (pyzmq's benchmark venv), through a
+temporary PYTHONPATH directory holding only that package.
 """
 from __future__ import annotations
 
-from . import Scenario, Target  # noqa: F401  (for the scenarios added here)
+from . import Scenario, Target
 
-SCENARIOS: list[Scenario] = []
+SCENARIOS: list[Scenario] = [
+    Scenario(
+        f"zmqstream_echo_{window}", "zmqstream", "stream_echo:echo", "rt/s", "higher",
+        f"ROUTER ZMQStream echoing to a DEALER ZMQStream on the same IOLoop, {window} "
+        f"request(s) of 32 B in flight, tcp 127.0.0.1, one CPU",
+        params={"window": window, "n": n, "pin": True}, quick={"n": n // 5},
+        needs=("tornado",), targets=(Target("pyzmq", 2.0, ">= 2x"),))
+    for window, n in ((1, 5_000), (32, 10_000))
+]

@@ -215,14 +215,17 @@ class AsyncSocketMixin(_SocketBase):
         get = self._sync.get
         while not self.closed:
             events = get(self, EVENTS)
-            progressed = False
+            received = sent = False
             if events & POLLIN and self._recv_q:
-                progressed |= self._serve(self._recv_q)
+                received = self._serve(self._recv_q)
             if events & POLLOUT and self._send_q:
-                progressed |= self._serve(self._send_q)
+                sent = self._serve(self._send_q)
             if self._poll_q:
-                progressed |= self._serve_polls(events)
-            if not progressed:
+                self._serve_polls(events)
+            # Each queue was served until it would block, so reading EVENTS again (which
+            # costs libzmq two syscalls) only pays when what we did may have readied the
+            # other direction, or polls still wait.
+            if not ((received and self._send_q) or (sent and self._recv_q) or (self._poll_q and (received or sent))):
                 break
         if self._inproc and not self._recv_q and self._loop is not None:
             fd_watcher(self._loop).inproc_waiting.discard(self)

@@ -13,6 +13,7 @@ cdef class Socket:
     cdef public object context         # the Context this socket belongs to (None for bare shadows)
     cdef public size_t copy_threshold  # copy=False sends of fewer bytes copy anyway
     cdef object __weakref__
+    cdef bint _recv_waits              # the last blocking recv had to wait: skip the doomed try
 
     cdef int _send_buf(self, const void *buf, size_t n, int flags) except -1
     cdef int _send_msg(self, zmq_msg_t *msg, int flags) except -1

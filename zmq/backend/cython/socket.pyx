@@ -13,6 +13,7 @@ from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING, PyBytes
 from cpython.list cimport PyList_New, PyList_Append
 from libc.stdint cimport int64_t, uint64_t, uintptr_t, uint32_t
 from libc.string cimport memcpy
+from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 
 from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython._check cimport (
@@ -67,6 +68,17 @@ cdef inline int _send_now(void *handle, zmq_msg_t *msg, const void *buf, size_t 
         rc = zmq_msg_send(msg, handle, zflags) if msg != NULL else zmq_send(handle, buf, n, zflags)
         err[0] = zmq_errno() if rc < 0 else 0
     return rc
+
+
+# A blocking recv that took longer than this really waited for its message.
+cdef enum:
+    RECV_WAITED_US = 20
+
+
+cdef inline long long monotonic_us() noexcept nogil:
+    cdef timespec ts
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return <long long>ts.tv_sec * 1000000 + ts.tv_nsec // 1000
 
 
 # Messages at least this big are copied with the GIL released.
@@ -825,17 +837,24 @@ cdef class Socket:
         return data
 
     def _recv_wait(self, int flags, bint copy):
-        """Wait for one part (the fast path already found none): bytes or a Frame."""
+        """Wait for one part (the fast path found none, or skipped the try): bytes or a Frame.
+
+        Notes whether the wait really waited, which decides whether the next blocking recv
+        tries without blocking first.
+        """
         cdef zmq_msg_t msg
         cdef Frame frame
+        cdef long long start = monotonic_us()
         if not copy:
             frame = new_frame()
             self._io_blocking(OP_RECV_MSG, &frame.zmq_msg, NULL, 0, flags)
             frame.more = zmq_msg_more(&frame.zmq_msg)
+            self._recv_waits = monotonic_us() - start > RECV_WAITED_US
             return frame
         zmq_msg_init(&msg)
         try:
             self._io_blocking(OP_RECV_MSG, &msg, NULL, 0, flags)
+            self._recv_waits = monotonic_us() - start > RECV_WAITED_US
             return _bytes_from_msg(&msg)
         finally:
             zmq_msg_close(&msg)
@@ -1370,31 +1389,34 @@ cdef PyObject *_recv_fast(PyObject *pyself, PyObject *const *args, Py_ssize_t na
     if (self.handle == NULL or self._fork_gen != fork_generation()
             or not _simple_args(args, nargs, kwnames, 0, &flags, &copy)):
         return _delegate(_recv_full, pyself, args, nargs, kwnames)
-    if copy:
-        zmq_msg_init(&msg)
-        rc = zmq_msg_recv(&msg, self.handle, <int>(flags & ~NOTHROW) | ZMQ_DONTWAIT)
-        if rc >= 0:
-            data = _bytes_from_msg(&msg)
+    # A blocking recv on a socket whose last blocking recv had to wait goes straight to the
+    # wait: on an idle socket the non-blocking try costs libzmq two syscalls for nothing.
+    if flags & ZMQ_DONTWAIT or not self._recv_waits:
+        if copy:
+            zmq_msg_init(&msg)
+            rc = zmq_msg_recv(&msg, self.handle, <int>(flags & ~NOTHROW) | ZMQ_DONTWAIT)
+            if rc >= 0:
+                data = _bytes_from_msg(&msg)
+                zmq_msg_close(&msg)
+                Py_INCREF(data)
+                return <PyObject *>data
+            err = zmq_errno()
             zmq_msg_close(&msg)
-            Py_INCREF(data)
-            return <PyObject *>data
-        err = zmq_errno()
-        zmq_msg_close(&msg)
-    else:
-        frame = new_frame()
-        rc = zmq_msg_recv(&frame.zmq_msg, self.handle, <int>(flags & ~NOTHROW) | ZMQ_DONTWAIT)
-        if rc >= 0:
-            frame.more = zmq_msg_more(&frame.zmq_msg)
-            Py_INCREF(frame)
-            return <PyObject *>frame
-        err = zmq_errno()
-    if err != EAGAIN:
-        raise zmq_error(err)
-    if flags & ZMQ_DONTWAIT:
-        if flags & NOTHROW:
-            Py_INCREF(WOULD_BLOCK)
-            return <PyObject *>WOULD_BLOCK
-        return set_again()  # returned as is: no traceback frame
+        else:
+            frame = new_frame()
+            rc = zmq_msg_recv(&frame.zmq_msg, self.handle, <int>(flags & ~NOTHROW) | ZMQ_DONTWAIT)
+            if rc >= 0:
+                frame.more = zmq_msg_more(&frame.zmq_msg)
+                Py_INCREF(frame)
+                return <PyObject *>frame
+            err = zmq_errno()
+        if err != EAGAIN:
+            raise zmq_error(err)
+        if flags & ZMQ_DONTWAIT:
+            if flags & NOTHROW:
+                Py_INCREF(WOULD_BLOCK)
+                return <PyObject *>WOULD_BLOCK
+            return set_again()  # returned as is: no traceback frame
     # Nothing yet: wait for it (Socket._recv_wait releases the GIL).
     cdef object py_flags = flags  # (typed: Cython would infer a C long)
     cdef object py_copy = bool(copy)

@@ -38,6 +38,9 @@ cdef int _forward(void *src, void *dst, void *mon, zmq_msg_t *prefix, bint swap_
             cap[0] *= 2
         zmq_msg_init(&parts[n])
         rc = zmq_msg_recv(&parts[n], src, ZMQ_DONTWAIT if n == 0 else 0)
+        while rc < 0 and n > 0 and zmq_errno() == EINTR:
+            # Mid-message: finish moving it first; the signal is handled once we return.
+            rc = zmq_msg_recv(&parts[n], src, 0)
         if rc < 0:
             zmq_msg_close(&parts[n])
             _close_all(parts, n)
@@ -67,7 +70,10 @@ cdef int _forward(void *src, void *dst, void *mon, zmq_msg_t *prefix, bint swap_
                     zmq_msg_close(&copy)
     for i in range(n):
         last = i == n - 1
-        if zmq_msg_send(&parts[i], dst, 0 if last else ZMQ_SNDMORE) < 0:
+        rc = zmq_msg_send(&parts[i], dst, 0 if last else ZMQ_SNDMORE)
+        while rc < 0 and i > 0 and zmq_errno() == EINTR:  # never leave half a message behind
+            rc = zmq_msg_send(&parts[i], dst, 0 if last else ZMQ_SNDMORE)
+        if rc < 0:
             _close_all(&parts[i], n - i)
             return -1
     return 1

@@ -8,8 +8,9 @@ what awaiting it gives: the same overloads as the synchronous methods of
 
 An async socket is still a :class:`zmq.Socket` (contexts, options as attributes, bind,
 ``with``...), but its send/recv/poll are not substitutable for the synchronous ones: those
-overrides are knowingly incompatible (``type: ignore[override]``). Keep
-``zmq/eventloop/future.pyi`` in step (tests/test_typing.py compares the two).
+overrides are knowingly incompatible (``type: ignore[override]``). They are declared once,
+on ``_AsyncSocket`` (the runtime base of this module's Socket and of
+``zmq.eventloop.future.Socket``), which ``zmq/eventloop/future.pyi`` imports.
 """
 
 import asyncio
@@ -23,11 +24,11 @@ import zmq
 __all__ = ["Context", "Socket", "Poller", "ZMQEventLoop", "install"]
 
 _T = TypeVar("_T")
-_SocketT = TypeVar("_SocketT", bound=Socket)
-_ContextT = TypeVar("_ContextT", bound=Context)
+_SocketT = TypeVar("_SocketT", bound=_AsyncSocket)
+_ContextT = TypeVar("_ContextT", bound=_AsyncContext)
 
-class Socket(zmq.Socket):
-    """A :class:`zmq.Socket` whose send/recv/poll methods return asyncio futures."""
+class _AsyncSocket(zmq.Socket):
+    """Base of the async Socket classes (zmq.asyncio's and zmq.eventloop.future's)."""
 
     @classmethod
     def from_socket(cls: type[_SocketT], socket: zmq.Socket) -> _SocketT:
@@ -305,12 +306,18 @@ class Socket(zmq.Socket):
         """Wait up to ``timeout`` ms (None: forever) for ``flags`` (POLLIN/POLLOUT); the future
         gives the ready events (0 on timeout)."""
 
-class Context(zmq.Context[Socket]):
-    """A :class:`zmq.Context` whose sockets are :class:`zmq.asyncio.Socket`."""
+class Socket(_AsyncSocket):
+    """A :class:`zmq.Socket` whose send/recv/poll methods return asyncio futures."""
+
+class _AsyncContext:
+    """Mixin of the async Context classes (zmq.asyncio's and zmq.eventloop.future's)."""
 
     @classmethod
     def from_context(cls: type[_ContextT], context: zmq.Context[Any]) -> _ContextT:
         """An async Context sharing ``context``'s libzmq context (which keeps ownership)."""
+
+class Context(_AsyncContext, zmq.Context[Socket]):
+    """A :class:`zmq.Context` whose sockets are :class:`zmq.asyncio.Socket`."""
 
 class Poller(zmq.Poller):
     """A :class:`zmq.Poller` whose ``poll(timeout)`` returns an asyncio future."""

@@ -5,8 +5,12 @@ VPY := $(VENV)/bin/python
 CORE := zmq/backend/cython
 SOURCES := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.h) setup.py pyproject.toml
 STAMP := $(VENV)/.cyzmq-built
+# The oracle of tests/differential: pyzmq built from source against the same system libzmq.
+ORACLE := .venv-pyzmq
+PYZMQ_VERSION := 27.3.0
+ORACLE_STAMP := $(ORACLE)/.pyzmq-$(PYZMQ_VERSION)
 
-.PHONY: all build test bench bench-quick bench-compare typecheck memcheck stress docs clean libzmq openssh
+.PHONY: all build oracle test bench bench-quick bench-compare typecheck memcheck stress docs clean libzmq openssh
 
 all: build
 
@@ -53,7 +57,21 @@ $(STAMP): $(SOURCES) | $(VPY) libzmq
 
 build: libzmq $(STAMP)
 
-test: build openssh
+# pyzmq for the differential probes, with the same tornado/gevent/numpy as .venv.
+$(ORACLE_STAMP): | $(STAMP)
+	rm -rf $(ORACLE)
+	$(PYTHON) -m venv $(ORACLE)
+	$(ORACLE)/bin/python -m pip install -q --upgrade pip
+	$(ORACLE)/bin/python -m pip install -q --no-binary pyzmq pyzmq==$(PYZMQ_VERSION) || \
+	  { echo "could not install pyzmq $(PYZMQ_VERSION) into $(ORACLE): the differential tests need it"; exit 1; }
+	$(VPY) -m pip freeze | grep -iE '^(tornado|gevent|greenlet|numpy)==' | xargs $(ORACLE)/bin/python -m pip install -q
+	cd / && $(CURDIR)/$(ORACLE)/bin/python -c 'import zmq, sys; sys.exit(zmq.zmq_version() != "'"$$(cd / && $(CURDIR)/$(VPY) -c 'import zmq; print(zmq.zmq_version())')"'")' || \
+	  { echo "$(ORACLE)'s pyzmq does not use the system libzmq"; exit 1; }
+	@touch $@
+
+oracle: build $(ORACLE_STAMP)
+
+test: build oracle openssh
 	$(VPY) -X faulthandler -m pytest -q $(PYTEST_ARGS)
 
 bench: build

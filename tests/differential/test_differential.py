@@ -1,0 +1,123 @@
+"""The differential harness: every probe runs under cyzmq and under pyzmq, and must agree.
+
+pyzmq (the oracle) lives in its own venv, ``.venv-pyzmq`` (``make oracle``; override the
+interpreter with ``CYZMQ_ORACLE_PYTHON``), built from source against the same system
+libzmq, so that a difference is the binding's. Without it this test fails: it never skips.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import functools
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PROBES_DIR = os.path.join(HERE, "probes")
+ORACLE_VERSION = "27.3.0"
+ORACLE = os.environ.get("CYZMQ_ORACLE_PYTHON") or os.path.join(ROOT, ".venv-pyzmq", "bin", "python")
+sys.path.insert(0, HERE)
+
+import _runner  # noqa: E402
+from allowlist import ALLOWED  # noqa: E402
+
+# Probes of the harness itself: how each must compare (True = same, False = differs).
+SELFTEST = {"p_selftest::which_binding": False, "p_selftest::hang_is_observed": True,
+            "p_selftest::exception_is_observed": True}
+
+
+def _modules() -> list[str]:
+    return sorted(f[:-3] for f in os.listdir(PROBES_DIR) if f.startswith("p_") and f.endswith(".py"))
+
+
+def _probe_ids() -> list[str]:
+    ids = []
+    for module in _modules():
+        ids += [f"{module}::{name}" for name in _runner.load(os.path.join(PROBES_DIR, module + ".py"))]
+    return ids
+
+
+PROBE_IDS = _probe_ids()
+
+
+def _run(python: str, expect: str, module: str) -> dict:
+    path = os.path.join(PROBES_DIR, module + ".py")
+    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+    env.pop("PYTHONPATH", None)
+    # cwd outside the checkout, so that pyzmq's interpreter cannot pick up our zmq/ from it
+    proc = subprocess.run([python, "-X", "faulthandler", os.path.join(HERE, "_runner.py"), expect, path],
+                          cwd=PROBES_DIR, env=env, capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{expect} runner failed on {module} (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout)
+
+
+#: Probe modules of the selected tests (filled by conftest.py): only those are run.
+SELECTED: set[str] = set()
+
+
+def run_module(module: str, python: str = ORACLE) -> tuple[dict, dict]:
+    """Run one probe module under both interpreters (for tests/differential/diff.py)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        ours = pool.submit(_run, sys.executable, "cyzmq", module)
+        theirs = pool.submit(_run, python, "pyzmq", module)
+        return ours.result(), theirs.result()
+
+
+@functools.lru_cache(maxsize=None)
+def _jobs() -> dict[tuple[str, str], concurrent.futures.Future]:
+    if not os.path.exists(ORACLE):
+        pytest.fail(f"the pyzmq oracle is missing: {ORACLE} does not exist. Run `make oracle` "
+                    f"(pip install --no-binary pyzmq pyzmq=={ORACLE_VERSION} into .venv-pyzmq).", pytrace=False)
+    version = subprocess.run([ORACLE, "-c", "import zmq; print(zmq.pyzmq_version())"], cwd=PROBES_DIR,
+                             capture_output=True, text=True, timeout=60)
+    if version.stdout.strip() != ORACLE_VERSION:
+        pytest.fail(f"the oracle {ORACLE} has pyzmq {version.stdout.strip() or version.stderr[-500:]!r}, "
+                    f"not {ORACLE_VERSION}: run `make oracle`", pytrace=False)
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+    jobs = {}
+    for module in sorted(SELECTED) or _modules():
+        jobs[module, "cyzmq"] = pool.submit(_run, sys.executable, "cyzmq", module)
+        jobs[module, "pyzmq"] = pool.submit(_run, ORACLE, "pyzmq", module)
+    return jobs
+
+
+def _observations(probe_id: str) -> tuple[dict, dict]:
+    module, name = probe_id.split("::")
+    jobs = _jobs()
+    return jobs[module, "cyzmq"].result()[name], jobs[module, "pyzmq"].result()[name]
+
+
+def _show(obs: dict) -> str:
+    return json.dumps(obs, indent=1, sort_keys=True)
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("probe_id", PROBE_IDS)
+def test_probe(probe_id: str) -> None:
+    ours, theirs = _observations(probe_id)
+    if probe_id in SELFTEST:
+        assert (ours == theirs) is SELFTEST[probe_id], f"harness self-test:\nours {_show(ours)}\npyzmq {_show(theirs)}"
+        return
+    if probe_id in ALLOWED:
+        assert ours != theirs, f"{probe_id} now behaves as in pyzmq: remove it from allowlist.py"
+        return
+    assert ours == theirs, f"cyzmq differs from pyzmq in {probe_id}:\ncyzmq: {_show(ours)}\npyzmq: {_show(theirs)}"
+
+
+def test_allowlist_entries() -> None:
+    """Every allow-listed difference names a probe, says why ours is better, and has a test."""
+    for probe_id, (reason, test) in ALLOWED.items():
+        assert probe_id in PROBE_IDS, f"allow-list entry {probe_id} names no probe"
+        assert len(reason) > 20, f"{probe_id}: say why ours is better"
+        path, _, name = test.partition("::")
+        with open(os.path.join(ROOT, path)) as f:
+            assert f"def {name}(" in f.read(), f"{probe_id}: its test {test} does not exist"
+
+
+def test_harness_has_probes() -> None:
+    assert len(PROBE_IDS) >= 400, f"only {len(PROBE_IDS)} probes"

@@ -49,6 +49,15 @@ def sockets(context):
 
 
 _counter = iter(range(10**9))
+_ipc_dir: str | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ipc_directory(tmp_path_factory):
+    """ipc endpoints live in one pytest-managed temporary directory (nothing left in /tmp)."""
+    global _ipc_dir
+    _ipc_dir = str(tmp_path_factory.mktemp("ipc"))
+    yield
 
 
 def endpoint(transport: str, tmp_path=None) -> str:
@@ -57,10 +66,8 @@ def endpoint(transport: str, tmp_path=None) -> str:
     if transport == "inproc":
         return f"inproc://cyzmq-test-{os.getpid()}-{n}"
     if transport == "ipc":
-        import tempfile
-
-        d = tempfile.mkdtemp(prefix="cyzmq-")
-        return f"ipc://{d}/s{n}"
+        assert _ipc_dir is not None, "endpoint('ipc') needs the session's ipc directory"
+        return f"ipc://{_ipc_dir}/s{n}"
     if transport == "tcp":
         return "tcp://127.0.0.1:*"
     raise ValueError(transport)
@@ -84,3 +91,11 @@ def bound_pair(sockets, transport):
         return a, b
 
     return make
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Tell the differential harness which probe modules the selected tests need (only those run)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "probe_id" in callspec.params:
+            item.module.SELECTED.add(callspec.params["probe_id"].split("::")[0])

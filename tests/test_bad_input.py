@@ -29,7 +29,6 @@ import math
 import os
 import subprocess
 import sys
-import tempfile
 import textwrap
 
 import pytest
@@ -486,9 +485,9 @@ def test_unbind_and_disconnect_of_unknown_endpoints(sockets):
             assert e.value.errno == errno.ENOENT
 
 
-def test_too_long_ipc_path(sockets):
+def test_too_long_ipc_path(sockets, tmp_path):
     s = sockets(zmq.PULL)
-    d = tempfile.mkdtemp(prefix="cyzmq-")
+    d = str(tmp_path)
     with pytest.raises(zmq.ZMQError) as e:
         s.bind(f"ipc://{d}/" + "x" * (zmq.IPC_PATH_MAX_LEN + 10))
     assert e.value.errno == errno.ENAMETOOLONG

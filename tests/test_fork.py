@@ -15,7 +15,6 @@ import multiprocessing
 import os
 import select
 import signal
-import tempfile
 import time
 import traceback
 import warnings
@@ -246,16 +245,11 @@ def test_parent_keeps_working_while_the_child_runs(sockets):
 
 
 @pytest.fixture(params=["tcp", "ipc"])
-def parent_endpoint(request):
+def parent_endpoint(request, tmp_path):
     if request.param == "tcp":
         yield "tcp://127.0.0.1:*"
         return
-    d = tempfile.mkdtemp(prefix="cyzmq-fork-")
-    path = os.path.join(d, "rep")
-    yield f"ipc://{path}"
-    if os.path.exists(path):
-        os.unlink(path)
-    os.rmdir(d)
+    yield f"ipc://{tmp_path}/rep"
 
 
 def test_child_with_a_fresh_context_talks_to_the_parent(sockets, parent_endpoint):

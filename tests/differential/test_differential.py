@@ -56,7 +56,7 @@ def _run(python: str, expect: str, module: str) -> dict:
     return json.loads(proc.stdout)
 
 
-#: Probe modules of the selected tests (filled by conftest.py): only those are run.
+#: Probe modules of the selected tests (filled by tests/conftest.py): only those are run.
 SELECTED: set[str] = set()
 
 

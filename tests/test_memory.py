@@ -39,7 +39,8 @@ MIB = 1 << 20
 WINDOW = 8
 SMALL_BOUND = 2 * MIB
 BIG_BOUND = 32 * MIB
-REPORT = "/tmp/cyzmq-memory-report.json"
+# The measurements, for closing notes (perf/results/ is not tracked).
+REPORT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "perf", "results", "memory-report.json")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -61,7 +62,8 @@ def _report(key: str, data: dict) -> None:
         report = {}
     report[key] = data
     report["_meta"] = {"stress": STRESS, "pid": os.getpid(), "time": time.time(),
-                       "zmq": zmq.zmq_version(), "cyzmq": zmq.__version__}
+                       "zmq": zmq.zmq_version(), "zmq_api": zmq.__version__}
+    os.makedirs(os.path.dirname(REPORT), exist_ok=True)
     with open(REPORT, "w") as f:
         json.dump(report, f, indent=2, sort_keys=True)
     print(f"\n[memory] {key}: " + ", ".join(f"{k}={v}" for k, v in data.items()))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import stat
 import struct
-import tempfile
 import time
 
 import pytest
@@ -54,13 +53,8 @@ def _is_socket_fd(fd: int) -> bool:
 
 
 @pytest.fixture
-def ipc_endpoint():
-    d = tempfile.mkdtemp(prefix="cyzmq-mon-")
-    path = os.path.join(d, "sock")
-    yield f"ipc://{path}"
-    if os.path.exists(path):
-        os.unlink(path)
-    os.rmdir(d)
+def ipc_endpoint(tmp_path):
+    return f"ipc://{tmp_path}/sock"
 
 
 def test_monitor_reports_listening_on_bind(sockets):

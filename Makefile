@@ -10,7 +10,7 @@ ORACLE := .venv-pyzmq
 PYZMQ_VERSION := 27.3.0
 ORACLE_STAMP := $(ORACLE)/.pyzmq-$(PYZMQ_VERSION)
 
-.PHONY: all build oracle test bench bench-quick bench-compare typecheck memcheck stress docs clean libzmq openssh
+.PHONY: all build oracle test bench bench-quick bench-compare bench-instructions valgrind typecheck memcheck stress docs clean libzmq openssh
 
 all: build
 
@@ -83,18 +83,24 @@ bench-quick: build
 bench-compare: build
 	$(VPY) perf/bench.py --compare $(BENCH_ARGS)
 
+# Instructions per operation under callgrind, against the same calls in C and against pyzmq.
+bench-instructions: build oracle valgrind
+	$(VPY) perf/instructions.py $(BENCH_ARGS)
+
 # Heavier variants of the reliability suites (more hypothesis examples, 1M small / 10k 1 MiB
 # messages, 100 sockets x 1000 messages, 3 peer kills).
 stress: build
 	CYZMQ_STRESS=1 $(VPY) -X faulthandler -m pytest -q tests/test_bad_input.py tests/test_faults.py \
 	  tests/test_memory.py tests/test_load.py tests/test_security.py $(PYTEST_ARGS)
 
-# valgrind memcheck over a focused subset; fails on errors through zmq/backend/cython.
-memcheck: build
+valgrind:
 	@command -v valgrind >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind >/dev/null || \
 	    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind >/dev/null; }; }; } || \
 	  { echo "valgrind is missing: apt-get install valgrind"; exit 1; }
+
+# valgrind memcheck over a focused subset; fails on errors through zmq/backend/cython.
+memcheck: build valgrind
 	PYTHON=$(VPY) tools/memcheck.sh $(MEMCHECK_ARGS)
 
 typecheck: build

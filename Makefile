@@ -80,7 +80,7 @@ bench: build
 bench-quick: build
 	$(VPY) perf/bench.py --quick $(BENCH_ARGS)
 
-bench-compare: build
+bench-compare: build oracle
 	$(VPY) perf/bench.py --compare $(BENCH_ARGS)
 
 # Instructions per operation under callgrind, against the same calls in C and against pyzmq.

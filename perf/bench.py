@@ -3,13 +3,13 @@
 
     python perf/bench.py                 # every scenario on cyzmq (+ C baselines), ~1.5 min
     python perf/bench.py --quick         # same with small counts, < 30 s
-    python perf/bench.py --compare       # cyzmq vs pyzmq 27.2.0, interleaved over rounds
+    python perf/bench.py --compare       # cyzmq vs pyzmq 27.3.0, interleaved over rounds
     python perf/bench.py --only sendrecv_inproc_64_copy,latency --compare
     python perf/bench.py --list
 
 Each scenario runs in a fresh subprocess (perf/runner.py) of the interpreter being
 measured: cyzmq's is this one (``sys.executable``), pyzmq's is the venv in
-~/.cache/cyzmq/pyzmq-27.2.0. Results: a table on stdout, JSON in perf/results/ (and
+.venv-pyzmq (`make oracle`). Results: a table on stdout, JSON in perf/results/ (and
 ``--json PATH``).
 """
 from __future__ import annotations
@@ -35,8 +35,9 @@ REPO = os.path.dirname(PERF_DIR)
 RUNNER = os.path.join(PERF_DIR, "runner.py")
 C_SOURCE = os.path.join(PERF_DIR, "c", "zmqbench.c")
 RESULTS_DIR = os.path.join(PERF_DIR, "results")
-PYZMQ_VERSION = "27.2.0"
-PYZMQ_VENV = os.path.join(os.path.expanduser("~"), ".cache", "cyzmq", f"pyzmq-{PYZMQ_VERSION}")
+PYZMQ_VERSION = "27.3.0"
+# The differential tests' oracle: pyzmq built from source against the same libzmq (`make oracle`).
+PYZMQ_VENV = os.path.join(REPO, ".venv-pyzmq")
 MARK = "@@RESULT "
 RUN_TIMEOUT_S = 180
 
@@ -59,21 +60,14 @@ def child_env() -> dict[str, str]:
 
 
 def ensure_pyzmq(python: str | None) -> str:
-    """The pyzmq interpreter; create the cached venv (pyzmq built from source) if missing."""
+    """The pyzmq interpreter: the oracle venv, created by ``make oracle`` if missing."""
     if python:
         return python
     py = os.path.join(PYZMQ_VENV, "bin", "python")
-    if os.path.exists(py):
-        return py
-    base = shutil.which("python3") or sys.executable
-    print(f"pyzmq venv missing: creating {PYZMQ_VENV} (python3 -m venv + "
-          f"pip install --no-binary pyzmq pyzmq=={PYZMQ_VERSION}; builds pyzmq from source, "
-          f"takes a few minutes)", flush=True)
-    os.makedirs(os.path.dirname(PYZMQ_VENV), exist_ok=True)
-    subprocess.run([base, "-m", "venv", PYZMQ_VENV], check=True)
-    subprocess.run([os.path.join(PYZMQ_VENV, "bin", "pip"), "install", "--no-binary", "pyzmq",
-                    f"pyzmq=={PYZMQ_VERSION}"], check=True)
-    print("pyzmq venv ready", flush=True)
+    if not os.path.exists(py):
+        print(f"pyzmq venv missing: running `make oracle` (pyzmq {PYZMQ_VERSION} built from source "
+              f"into {PYZMQ_VENV})", flush=True)
+        subprocess.run(["make", "-C", REPO, "oracle"], check=True)
     return py
 
 

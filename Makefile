@@ -3,14 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 CORE := zmq/backend/cython
-SOURCES := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.h) setup.py pyproject.toml
+SOURCES := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.h) setup.py pyproject.toml packaging/companion.py zmq/sugar/version.py
 STAMP := $(VENV)/.cyzmq-built
 # The oracle of tests/differential: pyzmq built from source against the same system libzmq.
 ORACLE := .venv-pyzmq
 PYZMQ_VERSION := 27.3.0
 ORACLE_STAMP := $(ORACLE)/.pyzmq-$(PYZMQ_VERSION)
+# Wheels of `make dist`: cyzmq and its `pyzmq` companion (packaging/companion.py), which cyzmq
+# requires, so the editable install of `make build` finds the companion here too.
+DIST := dist
 
-.PHONY: all build oracle test bench bench-quick bench-compare bench-instructions valgrind typecheck memcheck stress docs clean libzmq openssh
+.PHONY: all build dist oracle test bench bench-quick bench-compare bench-instructions valgrind typecheck memcheck stress docs clean libzmq openssh
 
 all: build
 
@@ -51,11 +54,19 @@ $(VPY):
 # Editable install (also rebuilds the extensions) whenever a .pyx/.pxd/.h or the build files change.
 $(STAMP): $(SOURCES) | $(VPY) libzmq
 	$(VPY) -m pip install -q 'Cython>=3.0.10' 'setuptools>=64' wheel
-	$(VPY) -m pip install -q --no-build-isolation -e '.[test]'
+	$(VPY) packaging/companion.py $(DIST) >/dev/null
+	$(VPY) -m pip install -q --no-build-isolation --find-links $(DIST) -e '.[test]'
 	$(VPY) setup.py -q build_ext --inplace
 	@touch $@
 
 build: libzmq $(STAMP)
+
+# The two wheels to install: `pip install --find-links dist cyzmq` (docs/install.md).
+dist: build
+	rm -f $(DIST)/cyzmq-*.whl $(DIST)/pyzmq-*+cyzmq.*.whl
+	$(VPY) packaging/companion.py $(DIST)
+	$(VPY) -m pip wheel -q --no-deps --no-build-isolation -w $(DIST) .
+	@ls $(DIST)/*.whl
 
 # pyzmq for the differential probes, with the same tornado/gevent/numpy as .venv.
 $(ORACLE_STAMP): | $(STAMP)

@@ -3,6 +3,7 @@
 Everything about finding libzmq lives in ``buildutils``; this file only lists the
 extension modules.
 """
+import importlib.util
 import os
 import sys
 
@@ -44,4 +45,14 @@ def extensions():
     )
 
 
-setup(ext_modules=extensions())
+def companion_requirement():
+    """cyzmq's requirement on its `pyzmq` companion (packaging/companion.py says why)."""
+    # Loaded by path: a `packaging` package import would find the PyPI project of that name.
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "packaging", "companion.py")
+    spec = importlib.util.spec_from_file_location("_cyzmq_companion", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.requirement()
+
+
+setup(ext_modules=extensions(), install_requires=[companion_requirement()])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os as _os
 
+from zmq import _collision  # noqa: F401  (fails at once if pyzmq's files are in this zmq/ too)
 from zmq import constants
 from zmq.constants import *  # noqa: F403
 from zmq.error import *  # noqa: F403

@@ -276,34 +276,11 @@ def test_send_variants_and_on_send(ctx):
         received = [await recv_soon(b) for _ in range(6)]
         assert received == [
             [b"raw"], [b"a", b"b"], ["héllo".encode()], ["uni".encode("utf-16")],
-            [b'{"k": [1, 2]}'], [pickle.dumps({"p": 1})],
+            [b'{"k": [1, 2]}'], [pickle.dumps({"p": 1}, -1)],
         ]
         await until(lambda: len(sent) == 6)
         assert [m for m, _ in sent] == received
         assert all(status is None for _, status in sent)
-        stream.close()
-        b.close()
-
-    run(test)
-
-
-def test_send_callback_overrides_on_send_for_that_message(ctx):
-    async def test() -> None:
-        a, b = inproc_pair(ctx, zmq.PAIR, zmq.PAIR)
-        stream = ZMQStream(a)
-        general: list[Any] = []
-        special: list[Any] = []
-        stream.on_send(lambda msg, status: general.append(msg))
-        stream.send(b"1")
-        stream.send(b"2", callback=lambda msg, status: special.append(msg))
-        stream.send(b"3")
-        await until(lambda: len(general) + len(special) == 3)
-        assert general == [[b"1"], [b"3"]] and special == [[b"2"]]
-        stream.stop_on_send()
-        stream.send(b"4")
-        await asyncio.sleep(0.01)
-        assert len(general) == 2
-        assert [b.recv() for _ in range(4)] == [b"1", b"2", b"3", b"4"]
         stream.close()
         b.close()
 
@@ -354,24 +331,6 @@ def test_sends_queue_until_writable_and_keep_order(ctx):
         assert [pull.recv() for _ in range(20)] == sent
         stream.close()
         pull.close()
-
-    run(test)
-
-
-def test_send_of_a_bad_message_raises_at_once(ctx):
-    async def test() -> None:
-        a, b = inproc_pair(ctx, zmq.PAIR, zmq.PAIR)
-        stream = ZMQStream(a)
-        with pytest.raises(TypeError):
-            stream.send("a str")
-        with pytest.raises(TypeError):
-            stream.send_string(b"bytes")  # type: ignore[arg-type]
-        with pytest.raises(TypeError):
-            stream.send_json(object())
-        stream.send(b"fine")
-        assert b.recv() == b"fine"
-        stream.close()
-        b.close()
 
     run(test)
 
@@ -537,24 +496,6 @@ def test_set_close_callback_none_removes_it(ctx):
         stream.set_close_callback(None)
         stream.close()
         assert calls == []
-
-    run(test)
-
-
-def test_socket_closed_behind_the_streams_back(ctx):
-    async def test() -> None:
-        a, b = inproc_pair(ctx, zmq.PAIR, zmq.PAIR)
-        stream = ZMQStream(a)
-        stream.on_recv(lambda msg: None)
-        fd = a.fd
-        a.close()
-        assert stream.closed()
-        assert id(stream) not in fd_watcher(asyncio.get_running_loop()).readers.get(fd, {})
-        calls: list[int] = []
-        stream.set_close_callback(lambda: calls.append(1))
-        stream.close()
-        assert calls == [1]
-        b.close()
 
     run(test)
 
@@ -730,18 +671,6 @@ def test_future_socket_is_wrapped_with_a_warning(ctx):
     run(test)
 
 
-def test_on_err_is_deprecated(ctx):
-    async def test() -> None:
-        stream = ZMQStream(make(ctx, zmq.PAIR))
-        with pytest.warns(DeprecationWarning):
-            stream.on_err(lambda *a: None)
-        with pytest.warns(DeprecationWarning):
-            stream.stop_on_err()
-        stream.close()
-
-    run(test)
-
-
 def test_socket_conveniences_and_explicit_io_loop(ctx):
     async def test() -> None:
         sock = make(ctx, zmq.PAIR)
@@ -750,11 +679,399 @@ def test_socket_conveniences_and_explicit_io_loop(ctx):
         assert port > 0
         stream.setsockopt(zmq.LINGER, 7)
         assert stream.getsockopt(zmq.LINGER) == 7
-        assert "ZMQStream" in repr(stream)
         stream.close()
         other = make(ctx, zmq.PAIR)
-        with pytest.raises(TypeError):
+        with pytest.raises(AttributeError):  # not an IOLoop: it has no add_handler
             ZMQStream(other, asyncio.get_running_loop())  # type: ignore[arg-type]
         other.close()
+
+    run(test)
+
+
+# -- registration with the IOLoop ---------------------------------------------------------------
+
+
+def test_stream_registers_its_socket_with_the_ioloop(ctx):
+    async def test() -> None:
+        loop = IOLoop.current()
+        sock = make(ctx, zmq.PAIR)
+        fd = sock.fileno()
+        stream = ZMQStream(sock)
+        assert loop.handlers[fd][0] is sock  # registered at once, before any callback
+        with pytest.raises(ValueError):
+            ZMQStream(sock)  # one stream per socket: the IOLoop refuses the FD twice
+        stream.close()
+        assert fd not in loop.handlers
+
+    run(test)
+
+
+def test_ioloop_close_all_fds_closes_every_streams_socket(ctx):
+    # The Jupyter kernel shutdown: IOLoop.close(all_fds=True) must close the streams'
+    # sockets, or the Context.term() that follows blocks for ever.
+    loop = IOLoop(make_current=False)
+    a, b = tcp_pair(ctx, zmq.PAIR, zmq.PAIR)
+    c = make(ctx, zmq.PUB)
+    streams = [ZMQStream(s, loop) for s in (a, b, c)]
+    streams[0].on_recv(lambda msg: None)
+    streams[1].send(b"x")
+    loop.add_callback(loop.stop)
+    loop.start()
+    loop.close(all_fds=True)
+    assert a.closed and b.closed and c.closed
+    with pytest.warns(UserWarning):
+        assert all(s.closed() for s in streams)
+    done = threading.Event()
+    threading.Thread(target=lambda: (ctx.term(), done.set()), daemon=True).start()
+    assert done.wait(5)
+
+
+# -- sends report their failures from the loop ---------------------------------------------------
+
+
+def _logged(caplog: Any) -> list[tuple[str, str, Any]]:
+    return [(r.name, r.msg, r.exc_info[0] if r.exc_info else None) for r in caplog.records
+            if r.name.startswith("tornado")]
+
+
+def test_bad_message_is_reported_from_the_loop_and_the_stream_goes_on(ctx, caplog):
+    async def test() -> None:
+        a, b = inproc_pair(ctx, zmq.PAIR, zmq.PAIR)
+        stream = ZMQStream(a)
+        sent: list[Any] = []
+        stream.on_send(lambda msg, status: sent.append(msg))
+        stream.send(12345)  # type: ignore[arg-type]  # no exception here
+        stream.send_multipart([b"ok", 3])  # nor here (and no part of it goes out)
+        stream.send(b"after")
+        assert await recv_soon(b) == [b"after"]
+        await until(lambda: sent == [[b"after"]])
+        await asyncio.sleep(0.02)
+        assert not b.poll(0) and not stream.sending()
+        stream.close()
+        b.close()
+
+    with caplog.at_level(logging.ERROR):
+        run(test)
+    assert _logged(caplog) == [
+        ("tornado.general", "Uncaught exception in zmqstream callback", TypeError),
+        ("tornado.application", "Exception in callback %r", TypeError),
+    ] * 2
+
+
+def test_recv_callback_that_sends_a_bad_message_completes(ctx, caplog):
+    async def test() -> None:
+        a, b = inproc_pair(ctx, zmq.PAIR, zmq.PAIR)
+        stream = ZMQStream(a)
+        steps: list[str] = []
+
+        def reply(msg: list[bytes]) -> None:
+            steps.append("in")
+            stream.send(b"reply-1")
+            stream.send(object())  # type: ignore[arg-type]
+            stream.send(b"reply-3")
+            steps.append("out")
+
+        stream.on_recv(reply)
+        b.send(b"request")
+        assert await recv_soon(b) == [b"reply-1"]
+        assert await recv_soon(b) == [b"reply-3"]
+        assert steps == ["in", "out"]
+        stream.close()
+        b.close()
+
+    with caplog.at_level(logging.ERROR):
+        run(test)
+    assert [r[2] for r in _logged(caplog)] == [TypeError, TypeError]
+
+
+def test_send_on_a_socket_that_cannot_send_waits_in_the_queue(ctx, caplog):
+    async def test() -> None:
+        sub = make(ctx, zmq.SUB)
+        stream = ZMQStream(sub)
+        sent: list[Any] = []
+        stream.on_send(lambda msg, status: sent.append(msg))
+        stream.send(b"x")  # a SUB socket never becomes writable: no error, it waits
+        await asyncio.sleep(0.05)
+        assert stream.sending() and sent == []
+        assert stream.flush(zmq.POLLOUT) == 0
+        stream.close()
+
+    with caplog.at_level(logging.DEBUG):
+        run(test)
+    assert _logged(caplog) == []
+
+
+def test_req_second_send_goes_out_after_the_reply(ctx):
+    async def test() -> None:
+        rep, req = inproc_pair(ctx, zmq.REP, zmq.REQ)
+        server = ZMQStream(rep)
+        server.on_recv(lambda msg: server.send_multipart([b"re:" + msg[0]]))
+        client = ZMQStream(req)
+        got: list[Any] = []
+        client.on_recv(got.append)
+        client.send(b"1")
+        client.send(b"2")  # the REQ socket must get its reply first: queued, no EFSM
+        assert client.sending()
+        await until(lambda: len(got) == 2)
+        assert got == [[b"re:1"], [b"re:2"]] and not client.sending()
+        server.close()
+        client.close()
+
+    run(test)
+
+
+def test_send_error_is_logged_and_given_to_on_send_as_status(ctx, caplog):
+    async def test() -> None:
+        router, dealer = inproc_pair(ctx, zmq.ROUTER, zmq.DEALER)
+        router.router_mandatory = 1
+        dealer.close()
+        peer = make(ctx, zmq.DEALER, identity=b"peer")
+        peer.connect(router.last_endpoint.decode())
+        await until(lambda: bool(router.getsockopt(zmq.EVENTS) & zmq.POLLOUT))
+        stream = ZMQStream(router)
+        sent: list[Any] = []
+        stream.on_send(lambda msg, status: sent.append((msg, status)))
+        stream.send_multipart([b"nobody", b"x"])
+        stream.send_multipart([b"peer", b"y"])
+        await until(lambda: len(sent) == 2)
+        (msg0, status0), (msg1, status1) = sent
+        assert msg0 == [b"nobody", b"x"] and isinstance(status0, zmq.ZMQError)
+        assert status0.errno == zmq.EHOSTUNREACH
+        assert (msg1, status1) == ([b"peer", b"y"], None)
+        assert await recv_soon(peer) == [b"y"]
+        stream.close()
+
+    with caplog.at_level(logging.ERROR):
+        run(test)
+    assert [(r.name, r.msg) for r in caplog.records] == [("tornado.general", "SEND Error: %s")]
+
+
+def test_send_callback_argument_becomes_the_on_send_callback(ctx):
+    async def test() -> None:
+        a, b = inproc_pair(ctx, zmq.PAIR, zmq.PAIR)
+        stream = ZMQStream(a)
+        seen: list[Any] = []
+        stream.send(b"a", callback=lambda msg, status: seen.append(("cb1", msg)))
+        stream.send(b"b")
+        stream.send_multipart([b"c"], callback=lambda msg, status: seen.append(("cb2", msg)))
+        await until(lambda: len(seen) == 3)
+        # callbacks run from the loop, each with the on_send callback registered by then
+        assert seen == [("cb2", [b"a"]), ("cb2", [b"b"]), ("cb2", [b"c"])]
+        with pytest.raises(AssertionError):
+            stream.send(b"d", callback=5)  # type: ignore[arg-type]
+        assert [await recv_soon(b) for _ in range(4)] == [[b"a"], [b"b"], [b"c"], [b"d"]]
+        stream.close()
+        b.close()
+
+    run(test)
+
+
+def test_send_string_json_pyobj_details(ctx):
+    async def test() -> None:
+        a, b = inproc_pair(ctx, zmq.PAIR, zmq.PAIR)
+        stream = ZMQStream(a)
+        with pytest.raises(TypeError):
+            stream.send_string(b"bytes")  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            stream.send_json(object())  # serialization fails in the caller
+        stream.send_json({"b": 1, "a": 2}, sort_keys=True)  # keywords go to the send, not to json
+        stream.send_pyobj({"p": 1})
+        assert await recv_soon(b) == [b'{"b": 1, "a": 2}']
+        assert await recv_soon(b) == [pickle.dumps({"p": 1}, pickle.HIGHEST_PROTOCOL)]
+        stream.close()
+        b.close()
+
+    run(test)
+
+
+# -- refusing non-callables, callbacks that raise ---------------------------------------------------
+
+
+def test_non_callable_callbacks_are_refused(ctx):
+    async def test() -> None:
+        stream = ZMQStream(make(ctx, zmq.PAIR))
+        for register in (stream.on_recv, stream.on_send, stream.on_send_stream):
+            with pytest.raises(AssertionError):
+                register(5)  # type: ignore[arg-type]
+        assert not stream.receiving()
+        stream.close()
+
+    run(test)
+
+
+def test_on_recv_stream_refuses_a_non_callable(ctx):
+    async def test() -> None:
+        stream = ZMQStream(make(ctx, zmq.PAIR))
+        with pytest.raises(AssertionError):  # at once, like on_recv (not at every message)
+            stream.on_recv_stream(5)  # type: ignore[arg-type]
+        assert not stream.receiving()
+        stream.close()
+
+    run(test)
+
+
+def test_callback_errors_are_logged_as_pyzmq_logs_them(ctx, caplog):
+    async def test() -> None:
+        a, b = inproc_pair(ctx, zmq.PAIR, zmq.PAIR)
+        stream = ZMQStream(a)
+
+        def bad_recv(msg: list[bytes]) -> None:
+            raise ValueError("recv")
+
+        def bad_send(msg: Any, status: Any) -> None:
+            raise KeyError("send")
+
+        stream.on_recv(bad_recv)
+        stream.on_send(bad_send)
+        b.send(b"x")
+        await until(lambda: len(caplog.records) >= 3)
+        stream.stop_on_recv()
+        stream.send(b"y")
+        await until(lambda: len(caplog.records) >= 6)
+        stream.close()
+        b.close()
+
+    with caplog.at_level(logging.ERROR):
+        run(test)
+    per_error = ["Uncaught exception in ZMQStream callback", "Uncaught exception in zmqstream callback",
+                 "Exception in callback %r"]
+    assert [r.msg for r in caplog.records] == per_error * 2
+    assert [r.exc_info[0] for r in caplog.records] == [ValueError] * 3 + [KeyError] * 3
+
+
+def test_close_callback_error_is_logged_and_raised_from_close(ctx, caplog):
+    async def test() -> None:
+        sock = make(ctx, zmq.PAIR)
+        stream = ZMQStream(sock)
+
+        def bad() -> None:
+            raise ValueError("close")
+
+        stream.set_close_callback(bad)
+        with pytest.raises(ValueError):
+            stream.close()
+        assert sock.closed and stream.closed()
+
+    with caplog.at_level(logging.ERROR):
+        run(test)
+    assert [r.msg for r in caplog.records] == ["Uncaught exception in ZMQStream callback"]
+
+
+def test_on_err_does_nothing_quietly(ctx, recwarn):
+    async def test() -> None:
+        stream = ZMQStream(make(ctx, zmq.PAIR))
+        assert stream.on_err(lambda *a: None) is None
+        assert stream.stop_on_err() is None
+        stream.close()
+
+    run(test)
+    assert not [w for w in recwarn if issubclass(w.category, DeprecationWarning)]
+
+
+# -- sockets closed or terminated under the stream -------------------------------------------------
+
+
+def test_socket_closed_behind_the_streams_back(ctx):
+    async def test() -> None:
+        a, b = inproc_pair(ctx, zmq.PAIR, zmq.PAIR)
+        stream = ZMQStream(a)
+        stream.on_recv(lambda msg: None)
+        fd = a.fileno()
+        calls: list[int] = []
+        stream.set_close_callback(lambda: calls.append(1))
+        a.close()
+        with pytest.warns(UserWarning):
+            assert stream.closed()
+        assert stream.socket is None and calls == [1]  # let go of it, as close() would
+        assert fd not in IOLoop.current().handlers
+        assert id(stream) not in fd_watcher(asyncio.get_running_loop()).readers.get(fd, {})
+        with pytest.raises(OSError):
+            stream.send(b"x")
+        stream.close()
+        assert calls == [1]
+        b.close()
+
+    run(test)
+
+
+def test_shadowed_socket_closed_under_the_stream_is_logged_and_unregistered(ctx, caplog):
+    async def test() -> None:
+        a, b = inproc_pair(ctx, zmq.PAIR, zmq.PAIR)
+        stream = ZMQStream(zmq.Socket.shadow(a.underlying))
+        got: list[Any] = []
+        stream.on_recv(got.append)
+        b.send(b"1")
+        await until(lambda: got == [[b"1"]])
+        a.close()  # the stream's socket object does not know
+        with pytest.warns(UserWarning):
+            stream._pass()  # a wake-up: the socket is found closed, logged, let go of
+        assert stream.closed() and stream.socket is None
+        await asyncio.sleep(0.02)  # no exception in loop callbacks follows
+        b.close()
+
+    with caplog.at_level(logging.WARNING):
+        run(test)
+    assert [(r.levelname, r.msg) for r in caplog.records] == [
+        ("WARNING", "Got events for stream %s attached to closed socket: %s")]
+
+
+def test_close_after_the_context_was_terminated(ctx, caplog):
+    async def test() -> None:
+        a, b = inproc_pair(ctx, zmq.PAIR, zmq.PAIR)
+        stream = ZMQStream(a)
+        stream.on_recv(lambda msg: None)
+        b.close()
+        done = threading.Event()
+        threading.Thread(target=lambda: (ctx.term(), done.set()), daemon=True).start()
+        await asyncio.sleep(0.2)
+        assert not done.is_set()  # term() waits for the stream's socket
+        with pytest.raises(zmq.ZMQError):
+            stream.send(b"x")  # a dead socket raises in the caller
+        stream.close()  # works (and lets term() finish)
+        assert done.wait(5)
+
+    with caplog.at_level(logging.WARNING):
+        run(test)
+    assert [r.msg for r in caplog.records] == ["Got events for stream %s after terminating context"]
+
+
+# -- kept differences from pyzmq (tests/differential/allowlist.py) ----------------------------------
+
+
+def test_send_is_handed_to_libzmq_at_once(ctx):
+    async def test() -> None:
+        a, b = inproc_pair(ctx, zmq.PAIR, zmq.PAIR)
+        stream = ZMQStream(a)
+        stream.send(b"now")
+        assert not stream.sending() and b.poll(1000)  # no loop iteration needed
+        assert stream.flush() == 0  # nothing left queued to flush
+        assert b.recv() == b"now"
+        stream.send(b"last")
+        stream.close()  # a send just before closing is not lost
+        assert b.poll(1000) and b.recv() == b"last"
+        b.close()
+
+    run(test)
+
+
+def test_send_on_closed_stream_queues_nothing(ctx):
+    async def test() -> None:
+        stream = ZMQStream(make(ctx, zmq.PAIR))
+        stream.close()
+        with pytest.raises(OSError):
+            stream.send(b"x")
+        assert not stream.sending()
+
+    run(test)
+
+
+def test_send_multipart_accepts_a_generator(ctx):
+    async def test() -> None:
+        a, b = inproc_pair(ctx, zmq.PAIR, zmq.PAIR)
+        stream = ZMQStream(a)
+        stream.send_multipart(p for p in [b"gen", b"erator"])
+        assert await recv_soon(b) == [b"gen", b"erator"]
+        stream.close()
+        b.close()
 
     run(test)

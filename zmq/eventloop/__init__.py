@@ -4,8 +4,6 @@ and :mod:`zmq.eventloop.future` (sockets whose methods return Tornado-compatible
 Tornado >= 5 runs on asyncio, so both work with Tornado's own, unmodified ``IOLoop``
 (re-exported here); no special loop needs installing.
 """
-from __future__ import annotations
-
 from tornado.ioloop import IOLoop
 
 __all__ = ["IOLoop"]

@@ -50,8 +50,3 @@ warnings.warn(_MESSAGE, DeprecationWarning, stacklevel=2)
 def install() -> None:
     """Do nothing (and warn): zmq needs no special IOLoop. Kept for old code."""
     warnings.warn(_MESSAGE, DeprecationWarning, stacklevel=2)
-
-
-# Star-imports get the zmq-relevant names; the rest of tornado.ioloop's namespace above
-# stays importable by name.
-__all__ = ["IOLoop", "PeriodicCallback", "TimeoutError", "ZMQIOLoop", "install"]

@@ -3,22 +3,25 @@
 ``stream.on_recv(callback)`` calls ``callback(msg)`` with every multipart message (a list
 of bytes, or of Frames with ``copy=False``), once each and in order. ``stream.send*()``
 hands the message to libzmq at once when it can, and otherwise queues it until the socket
-becomes writable; ``on_send`` callbacks then get ``(msg, status)``.
+becomes writable; ``on_send`` callbacks then get ``(msg, status)``. A send never raises in
+the caller for a bad message or a socket that cannot send now: the message is queued, and
+a failure is reported from the loop (logged; a ZMQError also goes to ``on_send`` as the
+status).
 
-How it works: the socket's ``ZMQ_FD`` is watched through :func:`zmq._async.fd_watcher` on
-the asyncio loop under the IOLoop (shared with :mod:`zmq.asyncio` sockets, so both can
-serve one socket on one loop). That FD is edge-triggered: it only signals that libzmq's
-state changed, and any libzmq call on the socket may consume the signal. So a wake-up
-reads ``EVENTS`` and then serves messages until libzmq has nothing more for us (all of
-them, up to a batch limit that keeps the loop fair), and an operation done outside a
-wake-up re-checks ``EVENTS`` and schedules a pass if it finds work. Receives and sends use
-the compiled core's non-raising attempts (``flags | TRY`` returning ``WOULD_BLOCK``), so an
-empty socket costs no exception.
+How it works: the socket is registered with the IOLoop (``IOLoop.add_handler``, so
+``IOLoop.close(all_fds=True)`` closes it). Its ``ZMQ_FD`` is edge-triggered: it only
+signals that libzmq's state changed, and any libzmq call on the socket may consume the
+signal. So a wake-up reads ``EVENTS`` and then serves messages until libzmq has nothing
+more for us (all of them, up to a batch limit that keeps the loop fair), and an operation
+done outside a wake-up re-checks ``EVENTS`` and schedules a pass if it finds work.
+:mod:`zmq.asyncio` sockets on the same FD (a shadow of the stream's socket) are served
+from the same wake-up: the stream also enters itself in their table of readers
+(:func:`zmq._async.fd_watcher`). Receives and sends use the compiled core's non-raising
+attempts (``flags | TRY`` returning ``WOULD_BLOCK``), so an empty socket costs no exception.
 """
 from __future__ import annotations
 
 import asyncio
-import functools
 import inspect
 import pickle
 import sys
@@ -28,7 +31,7 @@ from queue import Queue  # noqa: F401  (historical name of this module; sends us
 from typing import Any, Awaitable, Callable, Literal, Sequence, overload
 
 from tornado.ioloop import IOLoop
-from tornado.log import gen_log
+from tornado.log import app_log, gen_log
 
 import zmq
 from zmq import POLLIN, POLLOUT
@@ -36,8 +39,6 @@ from zmq._async import EVENTS, FD, TRY, AsyncSocketMixin, fd_watcher
 from zmq.backend import Socket as _CoreSocket
 from zmq.backend.cython.socket import WOULD_BLOCK
 from zmq.utils import jsonapi
-
-__all__ = ["ZMQStream"]
 
 # The compiled core's methods, called unbound: no attribute look-up per message, and
 # subclasses (e.g. future-returning sockets) cannot change what a stream does.
@@ -47,19 +48,35 @@ _recv_multipart: Callable[..., Any] = _CoreSocket.recv_multipart
 _send: Callable[..., Any] = _CoreSocket.send
 _send_multipart: Callable[..., Any] = _CoreSocket.send_multipart
 _IN, _OUT = int(POLLIN), int(POLLOUT)
+_EFSM = int(zmq.EFSM)
 
 #: At most this many messages are handled per wake-up before other loop callbacks get a
 #: turn (the stream then continues in a callback of its own).
 BATCH = 1024
 
+#: The keyword arguments of ``send`` that reach the socket (others are ignored, as a
+#: socket's ``send_multipart`` does).
 _SEND_KWARGS = ("routing_id", "group")
 
+#: errnos of a socket that can never send again (closed through a shadow, context
+#: terminated): a send raises them in the caller rather than queueing.
+_DEAD = (zmq.ENOTSOCK, zmq.ETERM)
+
 RecvCallback = Callable[[list[Any]], Any]
-SendCallback = Callable[[Sequence[Any], "zmq.MessageTracker | None"], Any]
+SendCallback = Callable[[Sequence[Any], "zmq.MessageTracker | zmq.ZMQError | None"], Any]
+
+# What is logged when something fails on the loop side (the texts pyzmq's users know).
+_CALLBACK_FAILED = "Uncaught exception in ZMQStream callback"
+_HANDLER_FAILED = "Uncaught exception in zmqstream callback"
 
 
 def _closed_error() -> OSError:
     return OSError("Stream is closed")
+
+
+def _require_callable(callback: Any) -> None:
+    if callback is not None and not callable(callback):
+        raise AssertionError
 
 
 def _as_parts(msg: Any) -> Any:
@@ -71,8 +88,16 @@ def _as_parts(msg: Any) -> Any:
     try:
         memoryview(msg)
     except TypeError:
-        return list(msg)
+        try:
+            return list(msg)
+        except TypeError:
+            return msg
     return msg
+
+
+def _run_readers(watcher: Any, fd: int) -> None:
+    for callback in list(watcher.readers.get(fd, {}).values()):
+        callback()
 
 
 class ZMQStream:
@@ -83,7 +108,8 @@ class ZMQStream:
     socket : zmq.Socket
         The socket to drive (a plain one: a future-returning socket is wrapped in a plain
         shadow with a RuntimeWarning). The stream owns it from now on: close the stream
-        rather than the socket.
+        rather than the socket. It is registered with the IOLoop, so
+        ``io_loop.close(all_fds=True)`` closes it.
     io_loop : tornado.ioloop.IOLoop, optional
         Defaults to ``IOLoop.current()``.
 
@@ -93,6 +119,7 @@ class ZMQStream:
 
     socket: zmq.Socket | None
     io_loop: IOLoop
+    poller: zmq.Poller
 
     def __init__(self, socket: zmq.Socket, io_loop: IOLoop | None = None) -> None:
         if isinstance(socket, AsyncSocketMixin):
@@ -103,28 +130,6 @@ class ZMQStream:
             )
             socket = zmq.Socket.shadow(socket)
         self.socket = socket
-        self.io_loop = io_loop if io_loop is not None else IOLoop.current()
-        aloop = getattr(self.io_loop, "asyncio_loop", None)
-        if not isinstance(aloop, asyncio.AbstractEventLoop):
-            raise TypeError(f"io_loop must be a tornado IOLoop (Tornado >= 5), not {type(self.io_loop).__name__!r}")
-        self._aloop: asyncio.AbstractEventLoop = aloop
-        self._watcher = fd_watcher(aloop)
-        self._fd: int = _get(socket, FD)
-        self._key = id(self)
-        self._handler = self._on_events
-        # (callback, copy) while receiving, else None: one attribute, so a batch notices
-        # any change made by a callback with a single identity check.
-        self._recv: tuple[RecvCallback, bool] | None = None
-        self._send_callback: SendCallback | None = None
-        self._close_callback: Callable[[], Any] | None = None
-        # queued sends: (core method, args, kwargs, message as given, per-send callback)
-        self._send_queue: deque[tuple[Any, tuple[Any, ...], dict[str, Any], Any, SendCallback | None]] = deque()
-        self._sent: deque[tuple[SendCallback, Any, Any]] = deque()  # on_send notifications due
-        self._tasks: set[asyncio.Future[Any]] = set()  # coroutines returned by callbacks
-        self._watching = False
-        self._in_handler = False
-        self._pass_scheduled = False
-        self._notify_scheduled = False
         # the socket's own conveniences, for code that sets the socket up through the stream
         self.bind = socket.bind
         self.bind_to_random_port = socket.bind_to_random_port
@@ -135,9 +140,29 @@ class ZMQStream:
         self.getsockopt_string = socket.getsockopt_string
         self.setsockopt_unicode = socket.setsockopt_unicode
         self.getsockopt_unicode = socket.getsockopt_unicode
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__module__}.{type(self).__name__}({self.socket!r}) at {id(self):#x}>"
+        self.io_loop = io_loop if io_loop is not None else IOLoop.current()
+        self.poller = zmq.Poller()
+        self._fd: int = _get(socket, FD)
+        self._key = id(self)
+        # (callback, copy) while receiving, else None: one attribute, so a batch notices
+        # any change made by a callback with a single identity check.
+        self._recv: tuple[RecvCallback, bool] | None = None
+        self._send_callback: SendCallback | None = None
+        self._close_callback: Callable[[], Any] | None = None
+        # queued sends: (core method, args, kwargs, message as given)
+        self._send_queue: deque[tuple[Any, tuple[Any, ...], dict[str, Any], Any]] = deque()
+        self._sent: deque[tuple[Any, Any]] = deque()  # (msg, status) due to on_send
+        self._tasks: set[asyncio.Future[Any]] = set()  # coroutines returned by callbacks
+        self._in_handler = False
+        self._pass_scheduled = False
+        self._notify_scheduled = False
+        self.io_loop.add_handler(socket, self._on_fd, IOLoop.READ)
+        self._registered = True
+        self._aloop: asyncio.AbstractEventLoop = self.io_loop.asyncio_loop  # type: ignore[attr-defined]
+        self._watcher = fd_watcher(self._aloop)
+        # Join the asyncio sockets' readers of this FD: the IOLoop's reader (just installed,
+        # replacing theirs if any) serves them all, and their re-checks reach us too.
+        self._watcher.readers.setdefault(self._fd, {})[self._key] = self._on_events
 
     # -- registering callbacks ---------------------------------------------------------------
 
@@ -153,18 +178,15 @@ class ZMQStream:
 
         ``msg`` is a list of bytes, or of :class:`zmq.Frame` with ``copy=False``. If the
         callback returns an awaitable, it is run as a task (messages keep coming meanwhile).
+        A callback that is not callable raises AssertionError.
         """
+        self._check_closed()
+        _require_callable(callback)
         if callback is None:
-            self._check_closed()
             self._recv = None
         else:
-            self._set_recv(callback, copy)
-
-    def _set_recv(self, callback: Callable[[list[Any]], Any], copy: bool) -> None:
-        self._check_closed()
-        self._recv = (callback, bool(copy))
-        self._watch()
-        self._schedule_pass()  # messages may be waiting already, their signal long consumed
+            self._recv = (callback, bool(copy))
+            self._schedule_pass()  # messages may be waiting already, their signal long consumed
 
     @overload
     def on_recv_stream(self, callback: Callable[[ZMQStream, list[bytes]], Any], copy: Literal[True] = ...) -> None: ...
@@ -175,28 +197,33 @@ class ZMQStream:
 
     def on_recv_stream(self, callback: Callable[[ZMQStream, list[Any]], Any] | None, copy: bool = True) -> None:
         """Like :meth:`on_recv`, but the callback is called as ``callback(stream, msg)``."""
+        _require_callable(callback)
         if callback is None:
             self.on_recv(None)
         else:
-            self._set_recv(functools.partial(callback, self), copy)
+            self.on_recv(lambda msg: callback(self, msg), copy)
 
     def on_send(self, callback: SendCallback | None) -> None:
         """Call ``callback(msg, status)`` after each message is handed to libzmq (None stops).
 
         ``msg`` is the message as given to ``send_multipart`` (``[data]`` for ``send``), and
-        ``status`` what the send returned: None, or a MessageTracker with ``track=True``.
-        Callbacks run from the loop, never from inside the ``send`` call.
+        ``status`` what the send returned (None, or a MessageTracker), or the ZMQError it
+        raised. Callbacks run from the loop, never from inside the ``send`` call.
         """
         self._check_closed()
+        _require_callable(callback)
         self._send_callback = callback
 
-    def on_send_stream(self, callback: Callable[[ZMQStream, Sequence[Any], zmq.MessageTracker | None], Any] | None) -> None:
+    def on_send_stream(self, callback: Callable[[ZMQStream, Sequence[Any], Any], Any] | None) -> None:
         """Like :meth:`on_send`, but the callback is called as ``callback(stream, msg, status)``."""
-        self.on_send(None if callback is None else functools.partial(callback, self))
+        _require_callable(callback)
+        if callback is None:
+            self.on_send(None)
+        else:
+            self.on_send(lambda msg, status: callback(self, msg, status))
 
     def on_err(self, callback: Callable[..., Any]) -> None:
-        """Deprecated, does nothing: a zmq socket reports no error events to an event loop."""
-        warnings.warn("ZMQStream.on_err does nothing and will be removed", DeprecationWarning, stacklevel=2)
+        """Does nothing: a zmq socket reports no error events to an event loop (kept for old code)."""
 
     def stop_on_recv(self) -> None:
         """Stop calling the :meth:`on_recv` callback; messages stay queued in libzmq."""
@@ -207,11 +234,10 @@ class ZMQStream:
         self.on_send(None)
 
     def stop_on_err(self) -> None:
-        """Deprecated, does nothing (see :meth:`on_err`)."""
-        warnings.warn("ZMQStream.stop_on_err does nothing and will be removed", DeprecationWarning, stacklevel=2)
+        """Does nothing (see :meth:`on_err`)."""
 
     def set_close_callback(self, callback: Callable[[], Any] | None) -> None:
-        """Call ``callback()`` once when the stream is closed (None removes it)."""
+        """Call ``callback()`` when the stream is closed (None removes it)."""
         self._close_callback = callback
 
     # -- state ----------------------------------------------------------------------------
@@ -229,8 +255,8 @@ class ZMQStream:
         sock = self.socket
         if sock is None:
             return True
-        if sock.closed:  # closed behind our back: stop watching its (dead) FD
-            self._unwatch()
+        if sock.closed:
+            self._socket_gone()
             return True
         return False
 
@@ -238,38 +264,65 @@ class ZMQStream:
         if self.closed():
             raise _closed_error()
 
+    def _socket_gone(self) -> None:
+        """The socket was closed without closing the stream: let go of it, with a warning
+        (its FD number may already belong to another socket)."""
+        warnings.warn(
+            f"ZMQStream: its socket (FD {self._fd}) was closed directly; unregistering it. "
+            "Close the stream (stream.close()) rather than its socket.",
+            UserWarning, stacklevel=3,
+        )
+        self._forget_socket()
+        self._run_close_callback()
+
     # -- sending ----------------------------------------------------------------------------
 
     def send(self, msg: Any, flags: int = 0, copy: bool = True, track: bool = False,
              callback: SendCallback | None = None, **kwargs: Any) -> None:
-        """Send one part: now if libzmq takes it, else once the socket is writable.
+        """Send one part: now if libzmq takes it, else queued until the socket is writable.
 
-        ``callback(msg, status)``, if given, replaces the :meth:`on_send` callback for this
-        message (``msg`` is then ``[msg]``). Extra keyword arguments (``routing_id``,
-        ``group``) go to :meth:`zmq.Socket.send`.
+        ``callback``, if given, becomes the :meth:`on_send` callback. Keyword arguments
+        ``routing_id`` and ``group`` go to :meth:`zmq.Socket.send`. A message that cannot
+        be sent is reported from the loop (see :meth:`send_multipart`).
         """
         sock = self.socket
         if sock is None:
             raise _closed_error()
+        if kwargs:
+            kwargs = {k: v for k, v in kwargs.items() if k in _SEND_KWARGS}
         if not self._send_queue:
-            status = (_send(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs
-                      else _send(sock, msg, flags | TRY, copy, track))
+            try:
+                status = (_send(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs
+                          else _send(sock, msg, flags | TRY, copy, track))
+            except zmq.ZMQError as e:
+                if e.errno in _DEAD:
+                    raise
+                status = WOULD_BLOCK  # queued: attempted again once the socket is writable
+            except Exception:  # noqa: BLE001 - queued: the loop attempts it again and reports
+                status = WOULD_BLOCK
             if status is not WOULD_BLOCK:
-                cb = callback or self._send_callback
-                if cb is not None:
-                    self._notify_sent(cb, [msg], status)
+                if callback is not None or self._send_callback is not None:
+                    self._notify_sent([msg], status)
                 if not self._in_handler:
                     self._after_io()
+                if callback is not None:
+                    self.on_send(callback)
                 return
-        self._enqueue(_send, (msg, flags | TRY, copy, track), kwargs, [msg], callback)
+        self._enqueue(_send, (msg, flags | TRY, copy, track), kwargs, [msg])
+        if callback is not None:
+            self.on_send(callback)
 
     def send_multipart(self, msg: Sequence[Any], flags: int = 0, copy: bool = True, track: bool = False,
                        callback: SendCallback | None = None, **kwargs: Any) -> None:
-        """Send a multipart message: now if libzmq takes it, else once the socket is writable.
+        """Send a multipart message: now if libzmq takes it, else queued until the socket
+        is writable.
 
-        ``callback(msg, status)``, if given, replaces the :meth:`on_send` callback for this
-        message. A message that is not a sequence of bytes-like parts raises TypeError here
-        when sent at once; a queued one that fails later is logged and dropped.
+        ``callback``, if given, becomes the :meth:`on_send` callback. Nothing raises here
+        but sending on a closed stream: a message the socket cannot take now (a SUB socket,
+        a REQ socket awaiting its reply) waits in the queue until the socket is writable; a
+        ZMQError when it is writable is logged and given to the on_send callback as the
+        status; any other error (a part that is not bytes-like) is logged, and the message
+        dropped.
         """
         sock = self.socket
         if sock is None:
@@ -277,16 +330,25 @@ class ZMQStream:
         if type(msg) is not list and type(msg) is not tuple:
             msg = _as_parts(msg)
         if not self._send_queue:
-            status = (_send_multipart(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs
-                      else _send_multipart(sock, msg, flags | TRY, copy, track))
+            try:
+                status = _send_multipart(sock, msg, flags | TRY, copy, track, **kwargs)
+            except zmq.ZMQError as e:
+                if e.errno in _DEAD:
+                    raise
+                status = WOULD_BLOCK  # queued: attempted again once the socket is writable
+            except Exception:  # noqa: BLE001 - queued: the loop attempts it again and reports
+                status = WOULD_BLOCK
             if status is not WOULD_BLOCK:
-                cb = callback or self._send_callback
-                if cb is not None:
-                    self._notify_sent(cb, msg, status)
+                if callback is not None or self._send_callback is not None:
+                    self._notify_sent(msg, status)
                 if not self._in_handler:
                     self._after_io()
+                if callback is not None:
+                    self.on_send(callback)
                 return
-        self._enqueue(_send_multipart, (msg, flags | TRY, copy, track), kwargs, msg, callback)
+        self._enqueue(_send_multipart, (msg, flags | TRY, copy, track), kwargs, msg)
+        if callback is not None:
+            self.on_send(callback)
 
     def send_string(self, u: str, flags: int = 0, encoding: str = "utf-8",
                     callback: SendCallback | None = None, **kwargs: Any) -> None:
@@ -298,27 +360,24 @@ class ZMQStream:
     send_unicode = send_string
 
     def send_json(self, obj: Any, flags: int = 0, callback: SendCallback | None = None, **kwargs: Any) -> None:
-        """Send ``obj`` as JSON (see :meth:`send`). Keyword arguments go to ``json.dumps``,
-        except ``routing_id``/``group``; serialization errors raise at once."""
-        dumps_kwargs = {k: v for k, v in kwargs.items() if k not in _SEND_KWARGS}
-        send_kwargs = {k: v for k, v in kwargs.items() if k in _SEND_KWARGS}
-        self.send(jsonapi.dumps(obj, **dumps_kwargs), flags, callback=callback, **send_kwargs)
+        """Send ``obj`` as JSON (see :meth:`send`; keyword arguments go to the send).
+        Serialization errors raise at once."""
+        self.send(jsonapi.dumps(obj), flags, callback=callback, **kwargs)
 
-    def send_pyobj(self, obj: Any, flags: int = 0, protocol: int = pickle.DEFAULT_PROTOCOL,
+    def send_pyobj(self, obj: Any, flags: int = 0, protocol: int = -1,
                    callback: SendCallback | None = None, **kwargs: Any) -> None:
-        """Send ``obj`` pickled with ``protocol`` (see :meth:`send`)."""
+        """Send ``obj`` pickled with ``protocol`` (-1: the highest; see :meth:`send`)."""
         self.send(pickle.dumps(obj, protocol), flags, callback=callback, **kwargs)
 
-    def _enqueue(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], msg: Any,
-                 callback: SendCallback | None) -> None:
-        self._send_queue.append((fn, args, kwargs, msg, callback))
-        self._watch()
+    def _enqueue(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], msg: Any) -> None:
+        self._send_queue.append((fn, args, kwargs, msg))
         if not self._in_handler:
             self._after_io()  # the failed attempt may have consumed the FD's signal
 
-    def _notify_sent(self, callback: SendCallback, msg: Any, status: Any) -> None:
-        """Queue an on_send notification; they run in order from a loop callback."""
-        self._sent.append((callback, msg, status))
+    def _notify_sent(self, msg: Any, status: Any) -> None:
+        """Queue an on_send notification; they run in order from a loop callback, each
+        with the callback registered by then."""
+        self._sent.append((msg, status))
         if not self._notify_scheduled:
             self._notify_scheduled = True
             self._aloop.call_soon(self._deliver_sent)
@@ -327,8 +386,10 @@ class ZMQStream:
         self._notify_scheduled = False
         sent = self._sent
         while sent:
-            callback, msg, status = sent.popleft()
-            self._run_callback(callback, msg, status)
+            msg, status = sent.popleft()
+            callback = self._send_callback
+            if callback is not None:
+                self._run_callback(callback, msg, status)
 
     # -- flushing and closing --------------------------------------------------------------
 
@@ -350,7 +411,7 @@ class ZMQStream:
         if flag & _IN and self._recv is not None:
             n, _ = self._drain_recv(sock, budget)
             count += n
-        if flag & _OUT and self._send_queue and count < budget:
+        if flag & _OUT and self._send_queue and count < budget and self.socket is not None:
             count += self._drain_send(sock, budget - count)
         self._deliver_sent()
         if not self._in_handler and self.socket is not None:
@@ -362,37 +423,64 @@ class ZMQStream:
 
         Messages still queued in the stream (the socket was not writable) are discarded:
         call :meth:`flush` first to hand them to libzmq. Closing twice does nothing. The
-        close callback, if any, is called once.
+        close callback, if any, is then called (an exception it raises propagates).
         """
         sock = self.socket
         if sock is None:
             return
+        if sock.closed:
+            self._socket_gone()  # (calls the close callback)
+            return
         self._forget_socket()
-        if not sock.closed:
-            sock.close(linger)
+        sock.close(linger)
+        self._run_close_callback()
+
+    def _run_close_callback(self) -> None:
         callback = self._close_callback
-        self._close_callback = None
         if callback is not None:
-            self._run_callback(callback)
+            try:
+                callback()
+            except Exception:
+                gen_log.error(_CALLBACK_FAILED, exc_info=True)
+                raise
 
     def _forget_socket(self) -> None:
-        """Stop watching and drop the socket and queued sends (the socket stays as it is)."""
-        self._unwatch()
+        """Unregister from the loop and drop the socket and queued sends (the socket stays
+        as it is)."""
+        self._unregister()
         self._recv = None
         self._send_queue.clear()
         self.socket = None
 
     # -- the loop side ----------------------------------------------------------------------
 
-    def _watch(self) -> None:
-        if not self._watching:
-            self._watching = True
-            self._watcher.add(self._fd, self._key, self._handler)
+    def _unregister(self) -> None:
+        if not self._registered:
+            return
+        self._registered = False
+        fd = self._fd
+        # Only our own entry: after the socket was closed behind our back, the FD number
+        # may already be registered for someone else.
+        entry = getattr(self.io_loop, "handlers", {}).get(fd)
+        if entry is not None and entry[0] is self.socket:
+            self.io_loop.remove_handler(fd)
+        readers = self._watcher.readers
+        callbacks = readers.get(fd)
+        if callbacks is not None and callbacks.pop(self._key, None) is not None:
+            if not callbacks:
+                del readers[fd]
+            elif entry is not None and not self._aloop.is_closed():
+                # asyncio sockets still wait on this FD: give them back a reader of their own
+                self._aloop.add_reader(fd, _run_readers, self._watcher, fd)
 
-    def _unwatch(self) -> None:
-        if self._watching:
-            self._watching = False
-            self._watcher.remove(self._fd, self._key)
+    def _on_fd(self, sock: Any, events: int) -> None:
+        """The IOLoop's handler: our FD signalled (serve everyone waiting on it)."""
+        callbacks = self._watcher.readers.get(self._fd)
+        if callbacks is None or len(callbacks) == 1:
+            self._on_events()
+        else:
+            for callback in list(callbacks.values()):
+                callback()
 
     def _schedule_pass(self) -> None:
         if not self._pass_scheduled:
@@ -402,12 +490,8 @@ class ZMQStream:
     def _pass(self) -> None:
         """Run every callback watching our FD, as if it had signalled."""
         self._pass_scheduled = False
-        callbacks = self._watcher.readers.get(self._fd)
-        if callbacks:
-            for callback in list(callbacks.values()):
-                callback()
-        elif self.socket is not None:
-            self._on_events()
+        if self.socket is not None:
+            self._on_fd(self.socket, 0)
 
     def _after_io(self) -> None:
         """After a libzmq call made outside a wake-up: that call may have consumed the FD's
@@ -415,13 +499,14 @@ class ZMQStream:
         if self._pass_scheduled:
             return
         callbacks = self._watcher.readers.get(self._fd)
-        if not callbacks:
-            return  # nobody waits on this socket's FD
-        if self._watching and len(callbacks) == 1:
+        if callbacks is None or len(callbacks) == 1:
             sock = self.socket
             if sock is None or sock.closed:
                 return
-            events = _get(sock, EVENTS)
+            try:
+                events = _get(sock, EVENTS)
+            except zmq.ZMQError:
+                events = _IN | _OUT  # let the pass find out (and report) what happened
             if not ((events & _IN and self._recv is not None) or (events & _OUT and self._send_queue)):
                 return
         self._schedule_pass()  # others share the FD: let them look too
@@ -431,42 +516,60 @@ class ZMQStream:
         sock = self.socket
         if sock is None:
             return
-        if sock.closed:  # closed behind our back
-            self._unwatch()
+        if sock.closed:
+            self._socket_error(zmq.ZMQError(zmq.ENOTSOCK))
             return
         self._in_handler = True
         try:
-            budget = BATCH
-            if self._recv is not None and not self._send_queue:
-                # Skip EVENTS: a receive attempt looks just as well, and an empty one
-                # processes libzmq's pending commands (re-arming the FD) like EVENTS does.
-                events = _IN
-            else:
-                events = _get(sock, EVENTS)
-            while True:
-                acted = drained = False  # drained: the last libzmq call was an empty receive
-                if events & _IN and self._recv is not None:
-                    n, drained = self._drain_recv(sock, budget)
-                    budget -= n
-                    acted = True
-                if self._send_queue and self.socket is not None and (events & _OUT or drained):
-                    # (after an empty receive `events` may be stale: an attempt is cheaper
-                    # than asking again)
-                    budget -= self._drain_send(sock, budget)
-                    acted = True
-                    drained = False
-                if self.socket is None:
-                    return
-                if budget <= 0:
-                    self._schedule_pass()  # more may be waiting: continue after others had a turn
-                    return
-                if not acted or (drained and not self._send_queue):
-                    return  # nothing hidden: `events` was fresh, or the empty receive just looked
-                events = _get(sock, EVENTS)
-                if not ((events & _IN and self._recv is not None) or (events & _OUT and self._send_queue)):
-                    return
+            self._serve(sock)
+        except zmq.ZMQError as e:  # from libzmq calls of ours: callbacks' errors are caught
+            self._socket_error(e)
         finally:
             self._in_handler = False
+
+    def _socket_error(self, e: zmq.ZMQError) -> None:
+        """A wake-up found the socket unusable: closed (maybe through a shadow) or its
+        context terminated."""
+        if isinstance(e, zmq.ContextTerminated):
+            gen_log.warning("Got events for stream %s after terminating context", self)
+            self._unregister()  # nothing more will come; close() still closes the socket
+        elif e.errno == zmq.ENOTSOCK or self.closed():
+            gen_log.warning("Got events for stream %s attached to closed socket: %s", self, e)
+            if self.socket is not None:
+                self._socket_gone()
+        else:
+            gen_log.error("Error getting events for %s: %s", self, e)
+
+    def _serve(self, sock: zmq.Socket) -> None:
+        budget = BATCH
+        if self._recv is not None and not self._send_queue:
+            # Skip EVENTS: a receive attempt looks just as well, and an empty one
+            # processes libzmq's pending commands (re-arming the FD) like EVENTS does.
+            events = _IN
+        else:
+            events = _get(sock, EVENTS)
+        while True:
+            acted = drained = False  # drained: the last libzmq call was an empty receive
+            if events & _IN and self._recv is not None:
+                n, drained = self._drain_recv(sock, budget)
+                budget -= n
+                acted = True
+            if self._send_queue and self.socket is not None and (events & _OUT or drained):
+                # (after an empty receive `events` may be stale: an attempt is cheaper
+                # than asking again)
+                budget -= self._drain_send(sock, budget)
+                acted = True
+                drained = False
+            if self.socket is None:
+                return
+            if budget <= 0:
+                self._schedule_pass()  # more may be waiting: continue after others had a turn
+                return
+            if not acted or (drained and not self._send_queue):
+                return  # nothing hidden: `events` was fresh, or the empty receive just looked
+            events = _get(sock, EVENTS)
+            if not ((events & _IN and self._recv is not None) or (events & _OUT and self._send_queue)):
+                return
 
     def _drain_recv(self, sock: zmq.Socket, budget: int) -> tuple[int, bool]:
         """Deliver up to ``budget`` messages; returns (count, whether the socket ran dry)."""
@@ -476,14 +579,19 @@ class ZMQStream:
         callback, copy = current
         n = 0
         while n < budget:
-            msg = _recv_multipart(sock, TRY, copy)
+            try:
+                msg = _recv_multipart(sock, TRY, copy)
+            except zmq.ZMQError as e:
+                if e.errno != _EFSM:
+                    raise
+                return n, True  # a REQ socket with no request out: nothing to receive yet
             if msg is WOULD_BLOCK:
                 return n, True
             n += 1
             try:
                 result = callback(msg)
-            except Exception:
-                gen_log.error("Uncaught exception in ZMQStream on_recv callback", exc_info=True)
+            except Exception as e:  # noqa: BLE001 - reported; the next messages still come
+                self._callback_failed(e)
             else:
                 if result is not None and inspect.isawaitable(result):
                     self._track(result)
@@ -499,21 +607,25 @@ class ZMQStream:
         queue = self._send_queue
         n = 0
         while queue and n < budget:
-            fn, args, kwargs, msg, callback = queue[0]
+            fn, args, kwargs, msg = queue[0]
             try:
                 status = fn(sock, *args, **kwargs)
-            except Exception:
+            except zmq.ZMQError as e:
+                if not _get(sock, EVENTS) & _OUT:
+                    break  # not writable after all (an attempt on a stale EVENTS): wait
+                status = e
+                gen_log.error("SEND Error: %s", e)
+            except Exception as e:  # noqa: BLE001 - a bad message: reported and dropped
                 queue.popleft()
                 n += 1
-                gen_log.error("ZMQStream dropped a queued message that failed to send", exc_info=True)
+                self._handler_failed(e)
                 continue
             if status is WOULD_BLOCK:
                 break
             queue.popleft()
             n += 1
-            cb = callback or self._send_callback
-            if cb is not None:
-                self._notify_sent(cb, msg, status)
+            if self._send_callback is not None:
+                self._notify_sent(msg, status)
             if self.socket is None:
                 break
         return n
@@ -523,11 +635,22 @@ class ZMQStream:
     def _run_callback(self, callback: Callable[..., Any], *args: Any) -> None:
         try:
             result = callback(*args)
-        except Exception:
-            gen_log.error("Uncaught exception in ZMQStream callback", exc_info=True)
+        except Exception as e:  # noqa: BLE001 - reported; the stream goes on
+            self._callback_failed(e)
             return
         if result is not None and inspect.isawaitable(result):
             self._track(result)
+
+    def _callback_failed(self, e: Exception) -> None:
+        """A user callback raised: log it, then report it the way a failed loop handler is."""
+        gen_log.error(_CALLBACK_FAILED, exc_info=e)
+        self._handler_failed(e)
+
+    def _handler_failed(self, e: Exception) -> None:
+        """Log ``e`` as a failure of the stream's loop handler, and as the IOLoop logs an
+        exception escaping a loop callback; the stream goes on (nothing is re-raised)."""
+        gen_log.error(_HANDLER_FAILED, exc_info=e)
+        app_log.error("Exception in callback %r", self._on_events, exc_info=e)
 
     def _track(self, awaitable: Awaitable[Any]) -> None:
         """Run an awaitable returned by a callback as a task, logging its failure."""
@@ -538,4 +661,4 @@ class ZMQStream:
     def _task_done(self, task: asyncio.Future[Any]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            gen_log.error("Uncaught exception in ZMQStream callback coroutine", exc_info=task.exception())
+            gen_log.error(_CALLBACK_FAILED, exc_info=task.exception())

@@ -132,10 +132,100 @@ def test_daemon_flag_reaches_the_thread(devices) -> None:
 
 
 def test_default_context_factories() -> None:
-    assert Device.context_factory == zmq.Context.instance
-    for cls in (ThreadDevice, ProcessDevice, ThreadProxy, ProcessMonitoredQueue, ThreadProxySteerable):
+    for cls in (Device, ThreadDevice, ThreadProxy, ThreadMonitoredQueue, ThreadProxySteerable):
+        assert cls.context_factory == zmq.Context.instance
+    for cls in (ProcessDevice, ProcessProxy, ProcessMonitoredQueue, ProcessProxySteerable):
         assert cls.context_factory is zmq.Context
     assert ThreadDevice.launcher is None
+
+
+def test_class_hierarchy_as_pyzmq() -> None:
+    assert issubclass(ProxySteerable, Proxy) and issubclass(MonitoredQueue, Proxy)
+    assert issubclass(ThreadProxySteerable, ThreadProxy) and issubclass(ThreadMonitoredQueue, ThreadProxy)
+    assert issubclass(ProcessProxySteerable, ProcessProxy) and issubclass(ProcessMonitoredQueue, ProcessProxy)
+    assert not issubclass(ProcessDevice, ThreadDevice)
+    import zmq.devices
+    import zmq.devices.basedevice
+    import zmq.devices.proxydevice
+
+    assert zmq.devices.basedevice.__all__ == ["Device", "ThreadDevice", "ProcessDevice"]
+    assert zmq.devices.proxydevice.__all__ == ["Proxy", "ThreadProxy", "ProcessProxy"]
+    assert {"ProxySteerable", "ThreadProxySteerable", "ProcessProxySteerable"} <= set(zmq.devices.__all__)
+    assert zmq.devices.DeviceType is zmq.DeviceType
+
+
+def test_thread_device_runs_in_the_instance_context_reaching_inproc(devices) -> None:
+    inst = zmq.Context.instance()
+    dev = devices(ThreadDevice(zmq.STREAMER, zmq.PULL, zmq.PUSH))
+    dev.bind_in("inproc://cyzmq-dev-inst-in")
+    dev.bind_out("inproc://cyzmq-dev-inst-out")
+    assert not hasattr(dev, "_context")
+    dev.start()
+    assert dev._context is dev.context is inst
+    assert not dev.launcher.name.startswith("zmq-")  # threading's default name, as pyzmq's
+    client = make(inst, zmq.PUSH, connect="inproc://cyzmq-dev-inst-in")
+    worker = make(inst, zmq.PULL, connect="inproc://cyzmq-dev-inst-out")
+    client.send(b"inproc through a thread device")
+    assert worker.recv() == b"inproc through a thread device"
+    client.close()
+    worker.close()
+    stop_device(dev)  # terminates the instance: the application's sockets are closed
+
+
+def test_single_socket_device_routes_back_to_its_peers(ctx, devices) -> None:
+    dev = devices(ThreadDevice(zmq.QUEUE, zmq.ROUTER, -1))
+    port = dev.bind_in_to_random_port(LOCAL)
+    dev.bind_out("tcp://127.0.0.1:1")  # ignored: there is no out socket
+    dev.start()
+    dealer = make(ctx, zmq.DEALER, connect=addr(port))
+    dealer.send_multipart([b"echo", b"me"])
+    assert dealer.recv_multipart() == [b"echo", b"me"]
+    assert dev.launcher.is_alive()
+    stop_device(dev)
+    assert dev.done and len(dev._sockets) == 1 and dev._sockets[0].closed
+
+
+def _free_ports(n: int) -> int:
+    """A port ``base`` such that ``base .. base+n-1`` are free on 127.0.0.1 right now."""
+    import socket
+
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            base = s.getsockname()[1]
+        if base + n > 65535:
+            continue
+        try:
+            held = []
+            for p in range(base, base + n):
+                t = socket.socket()
+                held.append(t)
+                t.bind(("127.0.0.1", p))
+            return base
+        except OSError:
+            continue
+        finally:
+            for t in held:
+                t.close()
+    pytest.fail("no run of free ports found")
+
+
+def test_random_ports_are_never_handed_out_twice_then_exhaust() -> None:
+    base = _free_ports(3)
+    dev = ThreadProxy(zmq.PULL, zmq.PUSH)
+    got = [dev.bind_in_to_random_port(LOCAL, base, base + 3, 100),
+           dev.bind_out_to_random_port(LOCAL, base, base + 3, 100),
+           dev.bind_mon_to_random_port(LOCAL, min_port=base, max_port=base + 3, max_tries=100)]
+    assert sorted(got) == [base, base + 1, base + 2]  # shared by all sockets of the device
+    with pytest.raises(zmq.ZMQBindError):
+        dev.bind_in_to_random_port(LOCAL, base, base + 3, 100)
+    assert dev._in.binds == [addr(got[0])]  # the failed call planned nothing
+    # another device has its own reservations
+    assert ThreadDevice(zmq.QUEUE, zmq.PULL, zmq.PUSH).bind_in_to_random_port(LOCAL, base, base + 1) == base
+    # without a range (an OS-assigned port), still never the same one twice
+    dev2 = ThreadDevice(zmq.QUEUE, zmq.PULL, zmq.PUSH)
+    ports = {dev2.bind_in_to_random_port(LOCAL) for _ in range(20)}
+    assert len(ports) == 20
 
 
 def test_device_configuration_pickles_without_runtime_state() -> None:
@@ -362,7 +452,9 @@ def test_thread_proxy_steerable_pause_resume_statistics_terminate(ctx, devices) 
     dev.join(JOIN)
     assert dev.launcher is not None and not dev.launcher.is_alive()
     assert dev.done
-    assert dev.context is not None and dev.context.closed  # owned: terminated by the device
+    # the shared instance context is left open; the device's own sockets are closed
+    assert dev.context is zmq.Context.instance() and not dev.context.closed
+    assert len(dev._sockets) == 4 and all(s.closed for s in dev._sockets)
 
 
 def test_steerable_sub_control_socket_with_options(ctx, devices) -> None:
@@ -429,7 +521,7 @@ def test_thread_monitored_queue_req_rep_with_prefixed_copies(ctx, devices) -> No
 def test_foreground_monitored_queue_and_function(ctx) -> None:
     assert monitored_queue.__doc__ and "Parameters" in monitored_queue.__doc__
     dev = MonitoredQueue(zmq.PULL, zmq.PUSH, zmq.PUSH)
-    assert (dev.in_prefix, dev.out_prefix) == (b"in", b"out")
+    assert (dev._in_prefix, dev._out_prefix) == (b"in", b"out")
     dev.context_factory = lambda: ctx
     dev.bind_in("inproc://cyzmq-mq-in")
     dev.bind_out("inproc://cyzmq-mq-out")
@@ -498,3 +590,29 @@ def test_process_devices_forward_and_stop(ctx, devices, make_device) -> None:
     else:
         stop_device(dev)
         assert dev.launcher.exitcode is not None
+
+
+# -- differences from pyzmq kept on purpose (tests/differential/allowlist.py) ----------
+
+
+def test_steerable_without_ctrl_type_uses_a_pair_control_socket(ctx, devices) -> None:
+    # pyzmq's device thread dies (a socket of type None); ours steers through a PAIR
+    dev = devices(ThreadProxySteerable(zmq.PULL, zmq.PUSH))
+    assert dev.ctrl_type is None
+    pctrl = dev.bind_ctrl_to_random_port(LOCAL)
+    dev.bind_in("inproc://cyzmq-dev-nectrl-in")
+    dev.start()
+    ctrl = make(ctx, zmq.PAIR, connect=addr(pctrl))
+    assert stats(ctrl) == [0] * 8
+    ctrl.send(b"TERMINATE")
+    dev.join(JOIN)
+    assert not dev.launcher.is_alive() and dev.done
+
+
+def test_monitored_queue_prefix_types(ctx) -> None:
+    a, b, m = make(ctx, zmq.PULL), make(ctx, zmq.PUSH), make(ctx, zmq.PUB)
+    for bad in (5, bytearray(b"x"), memoryview(b"x"), None):
+        with pytest.raises(TypeError):
+            monitored_queue(a, b, m, bad)
+        with pytest.raises(TypeError):
+            monitored_queue(a, b, m, b"in", bad)

@@ -22,12 +22,14 @@ Example: a ROUTER/DEALER queue in a thread::
 """
 from __future__ import annotations
 
+from zmq.constants import DeviceType
 from zmq.devices import monitoredqueuedevice, proxydevice
 from zmq.devices.basedevice import Device, ProcessDevice, ThreadDevice
 from zmq.devices.monitoredqueue import monitored_queue
 from zmq.devices.monitoredqueuedevice import *  # noqa: F403
 from zmq.devices.proxydevice import *  # noqa: F403
+from zmq.devices.proxydevice import ProcessProxySteerable, ProxySteerable, ThreadProxySteerable
 
 __all__ = ["Device", "ThreadDevice", "ProcessDevice", "monitored_queue"]
-__all__ += proxydevice.__all__
+__all__ += proxydevice.__all__ + ["ProxySteerable", "ThreadProxySteerable", "ProcessProxySteerable"]
 __all__ += monitoredqueuedevice.__all__

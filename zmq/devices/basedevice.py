@@ -8,17 +8,24 @@ process that runs it: the configuring thread never touches them.
 
 Stopping a device
 -----------------
-The forwarding loop ends when the device's context is terminated. Background devices get a
-fresh context by default (``context_factory = zmq.Context``), available as
-``device.context`` once :meth:`~BackgroundDevice.start` returned for a thread device, so
-``device.context.term(); device.join(timeout)`` stops a :class:`ThreadDevice`: the device
-closes its sockets as soon as the loop ends, which lets ``term()`` return. A
-:class:`ProcessDevice` is stopped by ending its process (``device.launcher.terminate()``).
+The forwarding loop ends when the device's context is terminated. A device runs in the
+process-wide :meth:`zmq.Context.instance` by default (``context_factory``), so that the
+application's sockets reach its ``inproc://`` endpoints; a :class:`ThreadDevice` takes it
+in :meth:`~BackgroundDevice.start`, and ``device.context`` (also ``device._context``) is
+it from then on. ``device.context.term(); device.join(timeout)`` stops a thread device
+once the application closed its own sockets of that context: the device closes its
+sockets as soon as the loop ends, which lets ``term()`` return. A :class:`ProcessDevice`
+makes a fresh context in its child; stop it by ending its process
+(``device.launcher.terminate()``).
 
 When the loop ends for another reason (a steerable proxy's ``TERMINATE``, an error) the
-device closes its sockets and, if it created its context with the default factory,
-terminates that context too. A context obtained from a custom ``context_factory`` is left
-to its owner.
+device closes its sockets and, if it created its context with ``zmq.Context`` itself (a
+process device), terminates that context too. A shared context (the instance, or one
+from a custom ``context_factory``) is left to its owner.
+
+A single-socket device (``out_type=-1``) forwards what its in socket receives back to
+that same socket, e.g. a ROUTER that routes messages between its peers; its ``*_out``
+configuration is ignored.
 """
 from __future__ import annotations
 
@@ -38,7 +45,7 @@ if TYPE_CHECKING:
     _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
-__all__ = ["Device", "BackgroundDevice", "ThreadDevice", "ProcessDevice"]
+__all__ = ["Device", "ThreadDevice", "ProcessDevice"]
 
 #: What :attr:`Device.launcher` holds once a background device started.
 Launcher = Union[threading.Thread, "BaseProcess"]
@@ -55,10 +62,14 @@ class _SocketPlan:
     ----------
     socket_type : int
         The socket type (``zmq.PULL``...).
+    reserved : set of str
+        The endpoints that :meth:`bind_to_random_port` handed out so far, shared by all
+        the sockets of one device, so that it never hands out a port twice.
     """
 
-    def __init__(self, socket_type: int) -> None:
+    def __init__(self, socket_type: int, reserved: set[str]) -> None:
         self.socket_type = socket_type
+        self.reserved = reserved
         self.binds: list[str] = []
         self.connects: list[str] = []
         self.sockopts: list[tuple[int, Any]] = []
@@ -95,11 +106,12 @@ class _SocketPlan:
         """
         self.sockopts.append((opt, value))
 
-    def bind_to_random_port(self, addr: str, *args: Any, **kwargs: Any) -> int:
+    def bind_to_random_port(self, addr: str, *args: int, **kwargs: int) -> int:
         """Plan a bind of the {role} socket to a free port of ``addr``.
 
         A throwaway socket binds the port (with :meth:`zmq.Socket.bind_to_random_port`'s
-        arguments) and releases it at once; the device binds it again when it starts.
+        arguments) and releases it; the device binds it again when it starts. A port this
+        device already handed out (to any of its sockets) is never handed out again.
 
         Parameters
         ----------
@@ -113,17 +125,29 @@ class _SocketPlan:
         -------
         int
             The port the device will bind.
+
+        Raises
+        ------
+        zmq.ZMQBindError
+            If no port of the range is free but for those this device handed out already.
         """
         ctx = zmq.Context()
         try:
             probe = ctx.socket(zmq.PUB)
             try:
-                port = probe.bind_to_random_port(addr, *args, **kwargs)
+                while True:
+                    port = probe.bind_to_random_port(addr, *args, **kwargs)
+                    endpoint = f"{addr}:{port}"
+                    if endpoint not in self.reserved:
+                        break
+                    # Handed out before: keep it bound, so that the next try cannot pick it
+                    # (each try binds one more port: the search ends).
             finally:
                 probe.close(linger=0)
         finally:
-            ctx.term()  # returns once the probe's listener is gone
-        self.binds.append(f"{addr}:{port}")
+            ctx.term()  # returns once the probe's listeners are gone
+        self.reserved.add(endpoint)
+        self.binds.append(endpoint)
         return port
 
     def make(self, ctx: zmq.Context, made: list[zmq.Socket]) -> zmq.Socket:
@@ -207,14 +231,16 @@ class Device:
     in_type : int
         Type of the in socket (e.g. ``zmq.ROUTER``, ``zmq.SUB``, ``zmq.PULL``).
     out_type : int
-        Type of the out socket (e.g. ``zmq.DEALER``, ``zmq.PUB``, ``zmq.PUSH``).
+        Type of the out socket (e.g. ``zmq.DEALER``, ``zmq.PUB``, ``zmq.PUSH``), or -1 for
+        a single-socket device: the in socket forwards to itself.
 
     Attributes
     ----------
     daemon : bool
         For background devices: whether the thread/process is a daemon (default True).
     context : zmq.Context or None
-        The context the device's sockets live in, once the device made it.
+        The context the device's sockets live in, once the device got it (also
+        ``_context``, which exists from then on).
     done : bool
         True once the device's run ended (for a :class:`ProcessDevice`, in the child only:
         use ``launcher.is_alive()`` in the parent).
@@ -240,8 +266,9 @@ class Device:
         self.device_type = device_type
         self.in_type = in_type
         self.out_type = out_type
-        self._in = _SocketPlan(in_type)
-        self._out = _SocketPlan(out_type)
+        self._reserved: set[str] = set()  # endpoints bind_*_to_random_port handed out
+        self._in = _SocketPlan(in_type, self._reserved)
+        self._out = _SocketPlan(out_type, self._reserved)
         self.daemon = True
         self.done = False
         self.context: Optional[zmq.Context] = None
@@ -255,7 +282,7 @@ class Device:
         """Picklable state: the configuration, without runtime objects (context, sockets,
         thread or process handles, events)."""
         state = self.__dict__.copy()
-        for key in ("context", "_sockets", "_finished", "launcher"):
+        for key in ("context", "_context", "_sockets", "_finished", "launcher"):
             state.pop(key, None)
         return state
 
@@ -284,7 +311,7 @@ class Device:
         if self.context is None:
             factory = self.context_factory
             self._owns_context = factory is zmq.Context
-            self.context = factory()
+            self.context = self._context = factory()
         return self.context
 
     def _setup_sockets(self) -> tuple[zmq.Socket, ...]:
@@ -297,8 +324,13 @@ class Device:
             ``mon_socket`` for a proxy, then ``ctrl_socket`` for a steerable one.
         """
         ctx = self._make_context()
-        plans: list[_SocketPlan] = [getattr(self, f"_{key}") for key in self._socket_keys]
-        return tuple(plan.make(ctx, self._sockets) for plan in plans)
+        made = []
+        for key in self._socket_keys:
+            if key == "out" and self.out_type == -1:
+                made.append(made[0])  # single-socket device: in forwards to itself
+            else:
+                made.append(getattr(self, f"_{key}").make(ctx, self._sockets))
+        return tuple(made)
 
     def run_device(self) -> None:
         """Create the sockets and forward between them until the context is terminated.
@@ -331,7 +363,6 @@ class Device:
         finally:
             for s in self._sockets:
                 s.close()
-            self._sockets.clear()
             ctx = self.context
             if ctx is not None and self._owns_context and not terminated:
                 ctx.term()
@@ -366,8 +397,6 @@ class BackgroundDevice(Device):
         Type of the out socket.
     """
 
-    #: Background devices get a fresh context of their own (terminated when they end).
-    context_factory: Callable[[], zmq.Context] = zmq.Context
     #: The thread or process running the device, once started.
     launcher: Optional[Launcher] = None
 
@@ -410,8 +439,9 @@ class BackgroundDevice(Device):
 class ThreadDevice(BackgroundDevice):
     """A device run in a background thread of this process.
 
-    Its context is made by :meth:`start` (so ``device.context`` can be terminated right
-    after it, which stops the device); its sockets are made by the thread.
+    :meth:`start` gets its context from :attr:`context_factory` (by default the
+    process-wide :meth:`zmq.Context.instance`, so ``inproc://`` endpoints are shared with
+    the application); terminating it stops the device. Its sockets are made by the thread.
 
     Parameters
     ----------
@@ -426,14 +456,14 @@ class ThreadDevice(BackgroundDevice):
     def _setup_launcher(self) -> threading.Thread:
         """A thread running :meth:`run`, daemonic if :attr:`daemon` is set."""
         self._make_context()
-        return threading.Thread(target=self.run, name=f"zmq-{type(self).__name__}", daemon=self.daemon)
+        return threading.Thread(target=self.run, daemon=self.daemon)
 
 
 class ProcessDevice(BackgroundDevice):
     """A device run in a child process (made by :mod:`multiprocessing`).
 
-    The child makes the context and the sockets. Stop it with
-    ``device.launcher.terminate()`` and :meth:`join`.
+    The child makes a fresh context (``context_factory`` is ``zmq.Context``) and the
+    sockets. Stop it with ``device.launcher.terminate()`` and :meth:`join`.
 
     Parameters
     ----------
@@ -445,6 +475,9 @@ class ProcessDevice(BackgroundDevice):
         Type of the out socket.
     """
 
+    #: A child process cannot share its parent's context: it makes a fresh one.
+    context_factory: Callable[[], zmq.Context] = zmq.Context
+
     def _setup_launcher(self) -> BaseProcess:
         """A process running :meth:`run`, daemonic if :attr:`daemon` is set."""
-        return multiprocessing.Process(target=self.run, name=f"zmq-{type(self).__name__}", daemon=self.daemon)
+        return multiprocessing.Process(target=self.run, daemon=self.daemon)

@@ -49,9 +49,13 @@ def monitored_queue(
     zmq.ZMQError
         If a socket fails (e.g. it was closed).
     TypeError
-        If one of the sockets is not a :class:`zmq.Socket`.
+        If one of the sockets is not a :class:`zmq.Socket`, or a prefix is neither bytes
+        nor str.
     KeyboardInterrupt
         On Ctrl-C.
     """
+    for prefix in (in_prefix, out_prefix):
+        if not isinstance(prefix, (bytes, str)):
+            raise TypeError(f"a monitored_queue prefix must be bytes or str, not {type(prefix).__name__}")
     _monitored_queue(in_socket, out_socket, mon_socket, in_prefix, out_prefix)
     raise AssertionError("unreachable: monitored_queue only ends by raising")  # pragma: no cover

@@ -5,16 +5,11 @@ from __future__ import annotations
 from typing import Union
 
 import zmq
-from zmq.devices.basedevice import ProcessDevice, ThreadDevice
 from zmq.devices.monitoredqueue import monitored_queue
 from zmq.devices.proxydevice import _PARAMETERS as _PROXY_PARAMETERS
-from zmq.devices.proxydevice import ProxyBase
+from zmq.devices.proxydevice import ProcessProxy, Proxy, ProxyBase, ThreadProxy
 
 __all__ = ["MonitoredQueue", "ThreadMonitoredQueue", "ProcessMonitoredQueue"]
-
-
-def _as_bytes(prefix: Union[bytes, str]) -> bytes:
-    return prefix.encode("utf-8") if isinstance(prefix, str) else bytes(prefix)
 
 
 #: The parameters of every monitored queue device, whichever runs it.
@@ -37,8 +32,9 @@ class MonitoredQueueBase(ProxyBase):
         out_prefix: Union[bytes, str] = b"out",
     ) -> None:
         super().__init__(in_type, out_type, mon_type)
-        self.in_prefix = _as_bytes(in_prefix)
-        self.out_prefix = _as_bytes(out_prefix)
+        # Kept as given (str is encoded when the device runs).
+        self._in_prefix = in_prefix
+        self._out_prefix = out_prefix
 
     def run_device(self) -> None:
         """Create the sockets and run :func:`~zmq.devices.monitored_queue`.
@@ -49,16 +45,16 @@ class MonitoredQueueBase(ProxyBase):
             When the device's context is terminated (the normal end).
         """
         ins, outs, mons = self._setup_sockets()
-        monitored_queue(ins, outs, mons, self.in_prefix, self.out_prefix)
+        monitored_queue(ins, outs, mons, self._in_prefix, self._out_prefix)
 
 
-class MonitoredQueue(MonitoredQueueBase):
+class MonitoredQueue(MonitoredQueueBase, Proxy):
     __doc__ = "A monitored queue device run in the calling thread.\n" + _PARAMETERS
 
 
-class ThreadMonitoredQueue(MonitoredQueueBase, ThreadDevice):
+class ThreadMonitoredQueue(MonitoredQueueBase, ThreadProxy):
     __doc__ = "A monitored queue device run in a background thread.\n" + _PARAMETERS
 
 
-class ProcessMonitoredQueue(MonitoredQueueBase, ProcessDevice):
+class ProcessMonitoredQueue(MonitoredQueueBase, ProcessProxy):
     __doc__ = "A monitored queue device run in a child process.\n" + _PARAMETERS

@@ -18,14 +18,8 @@ from zmq.backend import proxy as _proxy
 from zmq.backend import proxy_steerable as _proxy_steerable
 from zmq.devices.basedevice import Device, ProcessDevice, ThreadDevice, _planned, _SocketPlan
 
-__all__ = [
-    "Proxy",
-    "ThreadProxy",
-    "ProcessProxy",
-    "ProxySteerable",
-    "ThreadProxySteerable",
-    "ProcessProxySteerable",
-]
+# As pyzmq's: the steerable proxies are reached through zmq.devices.
+__all__ = ["Proxy", "ThreadProxy", "ProcessProxy"]
 
 
 #: The parameters of every proxy device, whichever runs it.
@@ -50,7 +44,7 @@ class ProxyBase(Device):
     def __init__(self, in_type: int, out_type: int, mon_type: int = zmq.PUB) -> None:
         super().__init__(zmq.QUEUE, in_type, out_type)
         self.mon_type = mon_type
-        self._mon = _SocketPlan(mon_type)
+        self._mon = _SocketPlan(mon_type, self._reserved)
 
     bind_mon = _planned("mon", _SocketPlan.bind)
     connect_mon = _planned("mon", _SocketPlan.connect)
@@ -82,9 +76,9 @@ class ProcessProxy(ProxyBase, ProcessDevice):
 
 
 #: The parameters of every steerable proxy device.
-_STEERABLE_PARAMETERS = _PARAMETERS + """    ctrl_type : int
-        Type of the control socket (default ``zmq.PAIR``, which can answer
-        ``STATISTICS``).
+_STEERABLE_PARAMETERS = _PARAMETERS + """    ctrl_type : int, optional
+        Type of the control socket; when not given (the attribute ``ctrl_type`` stays
+        None) a ``zmq.PAIR`` socket, which can answer ``STATISTICS``.
 """
 
 
@@ -98,8 +92,8 @@ class ProxySteerableBase(ProxyBase):
 
     def __init__(self, in_type: int, out_type: int, mon_type: int = zmq.PUB, ctrl_type: Optional[int] = None) -> None:
         super().__init__(in_type, out_type, mon_type)
-        self.ctrl_type = zmq.PAIR if ctrl_type is None else ctrl_type
-        self._ctrl = _SocketPlan(self.ctrl_type)
+        self.ctrl_type = ctrl_type
+        self._ctrl = _SocketPlan(zmq.PAIR if ctrl_type is None else ctrl_type, self._reserved)
 
     bind_ctrl = _planned("ctrl", _SocketPlan.bind)
     connect_ctrl = _planned("ctrl", _SocketPlan.connect)
@@ -119,13 +113,13 @@ class ProxySteerableBase(ProxyBase):
         _proxy_steerable(ins, outs, mons, ctrl)
 
 
-class ProxySteerable(ProxySteerableBase):
+class ProxySteerable(ProxySteerableBase, Proxy):
     __doc__ = "A steerable proxy device, run in the calling thread.\n" + _STEERABLE_PARAMETERS
 
 
-class ThreadProxySteerable(ProxySteerableBase, ThreadDevice):
+class ThreadProxySteerable(ProxySteerableBase, ThreadProxy):
     __doc__ = "A steerable proxy device, run in a background thread.\n" + _STEERABLE_PARAMETERS
 
 
-class ProcessProxySteerable(ProxySteerableBase, ProcessDevice):
+class ProcessProxySteerable(ProxySteerableBase, ProcessProxy):
     __doc__ = "A steerable proxy device, run in a child process.\n" + _STEERABLE_PARAMETERS

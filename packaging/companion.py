@@ -3,8 +3,8 @@
 Libraries such as jupyter_client and ipykernel declare ``Requires-Dist: pyzmq``. cyzmq
 requires this companion (``pyzmq==<API level>+cyzmq.<cyzmq version>``, see ``setup.py``),
 so installing cyzmq also installs a ``pyzmq`` that pip and uv take as that requirement met:
-they never fetch the real pyzmq wheel, whose files would land in the ``zmq/`` directory
-cyzmq owns, and the resolver refuses to put the real pyzmq next to cyzmq.
+they do not fetch the real pyzmq wheel, whose files would land in the ``zmq/`` directory
+cyzmq owns (unless asked for a pyzmq newer than the companion: docs/install.md).
 
 Why cyzmq requires the companion and not the other way round: pip installs a requirement
 before whatever depends on it, so the companion (which replaces an installed pyzmq, whose

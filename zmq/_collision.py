@@ -1,16 +1,16 @@
 """Refuse to run from a ``zmq/`` directory into which pyzmq's wheel was installed as well.
 
-pyzmq and cyzmq both install the top-level package ``zmq``. pip keeps them apart: cyzmq
-requires its ``pyzmq`` companion (packaging/companion.py), which the resolver takes as
-pyzmq. An install forced past the resolver (``pip install --no-deps``, another installer)
-can still write one over the other:
+pyzmq and cyzmq both install the top-level package ``zmq``. cyzmq requires its ``pyzmq``
+companion (packaging/companion.py), which resolvers take as pyzmq, but one can still be
+written over the other (``pip install --no-deps``, an upgrade to a newer pyzmq, another
+installer):
 
 - cyzmq over pyzmq: cyzmq's files replace those both ship, pyzmq's other files stay, and
   this module (imported first by ``zmq/__init__.py``) raises ImportError at once, naming
   both distributions and the fix. It only stats two files of pyzmq's compiled backend,
   which cyzmq's wheel never has.
 - pyzmq over cyzmq: pyzmq's files replace ``zmq/__init__.py`` and everything it imports,
-  so ``import zmq`` is wholly pyzmq's; ``pip check`` names the broken requirement.
+  so ``import zmq`` is wholly pyzmq's; pip (and ``pip check``) name cyzmq's broken requirement.
 """
 import os
 

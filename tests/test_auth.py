@@ -611,22 +611,31 @@ def _run_keygen(*args, cwd=None):
 def test_curve_keygen_prints_a_key_pair():
     proc = _run_keygen()
     assert proc.returncode == 0, proc.stderr
-    lines = dict(line.split(": ", 1) for line in proc.stdout.splitlines())
-    public, secret = lines["public"].encode(), lines["secret"].encode()
+    head, public, blank, head2, secret = proc.stdout.splitlines()
+    assert (head, blank, head2) == ("== CURVE PUBLIC KEY ==", "", "== CURVE SECRET KEY ==")
     assert len(public) == len(secret) == 40
-    assert zmq.curve_public(secret) == public
+    assert zmq.curve_public(secret.encode()) == public.encode()
 
 
-def test_curve_keygen_writes_certificates(tmp_path):
-    proc = _run_keygen("node", "--dir", str(tmp_path))
+def test_curve_keygen_json_and_secret():
+    import json
+
+    proc = _run_keygen("--json")
     assert proc.returncode == 0, proc.stderr
-    assert str(tmp_path / "node.key_secret") in proc.stdout
-    public, secret = load_certificate(tmp_path / "node.key_secret")
-    assert zmq.curve_public(secret) == public
-    assert stat.S_IMODE(os.stat(tmp_path / "node.key_secret").st_mode) == 0o600
-    bad = _run_keygen("node", "--dir", str(tmp_path / "missing"))
-    assert bad.returncode == 1 and "does not exist" in bad.stderr
+    keys = json.loads(proc.stdout)
+    assert proc.stdout.startswith('{\n "public": ')  # indented by one space, as pyzmq's
+    assert zmq.curve_public(keys["secret"].encode()).decode() == keys["public"]
+    derived = _run_keygen("--secret", keys["secret"], "--json")
+    assert json.loads(derived.stdout) == keys
+    plain = _run_keygen("--secret", keys["secret"])
+    assert plain.stdout.splitlines()[1::3] == [keys["public"], keys["secret"]]
 
+
+def test_curve_keygen_bad_arguments():
+    bad = _run_keygen("--secret", "short")
+    assert bad.returncode == 1 and bad.stdout == "" and "40" in bad.stderr
+    assert _run_keygen("name").returncode == 2  # no positional arguments, as in pyzmq
+    assert "usage: python3 -m zmq.curve_keygen [-h] [--json] [--secret SECRET]" in _run_keygen("--help").stdout
 
 
 def test_base_authenticator_driven_by_hand(ctx):

@@ -1,62 +1,74 @@
-"""Make a CURVE key pair: ``python -m zmq.curve_keygen [NAME [--dir DIR]]``.
+"""Make a CURVE key pair: ``python -m zmq.curve_keygen [--json] [--secret SECRET]``.
 
-Without arguments, prints a new key pair (Z85-encoded) on two lines::
+Prints a new key pair, Z85-encoded::
 
-    public: <40 characters>
-    secret: <40 characters>
+    == CURVE PUBLIC KEY ==
+    <40 characters>
 
-With ``NAME``, writes the certificate files ``NAME.key`` and ``NAME.key_secret`` (mode 0600)
-into ``DIR`` (the current directory by default) instead, and prints their paths.
+    == CURVE SECRET KEY ==
+    <40 characters>
+
+``--json`` prints ``{"public": ..., "secret": ...}`` instead; ``--secret SECRET`` derives
+the public key of an existing secret key rather than making a new pair (an invalid one
+ends the tool with status 1). To write certificate files, use
+:func:`zmq.auth.certs.create_certificates`.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import Optional, Sequence
 
 import zmq
-from zmq.auth.certs import create_certificates
 
 __all__ = ["main"]
 
+_DESCRIPTION = (
+    "Generate a zmq curve keypair. Generates a 'public' and a 'secret' key. Add `--json` to output as a JSON"
+    " dictionary. Add `--secret SECRET` to derive public key from an existing secret key. CURVE keys are always"
+    " z85-encoded (ASCII safe)."
+)
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command line tool.
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Run the command line tool (see the module docs).
 
     Parameters
     ----------
     argv : sequence of str, optional
         Arguments (``sys.argv[1:]`` by default).
 
-    Returns
-    -------
-    int
-        The exit status.
+    Raises
+    ------
+    SystemExit
+        Status 2 for bad arguments, 1 for an invalid ``--secret``.
     """
-    parser = argparse.ArgumentParser(
-        prog="python -m zmq.curve_keygen",
-        description="Generate a CURVE key pair (printed, or written as certificate files).",
-    )
-    parser.add_argument("name", nargs="?", help="write NAME.key and NAME.key_secret instead of printing")
-    parser.add_argument("--dir", default=".", help="directory for the certificate files (default: .)")
+    parser = argparse.ArgumentParser(prog="python3 -m zmq.curve_keygen", description=_DESCRIPTION)
+    parser.add_argument("--json", action="store_true", help="output keys as JSON dict")
+    parser.add_argument("--secret", type=str, help="specify secret key to derive a public key")
     args = parser.parse_args(argv)
-    if not zmq.has("curve"):
-        print("this libzmq was built without CURVE support", file=sys.stderr)
-        return 1
-    if args.name:
+    if args.secret:
         try:
-            public_file, secret_file = create_certificates(args.dir, args.name)
-        except (OSError, ValueError) as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 1
-        print(f"public certificate: {public_file}")
-        print(f"secret certificate: {secret_file}")
-        return 0
-    public, secret = zmq.curve_keypair()
-    print(f"public: {public.decode('ascii')}")
-    print(f"secret: {secret.decode('ascii')}")
-    return 0
+            public = zmq.curve_public(args.secret.encode()).decode()
+        except (ValueError, UnicodeEncodeError) as e:
+            sys.exit(f"invalid --secret: {e}")
+        secret = args.secret
+    else:
+        public_b, secret_b = zmq.curve_keypair()
+        public, secret = public_b.decode(), secret_b.decode()
+    if args.json:
+        print(json.dumps({"public": public, "secret": secret}, indent=1))
+    else:
+        print("== CURVE PUBLIC KEY ==")
+        print(public)
+        print()
+        print("== CURVE SECRET KEY ==")
+        print(secret)
 
+
+#: The name of the entry point in pyzmq.
+_main = main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

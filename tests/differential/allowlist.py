@@ -7,6 +7,13 @@ named test does not exist.
 """
 
 ALLOWED: dict[str, tuple[str, str]] = {
+    "p_green::rcvtimeo": ("RCVTIMEO works on green sockets (zmq.Again after the timeout, the greenlet waiting cooperatively); in pyzmq's zmq.green it has no effect (a UserWarning, then the recv waits for ever)", "tests/test_green.py::test_rcvtimeo_raises_again_after_about_the_timeout"),
+    "p_green::sndtimeo": ("SNDTIMEO works on green sockets (zmq.Again after the timeout); in pyzmq's zmq.green it has no effect (a UserWarning, then the send waits for ever)", "tests/test_green.py::test_sndtimeo_raises_again_after_about_the_timeout"),
+    "p_green::many_greenlets_share_a_socket": ("every greenlet waiting to recv on a shared green socket gets its message; pyzmq's wakes only the first and strands the others", "tests/test_green.py::test_fifty_greenlets_share_one_push_pull_pair"),
+    "p_green::term_while_greenlet_waits": ("a green Context.term() with a greenlet blocked in recv shuts the context down (the recv raises ContextTerminated) and waits cooperatively for the socket to close; pyzmq's term blocks the whole hub for ever", "tests/test_green.py::test_term_waits_cooperatively_for_greenlets_to_close_their_sockets"),
+    "p_green::select_and_zmq_poll_are_green": ("zmq.green.select/zmq_poll/proxy/proxy_steerable are cooperative versions; pyzmq's zmq.green exports the plain, hub-blocking ones", "tests/test_green.py::test_select_and_zmq_poll_are_cooperative"),
+    "p_green::select_lets_other_greenlets_run": ("zmq.green.select and zmq_poll let other greenlets run while they wait; pyzmq's (the plain ones) block the hub until the timeout", "tests/test_green.py::test_select_and_zmq_poll_are_cooperative"),
+    "p_green::green_proxy_forwards_while_others_run": ("zmq.green.proxy forwards cooperatively (other greenlets run); pyzmq's zmq.green.proxy is the plain one and blocks every greenlet of the thread", "tests/test_green.py::test_proxy_router_dealer_with_capture_and_context_term"),
     "p_devices::join_before_start": ("join() on a background device that was never started raises RuntimeError saying so; pyzmq's raises AttributeError on None", "tests/test_devices.py::test_background_device_join_and_start_misuse"),
     "p_devices::start_twice": ("a second start() raises RuntimeError; pyzmq's starts a second forwarding thread on the same sockets' configuration (which dies on its binds or forwards twice)", "tests/test_devices.py::test_background_device_join_and_start_misuse"),
     "p_devices::steerable_default_ctrl_type_used": ("a steerable proxy made without ctrl_type steers through a PAIR control socket; pyzmq's device thread dies with TypeError (a socket of type None)", "tests/test_devices.py::test_steerable_without_ctrl_type_uses_a_pair_control_socket"),
@@ -24,5 +31,7 @@ ALLOWED: dict[str, tuple[str, str]] = {
     "p_log::topic_logger_level_methods": ("TopicLogger.debug/info/warning/error/critical/fatal(topic, msg, *args) publish under the topic; pyzmq's raise TypeError for every call", "tests/test_log.py::test_topic_logger_level_methods_publish"),
     "p_log::topic_logger_caller_location": ("a TopicLogger record names the caller's file, line and function; pyzmq's name its own handlers.py", "tests/test_log.py::test_topic_logger_records_point_at_the_caller"),
     "p_log::emit_on_closed_socket": ("a send error (closed socket) goes to Handler.handleError as logging handlers do; pyzmq's emit lets ZMQError escape from the logging call", "tests/test_log.py::test_send_errors_go_to_handle_error"),
+    "p_log::handler_bad_address": ("a PUBHandler whose bind fails closes the socket and terminates the context it made; pyzmq leaks them (ResourceWarning: unclosed socket)", "tests/test_log.py::test_bad_address_raises_without_leaking"),
+    "p_log::handler_bad_constructor_args": ("a PUBHandler given a non-address closes the socket and terminates the context it made before raising TypeError; pyzmq leaks them (ResourceWarning: unclosed socket)", "tests/test_log.py::test_bad_address_raises_without_leaking"),
     "p_cli::log_watch_bad_frames": ("python -m zmq.log prints a one-frame message and undecodable text (replacement characters) and goes on; pyzmq's watcher dies with a traceback (ValueError, UnicodeDecodeError)", "tests/test_log.py::test_cli_survives_odd_frames_and_bad_utf8"),
 }

@@ -1,26 +1,39 @@
 """``python -m zmq.log``: print the log records published by :class:`~zmq.log.handlers.PUBHandler`.
 
-Usage::
+Usage (the interface of pyzmq's log watcher)::
 
-    python -m zmq.log [--topic T]... [--bind] [--count N] [--timeout S] ADDRESS...
+    python -m zmq.log [-t TOPIC] [--timestamp] [--separator SEP] [--dateformat FMT]
+                      [--align] [--color] zmq_pub_url
 
-Subscribes (a SUB socket connecting to every ADDRESS, or binding them with ``--bind``) to
-the topics given (prefixes such as ``myapp.ERROR``; default: everything) and prints each
-record as ``HH:MM:SS LEVEL topic: text``, the level being read from the topic. Ends on
-Ctrl-C, after ``--count`` records, or after ``--timeout`` seconds without a record.
+Connects a SUB socket to ``zmq_pub_url``, subscribed to ``TOPIC`` (a prefix such as
+``myapp.ERROR``; default: everything), and prints each record as ``topic | text`` (the
+text stripped of surrounding whitespace), optionally after the local time (``--timestamp``,
+formatted with ``--dateformat``), with the topic's parts padded to the widest seen so far
+(``--align``), and coloured by the level that ends the topic (``--color``, which needs the
+``colorama`` module). Runs until interrupted (Ctrl-C ends it with status 0).
 """
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
-import time
-from typing import Optional, Sequence, TextIO
+from typing import Any, Optional, Sequence
 
 import zmq
 
-__all__ = ["main", "format_record", "parse_args"]
+__all__ = ["main", "parse_args", "format_record"]
 
-_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL"})
+#: The default ``--dateformat`` (day before month, as pyzmq's watcher prints it).
+DATEFORMAT = "%Y-%d-%m %H:%M"
+
+#: colorama ``Fore`` attribute for the level that ends a topic (others are not coloured).
+_LEVEL_COLORS = {
+    "DEBUG": "LIGHTCYAN_EX",
+    "INFO": "LIGHTWHITE_EX",
+    "WARNING": "YELLOW",
+    "ERROR": "LIGHTRED_EX",
+    "CRITICAL": "LIGHTRED_EX",
+}
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -34,92 +47,108 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     Returns
     -------
     argparse.Namespace
-        ``addresses``, ``topics``, ``bind``, ``count``, ``timeout``.
+        ``zmq_pub_url``, ``topic``, ``timestamp``, ``separator``, ``dateformat``,
+        ``align``, ``color``.
     """
-    parser = argparse.ArgumentParser(
-        prog="python -m zmq.log", description="Print the log records published by zmq.log.handlers.PUBHandler."
-    )
-    parser.add_argument("addresses", metavar="ADDRESS", nargs="+", help="publisher endpoint, e.g. tcp://127.0.0.1:5555")
+    parser = argparse.ArgumentParser("ZMQ Log Watcher")
+    parser.add_argument("zmq_pub_url", type=str, help="URL to a ZMQ publisher socket.")
+    parser.add_argument("-t", "--topic", type=str, default="", help="Only receive messages that start with this topic.")
+    parser.add_argument("--timestamp", action="store_true", help="Append local time to the log messages.")
+    parser.add_argument("--separator", type=str, default=" | ", help="String to print between topic and message.")
     parser.add_argument(
-        "-t", "--topic", dest="topics", metavar="TOPIC", action="append", default=None,
-        help="subscribe to this topic prefix (repeatable; default: all)",
+        "--dateformat", type=str, default=DATEFORMAT, help="Set alternative date format for use with --timestamp."
     )
-    parser.add_argument("--bind", action="store_true", help="bind the addresses instead of connecting to them")
-    parser.add_argument("-n", "--count", type=int, default=None, help="exit after this many records")
+    parser.add_argument("--align", action="store_true", help="Try to align messages by the width of their topics.")
     parser.add_argument(
-        "--timeout", type=float, default=None, help="exit (status 1) after this many seconds without a record"
+        "--color", action="store_true",
+        help="Color the output based on the error level. Requires the colorama module.",
     )
     return parser.parse_args(argv)
 
 
-def format_record(topic: bytes, text: bytes, when: Optional[float] = None) -> str:
-    """The printed line of one published record.
+def format_record(
+    topic: bytes,
+    text: bytes,
+    separator: str = " | ",
+    widths: Optional[list[int]] = None,
+) -> tuple[str, str]:
+    """The printed form of one record, and its level (the topic's last part).
 
     Parameters
     ----------
     topic : bytes
-        The topic frame, e.g. ``b"myapp.WARNING.db"``.
+        The topic frame, e.g. ``b"myapp.WARNING"``.
     text : bytes
-        The formatted message.
-    when : float, optional
-        Reception time (default: now).
+        The message frame (undecodable UTF-8 is replaced, surrounding whitespace stripped).
+    separator : str
+        Printed between topic and text.
+    widths : list of int, optional
+        For ``--align``: the widest topic part seen at each position, updated in place;
+        every part (missing ones as empty) is padded to it.
 
     Returns
     -------
-    str
-        ``"HH:MM:SS LEVEL    topic: text"``; the level is the first topic part that is a
-        level name (``?`` if none).
+    tuple of str
+        ``("topic | text", level)``.
     """
-    topic_s = topic.decode("utf-8", "replace")
-    level = next((part for part in topic_s.split(".") if part in _LEVELS), "?")
-    stamp = time.strftime("%H:%M:%S", time.localtime(time.time() if when is None else when))
-    return f"{stamp} {level:<8} {topic_s}: {text.decode('utf-8', 'replace').rstrip()}"
+    parts = topic.decode("utf-8", "replace").strip().split(".")
+    if widths is not None:
+        for i, part in enumerate(parts):
+            if i == len(widths):
+                widths.append(len(part))
+            elif len(part) > widths[i]:
+                widths[i] = len(part)
+        padded = parts + [""] * (len(widths) - len(parts))
+        shown = ".".join(part.ljust(width) for part, width in zip(padded, widths))
+    else:
+        shown = ".".join(parts)
+    message = text.decode("utf-8", "replace").strip()
+    return f"{shown}{separator}{message}", parts[-1]
 
 
-def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout) -> int:
-    """Subscribe and print records until Ctrl-C, ``--count`` or ``--timeout``.
+def _colorama(enabled: bool) -> Any:
+    """colorama's ``Fore``, initialised, when ``--color`` is on (ImportError if missing)."""
+    if not enabled:
+        return None
+    import colorama
+
+    colorama.init()
+    return colorama.Fore
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Subscribe and print records until interrupted (see the module docs).
 
     Parameters
     ----------
     argv : sequence of str, optional
         The arguments (default ``sys.argv[1:]``).
-    out : file
-        Where to print (default stdout).
-
-    Returns
-    -------
-    int
-        The exit status: 0, or 1 after a ``--timeout``.
     """
     args = parse_args(argv)
+    fore = _colorama(args.color)
     ctx = zmq.Context()
     sub = ctx.socket(zmq.SUB)
     sub.linger = 0
+    widths: Optional[list[int]] = [] if args.align else None
     try:
-        for topic in args.topics or [""]:
-            sub.setsockopt(zmq.SUBSCRIBE, topic.encode("utf-8"))
-        for addr in args.addresses:
-            if args.bind:
-                sub.bind(addr)
-            else:
-                sub.connect(addr)
-        timeout_ms = -1 if args.timeout is None else max(0, int(args.timeout * 1000))
-        seen = 0
-        while args.count is None or seen < args.count:
-            if not sub.poll(timeout_ms):
-                print(f"no record in {args.timeout} s", file=sys.stderr)
-                return 1
+        sub.setsockopt(zmq.SUBSCRIBE, args.topic.encode("utf-8"))
+        sub.connect(args.zmq_pub_url)
+        while True:
             topic, *rest = sub.recv_multipart()
-            text = b"".join(rest)
-            print(format_record(topic, text), file=out, flush=True)
-            seen += 1
-        return 0
+            line, level = format_record(topic, b"".join(rest), args.separator, widths)
+            if fore is not None:
+                color = _LEVEL_COLORS.get(level)
+                line = (getattr(fore, color) if color else "") + line + fore.RESET
+            if args.timestamp:
+                line = f"{datetime.datetime.now().strftime(args.dateformat)} {line}"
+            print(line, flush=True)
     except KeyboardInterrupt:
-        return 0
+        if fore is not None:
+            print(fore.RESET, flush=True)
     finally:
         sub.close()
         ctx.term()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -4,15 +4,14 @@
 is made of dot-separated parts: the handler's root topic (if any), the record's level name,
 then the record's sub-topic (if any)::
 
-    myapp.WARNING.db.pool   ->   "pool exhausted, waiting"
+    myapp.WARNING.db.pool   ->   "WARNING app.py:12 - pool exhausted, waiting\n"
 
 so subscribers filter by prefix: ``b"myapp.ERROR"`` gets every error of ``myapp``.
 
-A record's sub-topic comes from its ``topic`` attribute (set by :class:`TopicLogger`, or by
-any logger with ``extra={"topic": "db.pool"}``); failing that, from the message's format
-string: what comes before its first ``TOPIC_DELIM`` (``"db.pool::pool exhausted"``) is the
-sub-topic, and is removed from the published text. Arguments of the message are never
-searched for the delimiter.
+A record's sub-topic comes from its message: what comes before the first ``TOPIC_DELIM``
+of ``str(record.msg)`` (``"db.pool::pool exhausted"``) is the sub-topic, and is removed from
+the published text. Arguments of the message are never searched for the delimiter.
+:class:`TopicLogger` writes its ``topic`` argument there.
 
 Receive them with ``python -m zmq.log ADDRESS`` (see :mod:`zmq.log.__main__`).
 """
@@ -20,26 +19,28 @@ from __future__ import annotations
 
 import copy
 import logging
-from typing import TYPE_CHECKING, Any, Final, Union, cast
+import warnings
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import zmq
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["TOPIC_DELIM", "PUBHandler", "TopicLogger"]
-
 #: Separates a sub-topic from the text in a log message: ``"db.pool::pool exhausted"``.
 TOPIC_DELIM: Final = "::"
 
-#: Formats used until :meth:`PUBHandler.setFormatter` says otherwise: debug and error
-#: records tell where they were logged.
+#: Where a record was logged, as the default formats of every level but INFO start.
+_ORIGIN: Final = "%(levelname)s %(filename)s:%(lineno)d - "
+
+#: Formats used until :meth:`PUBHandler.setFormatter` says otherwise: all but INFO
+#: records tell their level and where they were logged; each text ends with a newline.
 _DEFAULT_FORMATS: Final = {
-    logging.DEBUG: "%(filename)s:%(lineno)d - %(message)s",
-    logging.INFO: "%(message)s",
-    logging.WARNING: "%(message)s",
-    logging.ERROR: "%(filename)s:%(lineno)d - %(message)s",
-    logging.CRITICAL: "%(filename)s:%(lineno)d - %(message)s",
+    logging.DEBUG: _ORIGIN + "%(message)s\n",
+    logging.INFO: "%(message)s\n",
+    logging.WARNING: _ORIGIN + "%(message)s\n",
+    logging.ERROR: _ORIGIN + "%(message)s\n",
+    logging.CRITICAL: _ORIGIN + "%(message)s\n",
 }
 
 
@@ -57,8 +58,8 @@ class PUBHandler(logging.Handler):
         to publish on (normally a PUB; it stays the caller's and is not closed by
         :meth:`close`).
     context : zmq.Context, optional
-        The context for the new socket when given an address (default:
-        :meth:`zmq.Context.instance`).
+        The context for the new socket when given an address (default: a new
+        :class:`zmq.Context` of the handler's own).
     root_topic : str
         First part of every topic (default none).
 
@@ -77,7 +78,7 @@ class PUBHandler(logging.Handler):
 
     def __init__(
         self,
-        interface_or_socket: Union[str, zmq.Socket],
+        interface_or_socket: str | zmq.Socket,
         context: zmq.Context | None = None,
         root_topic: str = "",
     ) -> None:
@@ -90,15 +91,18 @@ class PUBHandler(logging.Handler):
         if isinstance(interface_or_socket, zmq.Socket):
             self.socket = interface_or_socket
             self.ctx = cast(zmq.Context, interface_or_socket.context)
-            self._owns_socket = False
+            self._owns_socket = self._owns_context = False
         else:
-            self.ctx = context if context is not None else zmq.Context.instance()
+            self._owns_context = context is None
+            self.ctx = context if context is not None else zmq.Context()
             self.socket = self.ctx.socket(zmq.PUB)
             self._owns_socket = True
             try:
                 self.socket.bind(interface_or_socket)
             except BaseException:
                 self.socket.close(linger=0)
+                if self._owns_context:
+                    self.ctx.term()
                 raise
 
     # -- topics -------------------------------------------------------------------------
@@ -109,10 +113,10 @@ class PUBHandler(logging.Handler):
         return self._root_topic
 
     @root_topic.setter
-    def root_topic(self, value: Union[str, bytes]) -> None:
+    def root_topic(self, value: str | bytes) -> None:
         self.setRootTopic(value)
 
-    def setRootTopic(self, root_topic: Union[str, bytes]) -> None:
+    def setRootTopic(self, root_topic: str | bytes) -> None:
         """Set the first part of every topic.
 
         Parameters
@@ -126,7 +130,7 @@ class PUBHandler(logging.Handler):
 
     # -- formatting ---------------------------------------------------------------------
 
-    def setFormatter(self, fmt: Union[logging.Formatter, str, None], level: int = logging.NOTSET) -> None:
+    def setFormatter(self, fmt: logging.Formatter | str | None, level: int = logging.NOTSET) -> None:
         """Set the formatter of one level, or of all levels.
 
         Parameters
@@ -137,6 +141,11 @@ class PUBHandler(logging.Handler):
         level : int
             The level it formats (``logging.DEBUG``...); ``logging.NOTSET`` (default) sets
             it for every level.
+
+        Notes
+        -----
+        The handler formats with :attr:`formatters` only: the inherited ``formatter``
+        attribute stays None, as in pyzmq.
         """
         if isinstance(fmt, str):
             fmt = logging.Formatter(fmt)
@@ -145,7 +154,6 @@ class PUBHandler(logging.Handler):
                 self.formatters = {lvl: logging.Formatter(f) for lvl, f in _DEFAULT_FORMATS.items()}
             else:
                 self.formatters = dict.fromkeys(set(self.formatters) | set(_DEFAULT_FORMATS), fmt)
-            self.formatter = fmt
         elif fmt is None:
             self.formatters[level] = logging.Formatter(_DEFAULT_FORMATS.get(level, "%(message)s"))
         else:
@@ -178,12 +186,9 @@ class PUBHandler(logging.Handler):
 
     def _split_topic(self, record: logging.LogRecord) -> tuple[str, logging.LogRecord]:
         """The record's sub-topic, and the record to format (a copy without the
-        ``topic::`` prefix when the sub-topic came from the message)."""
-        topic = getattr(record, "topic", None)
-        if topic is not None:
-            return str(topic), record
-        msg = record.msg
-        if isinstance(msg, str) and TOPIC_DELIM in msg:
+        ``topic::`` prefix when its message has one)."""
+        msg = str(record.msg)
+        if TOPIC_DELIM in msg:
             sub, text = msg.split(TOPIC_DELIM, 1)
             record = copy.copy(record)
             record.msg = text
@@ -210,21 +215,39 @@ class PUBHandler(logging.Handler):
             self.handleError(record)
 
     def close(self) -> None:
-        """Detach the handler; close its socket if the handler made it (given an address)."""
+        """Detach the handler; close its socket if the handler made it (given an address),
+        and terminate its context if it made that too (given no ``context``)."""
         try:
             if self._owns_socket and not self.socket.closed:
                 self.socket.close()
+            if self._owns_context and not self.ctx.closed:
+                self.ctx.term()
         finally:
             super().close()
 
 
-def _topic_method(level: int) -> Callable[..., None]:
-    """A level method of :class:`TopicLogger` (``info(topic, msg, *args, **kwargs)``)."""
+def _topic_method(level: int, name: str) -> Callable[..., None]:
+    """The level method ``name`` of :class:`TopicLogger` (``info(topic, msg, *args, **kwargs)``)."""
 
     def method(self: TopicLogger, topic: str, msg: object, *args: Any, **kwargs: Any) -> None:
         if self.isEnabledFor(level):
             self._log_topic(level, topic, msg, args, kwargs)
 
+    method.__name__ = name
+    method.__qualname__ = f"TopicLogger.{name}"
+    method.__doc__ = f"""Log ``msg % args`` at {logging.getLevelName(level)} level under ``topic``.
+
+    Parameters
+    ----------
+    topic : str
+        The sub-topic, e.g. ``"db.pool"``.
+    msg : object
+        The message (a %-format string with ``args``).
+    *args
+        Arguments of ``msg``.
+    **kwargs
+        As for :meth:`logging.Logger.{name}` (``exc_info``, ``extra``...).
+    """
     return method
 
 
@@ -232,9 +255,10 @@ class TopicLogger(logging.Logger):
     """A logger whose calls name a topic: ``log(level, topic, msg, *args)``,
     ``info(topic, msg, *args)``...
 
-    The topic goes into the record's ``topic`` attribute, which :class:`PUBHandler` uses
-    as the sub-topic of the published message (``root.INFO.topic``). Use it directly
-    (``TopicLogger("myapp")``) or for every new logger with
+    The record's message becomes ``topic + TOPIC_DELIM + str(msg)`` (``"db.pool::text"``),
+    which :class:`PUBHandler` splits again to publish under ``root.INFO.db.pool``; other
+    handlers see the prefixed message. The record points at the caller of these methods.
+    Use it directly (``TopicLogger("myapp")``) or for every new logger with
     ``logging.setLoggerClass(TopicLogger)``.
 
     Parameters
@@ -249,17 +273,15 @@ class TopicLogger(logging.Logger):
         """Make and handle the record, the caller of the public method being its origin."""
         # Skip this frame and the public method's so the record points at their caller.
         kwargs["stacklevel"] = kwargs.get("stacklevel", 1) + 2
-        extra = dict(kwargs.pop("extra", None) or {})
-        extra["topic"] = topic
-        self._log(level, msg, args, extra=extra, **kwargs)
+        self._log(level, f"{topic}{TOPIC_DELIM}{msg}", args, **kwargs)
 
-    def log(self, level: Union[int, str], topic: str, msg: object, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def log(self, level: int, topic: str, msg: object, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         """Log ``msg % args`` at ``level`` under ``topic``.
 
         Parameters
         ----------
-        level : int or str
-            The level (``logging.INFO`` or ``"INFO"``).
+        level : int
+            The level (``logging.INFO``...).
         topic : str
             The sub-topic, e.g. ``"db.pool"``.
         msg : object
@@ -272,38 +294,46 @@ class TopicLogger(logging.Logger):
         Raises
         ------
         TypeError
-            If ``level`` is not an int nor a known level name.
+            If ``level`` is not an int (as :meth:`logging.Logger.log` when
+            ``logging.raiseExceptions`` is set).
         """
-        if isinstance(level, str):
-            named = logging.getLevelName(level.upper())
-            if not isinstance(named, int):
-                raise TypeError(f"unknown logging level {level!r}")
-            level = named
-        elif not isinstance(level, int):
-            raise TypeError(f"level must be an int or a level name, not {type(level).__name__!r}")
+        if not isinstance(level, int):
+            if logging.raiseExceptions:
+                raise TypeError("level must be an integer")
+            return
         if self.isEnabledFor(level):
             self._log_topic(level, topic, msg, args, kwargs)
 
+    debug = _topic_method(logging.DEBUG, "debug")
+    info = _topic_method(logging.INFO, "info")
+    warning = _topic_method(logging.WARNING, "warning")
+    error = _topic_method(logging.ERROR, "error")
+    critical = _topic_method(logging.CRITICAL, "critical")
+    fatal = _topic_method(logging.CRITICAL, "fatal")
 
-# The level methods take the topic first, like log(). (Logger.warn and Logger.exception
-# call them, so they route topics too.) The loop leaves `name` and `meth` bound at module
-# level, as the reference module does.
-for name in ("debug", "info", "warning", "error", "critical"):
-    meth = _topic_method(getattr(logging, name.upper()))
-    meth.__name__ = name
-    meth.__qualname__ = f"TopicLogger.{name}"
-    meth.__doc__ = f"""Log ``msg % args`` at {name.upper()} level under ``topic``.
+    def warn(self, topic: str, msg: object, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Deprecated alias of :meth:`warning` (it warns, as :meth:`logging.Logger.warn`)."""
+        warnings.warn("The 'warn' method is deprecated, use 'warning' instead", DeprecationWarning, stacklevel=2)
+        if self.isEnabledFor(logging.WARNING):
+            self._log_topic(logging.WARNING, topic, msg, args, kwargs)
 
-    Parameters
-    ----------
-    topic : str
-        The sub-topic, e.g. ``"db.pool"``.
-    msg : object
-        The message (a %-format string with ``args``).
-    *args
-        Arguments of ``msg``.
-    **kwargs
-        As for :meth:`logging.Logger.{name}` (``exc_info``, ``extra``...).
-    """
-    setattr(TopicLogger, name, meth)
-TopicLogger.fatal = TopicLogger.critical
+    def exception(  # type: ignore[override]
+        self, topic: str, msg: object, *args: Any, exc_info: Any = True, **kwargs: Any
+    ) -> None:
+        """Log ``msg % args`` at ERROR level under ``topic``, with the exception being handled.
+
+        Parameters
+        ----------
+        topic : str
+            The sub-topic, e.g. ``"db.pool"``.
+        msg : object
+            The message (a %-format string with ``args``).
+        *args
+            Arguments of ``msg``.
+        exc_info
+            As for :meth:`logging.Logger.exception` (default: the current exception).
+        **kwargs
+            As for :meth:`logging.Logger.error`.
+        """
+        if self.isEnabledFor(logging.ERROR):
+            self._log_topic(logging.ERROR, topic, msg, args, dict(kwargs, exc_info=exc_info))

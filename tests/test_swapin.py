@@ -405,8 +405,14 @@ def test_newer_pyzmq_replaces_the_companion_when_asked(wheels, tmp_path):
     """
     venv = Venv(tmp_path / "venv", wheels)
     venv.pip("install", "cyzmq", *APPS, links=("ours", "apps"))
+    # With cyzmq named as well, its requirement is in the graph: the companion stays.
+    out = venv.pip("install", "-U", "--upgrade-strategy", "eager", "cyzmq", *APPS,
+                   links=("apps_next", "future", "ours"))
+    assert "Successfully installed standin_client-1.1 standin_kernel-1.1 standin_parallel-1.1" in out
+    assert "pyzmq" not in out.split("Installing collected packages:")[-1], out
+    _assert_swapped_in(venv)
     for args in (("-U", "--upgrade-strategy", "eager", *APPS), ("-U", "pyzmq"), (f"pyzmq=={FUTURE_PYZMQ}",)):
-        out = venv.pip("install", *args, links=("apps_next", "future", "ours"))
+        out = venv.pip("install", *args, links=("future", "ours"))
         assert f"Successfully uninstalled pyzmq-{COMPANION_VERSION}" in out
         assert f"cyzmq {CYZMQ_VERSION} requires {companion.requirement()}, but you have pyzmq {FUTURE_PYZMQ}" in out
         assert "stand-in for a pyzmq release newer" in venv.state()["import_error"]

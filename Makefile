@@ -85,6 +85,13 @@ oracle: build $(ORACLE_STAMP)
 test: build oracle openssh
 	$(VPY) -X faulthandler -m pytest -q $(PYTEST_ARGS)
 
+# Real applications over cyzmq and, side by side, over pyzmq: jupyter_client's own test suite,
+# ipykernel, nbclient, ipyparallel (integration/; versions pinned in integration/pins.txt).
+.PHONY: test-integration
+test-integration: build
+	PYTHON=$(PYTHON) PYZMQ_VERSION=$(PYZMQ_VERSION) integration/setup.sh
+	$(PYTHON) integration/run.py $(INTEGRATION_ARGS)
+
 bench: build
 	$(VPY) perf/bench.py $(BENCH_ARGS)
 

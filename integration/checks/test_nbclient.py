@@ -1,0 +1,78 @@
+"""nbclient executing a notebook of 20 cells, the way ``jupyter execute`` / nbconvert run one."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from conftest import wait_gone
+from nbclient import NotebookClient
+
+CELLS = [
+    "import os, sys, time\nprint(os.getpid())",                          # 0: the kernel's pid
+    "print('hello from the kernel')",
+    "print('to stderr', file=sys.stderr)",
+    "total = sum(range(101))\ntotal",                                      # 3: execute_result
+    "from IPython.display import display, HTML, Markdown, JSON, Image",
+    "display(HTML('<b>bold</b>'))",                                        # 5
+    "display(Markdown('# Title'))",
+    "display({'application/json': {'a': [1, 2]}, 'text/plain': 'json'}, raw=True)",
+    "h = display(HTML('<i>v1</i>'), display_id='d1')",                     # 8
+    "h.update(HTML('<i>v2</i>'))",
+    "for i in range(3):\n    print(i)",                                    # 10
+    "raise ValueError('boom')",                                            # 11: error, allowed
+    "print('after the error', total)",
+    "t0 = time.monotonic(); time.sleep(3); print(round(time.monotonic() - t0) >= 3)",  # 13: slow
+    "import base64\npng = base64.b64decode("
+    "'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==')\n"
+    "display(Image(data=png, format='png'))",                             # 14
+    "%%capture captured\nprint('hidden')",
+    "captured.stdout",                                                     # 16
+    "def square(v):\n    return v * v\n[square(v) for v in range(5)]",
+    "'text' * 2",
+    "print('done')",                                                       # 19
+]
+
+
+def text(out: dict) -> str:
+    return out.get("text") or out.get("data", {}).get("text/plain", "")
+
+
+def test_notebook(tmp_path: Path, metric: Any) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in CELLS]
+    client = NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(tmp_path)}})
+    client.ip = "127.0.0.1"
+    t0 = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - t0
+    outs = [cell.outputs for cell in nb.cells]
+    pid = int(outs[0][0]["text"])
+    _, left = wait_gone([pid], 1.0)
+    assert not left, "the kernel process still runs after the notebook"
+
+    assert outs[1] == [nbformat.v4.new_output("stream", name="stdout", text="hello from the kernel\n")]
+    assert outs[2][0]["name"] == "stderr" and outs[2][0]["text"] == "to stderr\n"
+    assert outs[3][0]["output_type"] == "execute_result" and text(outs[3][0]) == "5050"
+    assert outs[5][0]["data"]["text/html"] == "<b>bold</b>"
+    assert outs[6][0]["data"]["text/markdown"] == "# Title"
+    assert outs[7][0]["data"]["application/json"] == {"a": [1, 2]}
+    assert outs[8][0]["data"]["text/html"] == "<i>v2</i>"  # updated in place by cell 9
+    assert outs[9] == []
+    assert "".join(o["text"] for o in outs[10]) == "0\n1\n2\n"
+    assert outs[11][0]["output_type"] == "error" and outs[11][0]["ename"] == "ValueError"
+    assert outs[11][0]["evalue"] == "boom"
+    assert outs[12][0]["text"] == "after the error 5050\n"
+    assert outs[13][0]["text"] == "True\n"
+    assert "image/png" in outs[14][0]["data"]
+    assert outs[15] == []
+    assert text(outs[16][0]) == "'hidden\\n'"
+    assert text(outs[17][0]) == "[0, 1, 4, 9, 16]"
+    assert text(outs[18][0]) == "'texttext'"
+    assert outs[19][0]["text"] == "done\n"
+    assert [c.execution_count for c in nb.cells] == list(range(1, len(CELLS) + 1))
+    assert elapsed >= 3
+    metric("nbclient 20-cell notebook s", elapsed, "s", False)

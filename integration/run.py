@@ -1,0 +1,380 @@
+"""Runs the integration suite over cyzmq (.venv-int) and pyzmq (.venv-int-pyzmq) and prints the table.
+
+Parts, each a pytest run with its own time limit, once per venv:
+
+- jupyter_client's own test suite from its sdist, run as upstream runs it (``python -m pytest -vv``
+  in the sdist, so with its pytest configuration: warnings are errors). Both venvs run it at the
+  same time (it mostly waits on kernels); every test that passes on pyzmq must pass on cyzmq.
+- ``integration/checks``: ipykernel via jupyter_client, nbclient, ipyparallel, with timings. These
+  run one venv after the other, alone on the machine.
+
+Everything runs under a private HOME/TMPDIR that is removed at the end. This process is a child
+subreaper: a part that times out is killed by its process group, and any process left behind by a
+part (re-parented here if its parent died) is killed by pid and fails the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "integration"
+SIDES = {"cyzmq": ROOT / ".venv-int", "pyzmq": ROOT / ".venv-int-pyzmq"}
+JC_TIMEOUT = 420
+CHECKS_TIMEOUT = 200
+
+
+@dataclass
+class Part:
+    """One pytest run: its command, where, and what came out."""
+
+    side: str
+    kind: str  # "jc" or "checks"
+    cmd: list[str]
+    cwd: Path
+    timeout: float
+    env: dict[str, str]
+    log: Path
+    junit: Path
+    metrics: Path
+    proc: subprocess.Popen | None = None
+    started: float = 0.0
+    elapsed: float = 0.0
+    timed_out: bool = False
+    returncode: int | None = None
+    leaked: list[str] = field(default_factory=list)
+
+    def start(self) -> None:
+        """Start the run in a session (process group) of its own."""
+        self.started = time.monotonic()
+        with open(self.log, "wb") as out:
+            self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, env=self.env, stdout=out,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         start_new_session=True)
+
+    def wait(self) -> None:
+        """Wait for the run within its time limit; kill its process group when it overruns."""
+        assert self.proc is not None
+        left = self.timeout - (time.monotonic() - self.started)
+        try:
+            self.returncode = self.proc.wait(timeout=max(left, 0.1))
+        except subprocess.TimeoutExpired:
+            self.timed_out = True
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.returncode = self.proc.wait()
+        self.elapsed = time.monotonic() - self.started
+
+    def outcomes(self) -> dict[str, str]:
+        """Per-test outcome from the JUnit XML: passed, failed, error, skipped (xfail included)."""
+        if not self.junit.exists():
+            return {}
+        result: dict[str, str] = {}
+        for case in ET.parse(self.junit).iter("testcase"):
+            nodeid = f"{case.get('classname')}::{case.get('name')}"
+            kinds = [child.tag for child in case if child.tag in ("failure", "error", "skipped")]
+            outcome = "failed" if "failure" in kinds else "error" if "error" in kinds else \
+                "skipped" if "skipped" in kinds else "passed"
+            if result.get(nodeid, "passed") == "passed":  # a teardown error follows the call's entry
+                result[nodeid] = outcome
+        return result
+
+    def messages(self) -> dict[str, str]:
+        """First line of the failure/error message per failing test."""
+        if not self.junit.exists():
+            return {}
+        result: dict[str, str] = {}
+        for case in ET.parse(self.junit).iter("testcase"):
+            for child in case:
+                if child.tag in ("failure", "error"):
+                    text = (child.get("message") or child.text or "").strip().splitlines()
+                    result[f"{case.get('classname')}::{case.get('name')}"] = text[0][:200] if text else ""
+        return result
+
+    def tail(self, lines: int = 40) -> str:
+        """The end of the log, for a run that ended without its summary."""
+        text = strip_ansi(self.log.read_text(errors="replace")).splitlines()
+        return "\n".join("    " + line for line in text[-lines:])
+
+    def summary(self) -> str:
+        """pytest's closing line, or why there is none."""
+        if self.timed_out:
+            return f"TIMED OUT after {self.timeout:.0f} s"
+        for line in reversed(self.log.read_text(errors="replace").splitlines()):
+            clean = strip_ansi(line).strip("= ")
+            if " in " in clean and any(w in clean for w in ("passed", "failed", "error", "skipped")):
+                return clean
+        return f"no pytest summary (exit {self.returncode})"
+
+
+def strip_ansi(text: str) -> str:
+    """Text without ANSI colour escapes."""
+    out, skip = [], False
+    for ch in text:
+        if ch == "\x1b":
+            skip = True
+        elif skip:
+            skip = ch != "m"
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def make_subreaper() -> None:
+    """Become the parent of every orphaned descendant, so that leaks can be found and killed."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed")
+
+
+def kill_leftovers() -> list[str]:
+    """Kill (by pid) every process still below this one; return their command lines."""
+    leftovers = []
+    for pid_dir in Path("/proc").iterdir():
+        if not pid_dir.name.isdigit():
+            continue
+        try:
+            stat = (pid_dir / "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            cmd = (pid_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == os.getpid() and cmd:
+            leftovers.append((int(pid_dir.name), cmd.strip()))
+    for pid, _ in leftovers:
+        try:
+            # Its own children are re-parented here once it dies and are found by the next call.
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+    return [f"{pid} {cmd[:150]}" for pid, cmd in leftovers]
+
+
+def reap_all() -> list[str]:
+    """Kill leftovers until none is left (each round catches the orphans of the previous one)."""
+    found: list[str] = []
+    for _ in range(20):
+        time.sleep(0.2)
+        batch = kill_leftovers()
+        if not batch:
+            break
+        found += batch
+    return found
+
+
+def private_env(base: Path, name: str) -> dict[str, str]:
+    """Environment of one part: its own HOME, TMPDIR and Jupyter/IPython directories under ``base``."""
+    home = base / name
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    dirs = {"HOME": home, "TMPDIR": home / "tmp", "IPYTHONDIR": home / "ipython",
+            "JUPYTER_CONFIG_DIR": home / "jupyter-config", "JUPYTER_DATA_DIR": home / "jupyter-data",
+            "JUPYTER_RUNTIME_DIR": home / "jupyter-runtime"}
+    for key, path in dirs.items():
+        path.mkdir(parents=True, exist_ok=True)
+        env[key] = str(path)
+    env["JUPYTER_PLATFORM_DIRS"] = "1"
+    return env
+
+
+def make_parts(base: Path, kinds: list[str]) -> list[Part]:
+    """The parts of the run, cyzmq before pyzmq within each kind."""
+    pins = (HERE / "pins.txt").read_text().splitlines()
+    jc_version = next(line.split("==")[1] for line in pins if line.startswith("jupyter_client=="))
+    sdist = ROOT / ".venv-int-cache" / f"jupyter_client-{jc_version}"
+    parts = []
+    for kind in kinds:
+        for side, venv in SIDES.items():
+            tag = f"{kind}-{side}"
+            py = str(venv / "bin" / "python")
+            junit = base / f"{tag}.xml"
+            if kind == "jc":
+                # Upstream's test command (hatch's test env script), plus a JUnit report for the
+                # per-test comparison and no cache files written into the sdist.
+                cmd = [py, "-m", "pytest", "-vv", "-p", "no:cacheprovider", f"--junitxml={junit}"]
+                cwd, timeout = sdist, JC_TIMEOUT
+            else:
+                cmd = [py, "-m", "pytest", "-v", f"--junitxml={junit}"]
+                cwd, timeout = HERE / "checks", CHECKS_TIMEOUT
+            env = private_env(base, tag)
+            env["CYZMQ_INT_METRICS"] = str(base / f"{tag}.jsonl")
+            env["CYZMQ_INT_SIDE"] = side
+            parts.append(Part(side, kind, cmd, cwd, timeout, env, base / f"{tag}.log", junit,
+                              base / f"{tag}.jsonl"))
+    return parts
+
+
+def run(parts: list[Part]) -> None:
+    """jupyter_client suites side by side, then the checks one venv at a time."""
+    jc = [p for p in parts if p.kind == "jc"]
+    for part in jc:
+        part.start()
+    for part in jc:
+        part.wait()
+        done(part)
+    leaked = reap_all()
+    for part in jc:
+        # The two ran together: a leftover goes to the venv named in its command line, else to both.
+        part.leaked = [leak for leak in leaked if str(SIDES[part.side]) + "/" in leak
+                       or not any(str(venv) + "/" in leak for venv in SIDES.values())]
+    for part in parts:
+        if part.kind == "checks":
+            part.start()
+            part.wait()
+            part.leaked = reap_all()
+            done(part)
+
+
+def done(part: Part) -> None:
+    """Say how a part ended; show the end of its log when pytest did not get to its summary."""
+    summary = part.summary()
+    print(f"integration: {part.kind} on {part.side}: {summary} ({part.elapsed:.0f} s)", flush=True)
+    if part.timed_out or summary.startswith("no pytest summary"):
+        print(part.tail(), flush=True)
+
+
+class Table:
+    """Rows of check | cyzmq | pyzmq | ratio, and the pass/fail count behind the closing line."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.passed = 0
+        self.failed: list[str] = []
+
+    def check(self, name: str, results: dict[str, tuple[bool, str]]) -> None:
+        """A pass/fail row; ``results`` maps side -> (ok, text shown)."""
+        cells = []
+        for side in SIDES:
+            ok, text = results.get(side, (False, "not run"))
+            cells.append(text)
+            if ok:
+                self.passed += 1
+            else:
+                self.failed.append(f"{name} [{side}]: {text}")
+        self.rows.append((name, cells[0], cells[1], ""))
+
+    def timing(self, name: str, values: dict[str, float], unit: str, higher_is_better: bool) -> None:
+        """A measured row (not a pass/fail check): the ratio says how cyzmq compares."""
+        cy, py = values.get("cyzmq"), values.get("pyzmq")
+        ratio = ""
+        if cy and py:
+            better = cy / py if higher_is_better else py / cy
+            ratio = f"{cy / py:.2f}x ({'cyzmq better' if better > 1.005 else 'pyzmq better' if better < 0.995 else 'same'})"
+        fmt = (lambda v: "-" if v is None else f"{v:.3g} {unit}")
+        self.rows.append((name, fmt(cy), fmt(py), ratio))
+
+    def print(self) -> None:
+        """The table, as Markdown."""
+        header = ("check", "cyzmq", "pyzmq", "ratio cyzmq/pyzmq")
+        widths = [max(len(r[i]) for r in self.rows + [header]) for i in range(4)]
+        line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+        print(line(header))
+        print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+        for r in self.rows:
+            print(line(r))
+
+
+def report(parts: list[Part], table: Table) -> None:
+    """Fill the table from the parts' outcomes and metrics."""
+    by = {(p.kind, p.side): p for p in parts}
+    if ("jc", "cyzmq") in by:
+        cy, py = by["jc", "cyzmq"], by["jc", "pyzmq"]
+        cy_out, py_out = cy.outcomes(), py.outcomes()
+        ran = {p.side: (not p.timed_out and p.returncode in (0, 1) and bool(p.outcomes()), p.summary())
+               for p in (cy, py)}
+        table.check("jupyter_client suite ran to its end", ran)
+        lost = sorted(t for t, o in py_out.items() if o == "passed" and cy_out.get(t) != "passed")
+        gained = sorted(t for t, o in cy_out.items() if o == "passed" and py_out.get(t) != "passed")
+        n_pass = sum(o == "passed" for o in py_out.values())
+        table.check("jupyter_client tests passing on pyzmq pass on cyzmq",
+                    {"cyzmq": (ran["cyzmq"][0] and ran["pyzmq"][0] and not lost,
+                               f"{n_pass - len(lost)}/{n_pass}"),
+                     "pyzmq": (ran["pyzmq"][0], f"{n_pass}/{n_pass}")})
+        table.timing("jupyter_client suite wall time", {"cyzmq": cy.elapsed, "pyzmq": py.elapsed}, "s", False)
+        messages = cy.messages()
+        for test in lost:
+            print(f"integration: passes on pyzmq, {cy_out.get(test, 'missing')} on cyzmq: {test}\n    {messages.get(test, '')}")
+        for test in gained:
+            print(f"integration: passes on cyzmq, {py_out.get(test, 'missing')} on pyzmq: {test}")
+    if ("checks", "cyzmq") in by:
+        outcomes = {side: by["checks", side].outcomes() for side in SIDES}
+        tests = list(dict.fromkeys(t for side in SIDES for t in outcomes[side]))
+        for test in tests:
+            name = test.split("::", 1)[1] if "::" in test else test
+            table.check(name, {side: (outcomes[side].get(test) == "passed", outcomes[side].get(test, "missing"))
+                               for side in SIDES})
+        table.check("checks ran to their end",
+                    {side: (not by["checks", side].timed_out and bool(outcomes[side]), by["checks", side].summary())
+                     for side in SIDES})
+        metrics: dict[str, dict[str, tuple[float, str, bool]]] = {}
+        for side in SIDES:
+            path = by["checks", side].metrics
+            for line in path.read_text().splitlines() if path.exists() else []:
+                m = json.loads(line)
+                metrics.setdefault(m["name"], {})[side] = (m["value"], m["unit"], m["higher"])
+        for name, values in metrics.items():
+            unit, higher = next(iter(values.values()))[1:]
+            table.timing(name, {side: v[0] for side, v in values.items()}, unit, higher)
+        table.timing("checks wall time", {s: by["checks", s].elapsed for s in SIDES}, "s", False)
+        for side in SIDES:
+            for test, message in by["checks", side].messages().items():
+                print(f"integration: check failed on {side}: {test}\n    {message}")
+    leaks = {side: [leak for p in parts if p.side == side for leak in p.leaked] for side in SIDES}
+    table.check("no process left behind", {s: (not leaks[s], f"{len(leaks[s])} killed" if leaks[s] else "none")
+                                           for s in SIDES})
+    for side, found in leaks.items():
+        for leak in found:
+            print(f"integration: left behind by the {side} run (killed): {leak}")
+
+
+def main() -> int:
+    """Run the parts, print the table and the closing line; exit 1 on any failed check."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", default="jc,checks", help="comma-separated subset of jc,checks")
+    parser.add_argument("--keep", action="store_true", help="keep the logs' directory (printed)")
+    args = parser.parse_args()
+    kinds = [k for k in ("jc", "checks") if k in args.parts.split(",")]
+    for side, venv in SIDES.items():
+        if not (venv / "bin" / "python").exists():
+            print(f"integration: {venv} is missing: run integration/setup.sh (make test-integration does)")
+            print("integration: 0 passed, 1 failed")
+            return 1
+    make_subreaper()
+    t0 = time.monotonic()
+    base = Path(tempfile.mkdtemp(prefix="cyzmq-int-"))
+    table = Table()
+    try:
+        parts = make_parts(base, kinds)
+        run(parts)
+        report(parts, table)
+        print()
+        table.print()
+        for failure in table.failed:
+            print(f"integration: FAILED {failure}")
+        print(f"integration: wall time {time.monotonic() - t0:.0f} s")
+        if args.keep:
+            print(f"integration: logs kept in {base}")
+    finally:
+        reap_all()
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    print(f"integration: {table.passed} passed, {len(table.failed)} failed")
+    return 1 if table.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

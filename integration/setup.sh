@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Creates the two venvs of `make test-integration`, with the same applications (integration/pins.txt):
+#   .venv-int         cyzmq from this checkout
+#   .venv-int-pyzmq   pyzmq $PYZMQ_VERSION built from source against the system libzmq
+# and fetches the jupyter_client sdist whose test suite is run. A venv whose stamp matches the pins,
+# this script and (for cyzmq) the build sources is kept. Never installs pyzmq into .venv-int.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+PYTHON="${PYTHON:-python3}"
+PYZMQ_VERSION="${PYZMQ_VERSION:-27.3.0}"
+PINS=integration/pins.txt
+CACHE=.venv-int-cache
+KEY="$(cat "$PINS" integration/setup.sh | sha256sum | cut -c1-16)"
+
+# How each venv gets its zmq. The cyzmq line becomes the pip swap-in once packaging/ provides it.
+# (CYZMQ_BUILD_LOCK: a lock file to hold while the editable install may rebuild the extensions in place.)
+install_cyzmq() { flock "${CYZMQ_BUILD_LOCK:-$ROOT/integration}" "$1/bin/python" -m pip install -q --no-build-isolation --no-deps -e "$ROOT"; }
+install_pyzmq() { "$1/bin/python" -m pip install -q --no-binary pyzmq "pyzmq==$PYZMQ_VERSION"; }
+
+make_venv() {  # make_venv DIR INSTALLER
+    local dir="$1" installer="$2" stamp="$1/.int-$KEY"
+    if [ -f "$stamp" ]; then
+        return
+    fi
+    local t0=$SECONDS
+    rm -rf "$dir"
+    "$PYTHON" -m venv "$dir"
+    "$dir/bin/python" -m pip install -q --upgrade pip
+    # Build requirements of cyzmq's editable install (harmless on the pyzmq side).
+    "$dir/bin/python" -m pip install -q 'Cython>=3.0.10' 'setuptools>=64' wheel
+    # The applications and their test requirements, exactly pinned, without resolving pyzmq in.
+    "$dir/bin/python" -m pip install -q --no-deps -r "$PINS"
+    "$installer" "$dir"
+    touch "$stamp"
+    echo "integration: $dir ready in $((SECONDS - t0)) s, $(du -sh "$dir" | cut -f1)"
+}
+
+make_venv .venv-int install_cyzmq
+make_venv .venv-int-pyzmq install_pyzmq
+
+# The two venvs must run different zmq packages: ours from this checkout, pyzmq from site-packages.
+(cd / && "$ROOT/.venv-int/bin/python" -c 'import sys, zmq; sys.exit(not zmq.__file__.startswith(sys.argv[1]))' "$ROOT/zmq") ||
+    { echo "integration: .venv-int does not import zmq from $ROOT/zmq"; exit 1; }
+(cd / && "$ROOT/.venv-int-pyzmq/bin/python" -c 'import sys, zmq; sys.exit(zmq.pyzmq_version() != sys.argv[1] or "site-packages" not in zmq.__file__)' "$PYZMQ_VERSION") ||
+    { echo "integration: .venv-int-pyzmq does not import pyzmq $PYZMQ_VERSION"; exit 1; }
+
+# jupyter_client's sdist (tests included), at the pinned version.
+JC_VERSION="$(sed -n 's/^jupyter_client==//p' "$PINS")"
+if [ ! -d "$CACHE/jupyter_client-$JC_VERSION/tests" ]; then
+    rm -rf "$CACHE" && mkdir -p "$CACHE"
+    .venv-int-pyzmq/bin/python -m pip download -q --no-deps --no-binary :all: -d "$CACHE" "jupyter_client==$JC_VERSION"
+    tar -xzf "$CACHE/jupyter_client-$JC_VERSION.tar.gz" -C "$CACHE"
+fi

@@ -140,8 +140,9 @@ _PUBLIC_NAMES = {
     "zmq.backend.cython.socket.Socket": "zmq.Socket",
     "zmq.backend.cython.message.Frame": "zmq.Frame",
     "zmq.backend.cython.message.MessageTracker": "zmq.MessageTracker",
-    "zmq.green.core.Socket": "zmq.green.Socket",
-    "zmq.green.core.Context": "zmq.green.Context",
+    "zmq.green.core._Socket": "zmq.green.Socket",
+    "zmq.green.core._Context": "zmq.green.Context",
+    "zmq.green.poll._Poller": "zmq.green.Poller",
     "zmq.auth.base.Authenticator": "zmq.auth.Authenticator",
 }
 # The exceptions are documented in zmq.error and the enums in zmq.constants, and used as

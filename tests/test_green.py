@@ -92,7 +92,68 @@ def test_namespace_replaces_only_the_blocking_pieces():
     for name in ("device", "proxy", "proxy_steerable", "select", "zmq_poll"):
         assert getattr(gzmq, name) is not getattr(zmq, name), name
     assert gzmq.PUSH == zmq.PUSH and gzmq.Again is zmq.Again and gzmq.Frame is zmq.Frame
-    assert gzmq.SyncSocket is zmq.Socket
+    assert gzmq.SyncSocket is zmq.SyncSocket and gzmq.SyncContext is zmq.SyncContext
+
+
+def test_names_and_reprs_as_pyzmq():
+    import zmq.green.core
+    import zmq.green.poll
+
+    assert (gzmq.Socket, gzmq.Context, gzmq.Poller) == (gzmq._Socket, gzmq._Context, gzmq._Poller)
+    assert gzmq.Socket is zmq.green.core._Socket and gzmq.Context is zmq.green.core._Context
+    assert gzmq.Poller is zmq.green.poll._Poller
+    assert zmq.green.core._original_Socket is zmq.Socket and zmq.green.poll._original_Poller is zmq.Poller
+    # only zmq's public namespace: no forwarding of anything else (submodules are imported)
+    for name in ("green", "nonexistent_name"):
+        assert not hasattr(gzmq, name), name
+    with gzmq.Context() as ctx:
+        assert repr(ctx).startswith("<zmq.green.Context(")
+        s = ctx.socket(zmq.PUSH)
+        assert repr(s).startswith("<zmq.green.Socket(zmq.PUSH) at 0x")
+        s.close()
+        assert repr(s).startswith("<zmq.green.Socket(")
+
+        class MySocket(gzmq.Socket):
+            pass
+
+        mine = MySocket(ctx, zmq.PULL)
+        assert repr(mine).startswith(f"<{__name__}.MySocket(zmq.PULL)")
+        mine.close()
+
+
+def test_recv_into_keywords_and_poll_results(gctx):
+    import inspect
+
+    a, b = pair(gctx, zmq.PAIR, zmq.PAIR)
+    params = inspect.signature(gzmq.Socket.recv_into).parameters
+    assert [(n, p.kind.name) for n, p in params.items()] == [
+        ("self", "POSITIONAL_ONLY"), ("buffer", "POSITIONAL_ONLY"), ("nbytes", "KEYWORD_ONLY"), ("flags", "KEYWORD_ONLY")]
+    a.send(b"12345")
+    buf = bytearray(8)
+    assert b.recv_into(buf) == 5 and bytes(buf[:5]) == b"12345"
+    a.send(b"12345")
+    buf = bytearray(8)
+    assert b.recv_into(buf, nbytes=2, flags=0) == 5 and bytes(buf) == b"12" + bytes(6)
+    with pytest.raises(TypeError):
+        b.recv_into(buf, 0)
+    with pytest.raises(zmq.Again):
+        b.recv_into(buf, flags=zmq.NOBLOCK)
+    # poll answers plain ints, like pyzmq's
+    events = a.poll(10, zmq.POLLOUT)
+    assert events == zmq.POLLOUT and type(events) is int
+    a.send(b"x")
+    events = b.poll(1000, zmq.POLLIN | zmq.POLLOUT)
+    assert events == zmq.POLLIN | zmq.POLLOUT and type(events) is int
+    b.close()
+    with pytest.raises(zmq.ZMQError) as e:
+        b.poll(10)
+    assert e.value.errno == zmq.ENOTSUP
+
+
+def test_green_device_parameter_names():
+    import inspect
+
+    assert list(inspect.signature(gzmq.device).parameters) == ["device_type", "isocket", "osocket"]
 
 
 def test_context_makes_green_sockets_and_has_its_own_instance(gctx):
@@ -728,7 +789,8 @@ def test_poller_with_plain_sockets_and_objects_with_fileno(gctx):
             run_all(sender)
             assert b.recv() == b"plain"
             writer = gevent.spawn_later(0.1, os.write, w, b"!")
-            assert poller.poll(5000) == [(rf, zmq.POLLIN)]
+            # an object with fileno() is reported by its fd, as plain zmq.zmq_poll does (and pyzmq)
+            assert poller.poll(5000) == [(rf.fileno(), zmq.POLLIN)]
             run_all(writer)
         os.close(w)
         a.close()
@@ -923,13 +985,26 @@ def test_green_eventloop_is_zmq_eventloop():
     with warnings.catch_warnings():
         # zmq.eventloop.ioloop is deprecated (Tornado's own IOLoop is the one to use).
         warnings.simplefilter("ignore", DeprecationWarning)
+        import zmq.green.eventloop as el
         from zmq.green.eventloop import ioloop, zmqstream
+
+    import tornado.ioloop
 
     import zmq.eventloop.ioloop
     import zmq.eventloop.zmqstream
 
+    assert el.__all__ == ["IOLoop"] and el.IOLoop is tornado.ioloop.IOLoop
     assert ioloop.IOLoop is zmq.eventloop.ioloop.IOLoop
-    assert zmqstream.ZMQStream is zmq.eventloop.zmqstream.ZMQStream
+    assert ioloop.ZMQIOLoop is zmq.eventloop.ioloop.ZMQIOLoop and ioloop.install is zmq.eventloop.ioloop.install
+    assert zmqstream.__all__ == ["ZMQStream"]
+    assert issubclass(zmqstream.ZMQStream, zmq.eventloop.zmqstream.ZMQStream)
+    assert zmqstream.ZMQStream.__module__ == "zmq.green.eventloop.zmqstream"
+    ctx = gzmq.Context()
+    s = ctx.socket(zmq.PULL)
+    stream = zmqstream.ZMQStream(s)
+    assert stream.socket is s
+    stream.close()
+    ctx.term()
 
 
 ZMQSTREAM_CHILD = textwrap.dedent(

@@ -324,7 +324,7 @@ class Device:
             ``mon_socket`` for a proxy, then ``ctrl_socket`` for a steerable one.
         """
         ctx = self._make_context()
-        made = []
+        made: list[zmq.Socket] = []
         for key in self._socket_keys:
             if key == "out" and self.out_type == -1:
                 made.append(made[0])  # single-socket device: in forwards to itself

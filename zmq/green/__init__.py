@@ -8,26 +8,19 @@ cooperative ones: :class:`Context` (whose sockets are green), :class:`Socket`,
 (RCVTIMEO/SNDTIMEO) and Ctrl-C behave as with plain zmq.
 
 Nothing is monkey-patched: plain ``zmq`` keeps blocking the thread as before. Needs gevent
-(``pip install cyzmq[green]``).
+(``pip install cyzmq[green]``). As in pyzmq, the namespace is ``zmq``'s ``__all__`` plus
+the green pieces: submodules such as ``zmq.green.eventloop`` are imported explicitly.
 """
 from __future__ import annotations
 
 import zmq as _zmq
 from zmq import *  # noqa: F403
-from zmq.green.core import Context, Socket
+from zmq.green.core import _Context, _Socket
 from zmq.green.device import device, proxy, proxy_steerable
-from zmq.green.poll import Poller, select, zmq_poll
+from zmq.green.poll import _Poller, select, zmq_poll
 
-SyncSocket = _zmq.Socket
-SyncContext = _zmq.Context
+Socket = _Socket
+Context = _Context
+Poller = _Poller
 
 __all__ = list(_zmq.__all__)
-
-
-def __getattr__(name: str) -> object:
-    """Lazily reach submodules such as ``zmq.green.eventloop`` and everything else ``zmq`` has."""
-    if name == "eventloop":
-        import importlib
-
-        return importlib.import_module("zmq.green.eventloop")
-    return getattr(_zmq, name)

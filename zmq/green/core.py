@@ -35,7 +35,11 @@ from zmq.backend.cython.socket import NOTHROW_FLAG, WOULD_BLOCK
 from zmq.backend.cython.socket import Socket as _BackendSocket
 from zmq.error import Again
 
-__all__ = ["Context", "Socket"]
+__all__ = ["_Context", "_Socket"]
+
+# The plain classes the green ones extend (names as in pyzmq's zmq.green.core).
+_original_Socket = zmq.Socket
+_original_Context = zmq.Context
 
 # Plain ints: arithmetic on enum members runs Python-level enum code.
 EVENTS, FD, RCVTIMEO, SNDTIMEO = int(zmq.EVENTS), int(zmq.FD), int(zmq.RCVTIMEO), int(zmq.SNDTIMEO)
@@ -48,10 +52,10 @@ WATCH_READ, WATCH_WRITE = 1, 2
 # First and last delay between re-checks of readiness that a waiter failed to use (s).
 _BACKOFF_MIN, _BACKOFF_MAX = 0.001, 0.1
 
-# The compiled get(), bypassing Socket.get below (which kicks waiters).
+# The compiled get(), bypassing _Socket.get below (which kicks waiters).
 _get = _BackendSocket.get
 
-_T = TypeVar("_T", bound="Socket")
+_T = TypeVar("_T", bound="_Socket")
 
 
 def deadline_after(timeout_ms: int) -> float | None:
@@ -86,7 +90,7 @@ class _State:
     def __init__(self, hub: Any) -> None:
         self.hub = hub
         self.watcher: Any = None  # io watcher on ZMQ_FD, active while anyone waits
-        self.timer: Any = None  # pending re-check (see Socket._recheck_later)
+        self.timer: Any = None  # pending re-check (see _Socket._recheck_later)
         self.recv_q: deque[_Waiter] = deque()
         self.send_q: deque[_Waiter] = deque()
         self.pollers: dict[Event, int] = {}
@@ -125,8 +129,19 @@ class _State:
             event.set()
 
 
-class Socket(zmq.Socket):
-    """A :class:`zmq.Socket` whose blocking calls wait cooperatively on gevent's hub.
+def _green_repr(obj: Any, plain: str, green_cls: type, public: str) -> str:
+    """``plain`` (the sugar repr of ``obj``) naming ``public`` when ``obj`` is exactly
+    ``green_cls``: the green classes are private (``_Socket``) but show as pyzmq's do
+    (``zmq.green.Socket``); subclasses keep their own names."""
+    if type(obj) is not green_cls:
+        return plain
+    head = plain.split("(", 1)[0]  # "<zmq.green.core._Socket"
+    return "<" + public + plain[len(head):]
+
+
+class _Socket(zmq.Socket):
+    """A :class:`zmq.Socket` whose blocking calls wait cooperatively on gevent's hub
+    (``zmq.green.Socket``).
 
     Create them with :class:`zmq.green.Context`, or wrap an existing socket with
     ``zmq.green.Socket(sync_socket)`` / :meth:`from_socket`. Many greenlets may share one
@@ -136,6 +151,9 @@ class Socket(zmq.Socket):
     # Created on the first wait (a class default, so shadows and sockets made by the
     # compiled __init__ need no Python __init__).
     _g: _State | None = None
+
+    def __repr__(self) -> str:
+        return _green_repr(self, super().__repr__(), _Socket, "zmq.green.Socket")
 
     @classmethod
     def from_socket(cls: type[_T], socket: zmq.Socket) -> _T:
@@ -321,7 +339,7 @@ class Socket(zmq.Socket):
                     pass
                 g.discard()
             super().close(linger)
-            if isinstance(ctx, Context):
+            if isinstance(ctx, _Context):
                 ctx._socket_closed()
         else:
             super().close(linger)
@@ -368,17 +386,17 @@ class Socket(zmq.Socket):
         sync = _BackendSocket.recv
         return self._io(lambda f: sync(self, f, copy, track), flags, False)
 
-    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+    def recv_into(self, buffer: Any, /, *, nbytes: int = 0, flags: int = 0) -> int:
         """Receive one part into ``buffer`` (see :meth:`zmq.Socket.recv_into`), cooperatively."""
         sync = _BackendSocket.recv_into
 
         def attempt(f: int) -> Any:
             if f & NOTHROW_FLAG:  # recv_into has no non-raising mode: translate
                 try:
-                    return sync(self, buffer, nbytes, f & ~NOTHROW_FLAG)
+                    return sync(self, buffer, nbytes=nbytes, flags=f & ~NOTHROW_FLAG)
                 except Again:
                     return WOULD_BLOCK
-            return sync(self, buffer, nbytes, f)
+            return sync(self, buffer, nbytes=nbytes, flags=f)
 
         size: int = self._io(attempt, flags, False)
         return size
@@ -444,8 +462,18 @@ class Socket(zmq.Socket):
 
     def poll(self, timeout: float | None = None, flags: int = POLLIN) -> int:
         """Wait cooperatively until any of ``flags`` (POLLIN/POLLOUT) is ready, for at most
-        ``timeout`` ms (None or negative: forever). Returns the ready events (0 on timeout)."""
-        events: int = _get(self, EVENTS) & flags  # raises ENOTSOCK when closed
+        ``timeout`` ms (None or negative: forever). Returns the ready events as an int (0 on
+        timeout).
+
+        Raises
+        ------
+        zmq.ZMQError
+            ENOTSUP if the socket is closed (as :meth:`zmq.Socket.poll` in pyzmq).
+        """
+        if self.closed:
+            raise zmq.ZMQError(zmq.ENOTSUP)
+        flags = int(flags)  # a PollEvent would make the result one
+        events: int = _get(self, EVENTS) & flags
         self._kick()
         ms = -1 if timeout is None or timeout < 0 else int(timeout)
         if events or ms == 0:
@@ -469,21 +497,24 @@ class Socket(zmq.Socket):
             self._kick()
 
 
-_C = TypeVar("_C", bound="Context")
+_C = TypeVar("_C", bound="_Context")
 
 
-class Context(zmq.Context[Socket]):
-    """A :class:`zmq.Context` whose sockets are green :class:`Socket` objects.
+class _Context(zmq.Context[_Socket]):
+    """A :class:`zmq.Context` whose sockets are green sockets (``zmq.green.Context``).
 
     :meth:`term` is cooperative too: while sockets made by this context are still open it
     shuts the context down (their waiting calls raise ContextTerminated) and lets other
     greenlets run until they have closed them.
     """
 
-    _socket_class = Socket
+    _socket_class = _Socket
     _instance = None
     _instance_pid = None
     _closed_event: Event | None = None
+
+    def __repr__(self) -> str:
+        return _green_repr(self, super().__repr__(), _Context, "zmq.green.Context")
 
     def _socket_closed(self) -> None:
         if self._closed_event is not None:

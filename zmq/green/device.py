@@ -124,6 +124,7 @@ def proxy_steerable(frontend: _AnySocket, backend: _AnySocket, capture: _AnySock
     return _run(frontend, backend, capture, control)
 
 
-def device(device_type: int, frontend: _AnySocket, backend: _AnySocket) -> int:
-    """Old spelling of :func:`proxy` (``device_type`` is ignored, as libzmq does)."""
-    return proxy(frontend, backend)
+def device(device_type: int, isocket: _AnySocket, osocket: _AnySocket) -> int:
+    """Old spelling of :func:`proxy` between ``isocket`` (frontend) and ``osocket``
+    (backend); ``device_type`` is ignored, as libzmq does."""
+    return proxy(isocket, osocket)

@@ -15,10 +15,13 @@ from gevent.event import Event  # type: ignore[import-untyped,unused-ignore]
 
 import zmq
 from zmq.backend import zmq_poll as _zmq_poll
-from zmq.green.core import FD, POLLIN, POLLOUT, WATCH_READ, WATCH_WRITE, Socket, _get, deadline_after, seconds_left
+from zmq.green.core import FD, POLLIN, POLLOUT, WATCH_READ, WATCH_WRITE, _get, deadline_after, seconds_left
+from zmq.green.core import _Socket
 from zmq.sugar.poll import select_with
 
-__all__ = ["Poller", "select", "zmq_poll"]
+__all__ = ["_Poller", "select", "zmq_poll"]
+
+_original_Poller = zmq.Poller  # the plain class (name as in pyzmq's zmq.green.poll)
 
 _POLLERR = int(zmq.POLLERR)
 
@@ -27,7 +30,7 @@ def _poll_now(items: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
     """``zmq_poll(items, 0)``, then tell the green sockets polled that libzmq was called."""
     ready = _zmq_poll(items, 0)
     for obj, _ in items:
-        if isinstance(obj, Socket):
+        if isinstance(obj, _Socket):
             obj._kick()
     return ready
 
@@ -47,10 +50,10 @@ def zmq_poll(sockets: Sequence[tuple[Any, int]], timeout: float | None = -1) -> 
     event = Event()
     loop = gevent.get_hub().loop
     watchers: list[Any] = []
-    green: list[Socket] = []
+    green: list[_Socket] = []
     try:
         for obj, flags in items:
-            if isinstance(obj, Socket):
+            if isinstance(obj, _Socket):
                 obj._add_poller(event, flags)
                 green.append(obj)
                 continue
@@ -79,8 +82,9 @@ def zmq_poll(sockets: Sequence[tuple[Any, int]], timeout: float | None = -1) -> 
             sock._remove_poller(event)
 
 
-class Poller(zmq.Poller):
-    """A :class:`zmq.Poller` whose :meth:`poll` waits cooperatively on gevent's hub."""
+class _Poller(zmq.Poller):
+    """A :class:`zmq.Poller` whose :meth:`poll` waits cooperatively on gevent's hub
+    (``zmq.green.Poller``)."""
 
     def poll(self, timeout: float | None = None) -> list[tuple[Any, int]]:
         """Wait up to ``timeout`` milliseconds (None or negative: forever), letting other

@@ -10,23 +10,11 @@ anything else is imported; then an IOLoop running in one greenlet waits on the h
 ``ZMQStream`` callbacks run alongside other greenlets. Without monkey-patching, a running
 IOLoop blocks the thread, and so every greenlet in it.
 
-So ``zmq.green.eventloop.ioloop`` and ``zmq.green.eventloop.zmqstream`` are
-``zmq.eventloop.ioloop`` and ``zmq.eventloop.zmqstream``, imported only when first used.
-``ZMQStream`` drives its socket from the IOLoop's FD watching, so it works with plain or
-green sockets alike.
+So, as in pyzmq, ``IOLoop`` here is Tornado's, ``zmq.green.eventloop.ioloop`` is
+``zmq.eventloop.ioloop``'s namespace, and ``zmq.green.eventloop.zmqstream.ZMQStream`` is
+a subclass of :class:`zmq.eventloop.zmqstream.ZMQStream`. ``ZMQStream`` drives its socket
+from the IOLoop's FD watching, so it works with plain or green sockets alike.
 """
-from __future__ import annotations
+from zmq.green.eventloop.ioloop import IOLoop
 
-import importlib
-from typing import Any
-
-__all__ = ["ioloop", "zmqstream"]
-
-
-def __getattr__(name: str) -> Any:
-    """Import ``ioloop``/``zmqstream`` (and anything else of ``zmq.eventloop``) on first use."""
-    if name in ("ioloop", "zmqstream"):
-        return importlib.import_module(f"{__name__}.{name}")
-    if name.startswith("__"):
-        raise AttributeError(name)
-    return getattr(importlib.import_module("zmq.eventloop"), name)
+__all__ = ["IOLoop"]

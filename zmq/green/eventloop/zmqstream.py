@@ -1,15 +1,13 @@
-"""``zmq.eventloop.zmqstream``, re-exported for gevent programs (see :mod:`zmq.green.eventloop`
-for why it is the same module: Tornado cooperates with gevent through monkey-patching)."""
+"""``ZMQStream`` for gevent programs (see :mod:`zmq.green.eventloop`)."""
 from __future__ import annotations
 
-from typing import Any
+from zmq.eventloop import zmqstream as _zmqstream
+from zmq.green.eventloop.ioloop import IOLoop  # noqa: F401 - part of the namespace, as in pyzmq
 
-import zmq.eventloop.zmqstream as _zmqstream
-from zmq.eventloop.zmqstream import *  # noqa: F403
-
-__all__ = list(getattr(_zmqstream, "__all__", [n for n in dir(_zmqstream) if not n.startswith("_")]))
+__all__ = ["ZMQStream"]
 
 
-def __getattr__(name: str) -> Any:
-    """Everything else of ``zmq.eventloop.zmqstream``."""
-    return getattr(_zmqstream, name)
+class ZMQStream(_zmqstream.ZMQStream):
+    """:class:`zmq.eventloop.zmqstream.ZMQStream` for gevent programs: the same stream,
+    used with plain or green sockets (it keeps the socket it is given). See
+    :mod:`zmq.green.eventloop` for how Tornado and gevent cooperate."""

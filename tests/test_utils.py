@@ -102,18 +102,28 @@ def test_z85_binary_keys_accepted_by_libzmq(sockets):
 # -- jsonapi ------------------------------------------------------------------------------
 
 
-def test_jsonapi_dumps_is_utf8_bytes():
-    out = jsonapi.dumps({"name": "Ünïcødé ☃", "n": [1, 2.5, None, True]})
+def test_jsonapi_dumps_escapes_non_ascii_as_pyzmq():
+    out = jsonapi.dumps({"name": "Ünïcødé ☃ \U0001f600", "n": [1, 2.5, None, True]})
     assert isinstance(out, bytes)
-    assert "☃".encode() in out  # not \u escaped
-    assert json.loads(out.decode("utf-8")) == {"name": "Ünïcødé ☃", "n": [1, 2.5, None, True]}
+    out.decode("ascii")  # \uXXXX escapes, as json.dumps (and pyzmq) by default
+    assert b"\\u2603 \\ud83d\\ude00" in out
+    assert json.loads(out.decode("utf-8")) == {"name": "Ünïcødé ☃ \U0001f600", "n": [1, 2.5, None, True]}
+    assert jsonapi.jsonmod is json
+
+
+def test_send_json_puts_ascii_json_on_the_wire(sockets):
+    a, b = sockets(zmq.PAIR), sockets(zmq.PAIR)
+    a.bind(endpoint("inproc"))
+    b.connect(a.last_endpoint.decode())
+    a.send_json({"k": "é"})
+    assert b.recv() == b'{"k": "\\u00e9"}'
 
 
 def test_jsonapi_kwargs_and_fallbacks():
     assert jsonapi.dumps({"b": 1, "a": 2}, sort_keys=True) == b'{"a": 2, "b": 1}'
-    assert jsonapi.dumps("é", ensure_ascii=True) == b'"\\u00e9"'
+    assert jsonapi.dumps("é", ensure_ascii=False) == '"é"'.encode()
     # a lone surrogate cannot be UTF-8: it is escaped, and still round-trips
-    out = jsonapi.dumps("\ud800x")
+    out = jsonapi.dumps("\ud800x", ensure_ascii=False)
     out.decode("utf-8")
     assert jsonapi.loads(out) == "\ud800x"
 
@@ -121,6 +131,16 @@ def test_jsonapi_kwargs_and_fallbacks():
 @pytest.mark.parametrize("kind", [bytes, bytearray, memoryview, lambda b: b.decode()])
 def test_jsonapi_loads_accepts_bytes_and_str(kind):
     assert jsonapi.loads(kind('{"k": ["é", 1]}'.encode())) == {"k": ["é", 1]}
+
+
+def test_jsonapi_loads_accepts_a_frame_buffer(sockets):
+    """pyzmq's loads refuses a memoryview (TypeError); ours parses a Frame's buffer."""
+    a, b = sockets(zmq.PAIR), sockets(zmq.PAIR)
+    a.bind(endpoint("inproc"))
+    b.connect(a.last_endpoint.decode())
+    a.send_json({"k": [1]})
+    frame = b.recv(copy=False)
+    assert jsonapi.loads(frame.buffer) == {"k": [1]}
 
 
 def test_jsonapi_loads_kwargs():
@@ -140,9 +160,10 @@ def test_jsonapi_interoperates_with_send_json(sockets):
 # -- strtypes -----------------------------------------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_strtypes():
     assert strtypes.bytes is bytes and strtypes.unicode is str
-    assert isinstance("x", strtypes.basestring) and isinstance(b"x", strtypes.basestring)
+    assert strtypes.basestring == (str,)
     assert strtypes.cast_bytes("é") == "é".encode() == strtypes.b("é") == strtypes.asbytes("é")
     assert strtypes.cast_bytes("é", "latin-1") == b"\xe9"
     assert strtypes.cast_bytes(b"\xff") == b"\xff"
@@ -153,6 +174,12 @@ def test_strtypes():
         strtypes.cast_unicode(b"\xff")
     with pytest.raises(TypeError):
         strtypes.cast_bytes(3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["cast_bytes", "cast_unicode", "asbytes", "b", "u"])
+def test_strtypes_functions_warn_deprecation(name):
+    with pytest.warns(DeprecationWarning, match="strtypes is deprecated"):
+        getattr(strtypes, name)("x")
 
 
 # -- interop ------------------------------------------------------------------------------
@@ -265,16 +292,20 @@ def test_monitor_with_explicit_monitor_address(context, sockets):
 
 
 def test_parse_monitor_message():
-    frame = struct.pack("=HI", zmq.EVENT_ACCEPTED, 7)  # native order, as libzmq sends it
+    frame = struct.pack("=hi", zmq.EVENT_ACCEPTED, 7)  # native order, as libzmq sends it
     out = monitor.parse_monitor_message([frame, b"tcp://127.0.0.1:5555"])
     assert out == {"event": zmq.Event.ACCEPTED, "value": 7, "endpoint": b"tcp://127.0.0.1:5555"}
-    assert isinstance(out["event"], zmq.Event)
+    assert isinstance(out["event"], zmq.Event) and isinstance(out["value"], zmq.Event)  # as pyzmq
+    closed = monitor.parse_monitor_message([struct.pack("=hi", zmq.EVENT_CLOSED, -1), b""])
+    assert closed["value"] == zmq.Event(-1)  # read as signed, as pyzmq does
+    endpoint_frame = zmq.Frame(b"ep")
+    assert monitor.parse_monitor_message([zmq.Frame(frame), endpoint_frame])["endpoint"] is endpoint_frame
 
 
 @pytest.mark.parametrize(
     "msg, exc",
     [([], RuntimeError), ([b"\0" * 6], RuntimeError), ([b"\0" * 6, b"a", b"b"], RuntimeError),
-     ([b"\0" * 5, b"tcp://x"], ValueError), ([b"\0" * 10, b"tcp://x"], ValueError)],
+     ([b"\0" * 5, b"tcp://x"], RuntimeError), ([b"\0" * 10, b"tcp://x"], RuntimeError), (None, TypeError)],
 )
 def test_parse_monitor_message_rejects_malformed(msg, exc):
     with pytest.raises(exc):
@@ -299,10 +330,17 @@ def test_garbage_store_and_release():
 
 
 def test_garbage_thread_api_is_honest():
-    assert garbage.gc.is_alive() is False
-    garbage.gc.start()
-    assert garbage.gc.is_alive() is False
-    garbage.gc.stop()
+    """pyzmq's collector starts a thread on the first store (is_alive() True); cyzmq needs
+    none and says so."""
+    gc = garbage.GarbageCollector()
+    assert gc.pid is None and gc.thread is None and gc.url == "inproc://pyzmq.gc.01"
+    event = threading.Event()
+    gc.store(b"x", event)
+    assert gc.is_alive() is False and gc.pid == os.getpid()
+    gc.start()
+    assert gc.is_alive() is False
+    gc.stop()  # forgets what was stored, as pyzmq's stop() does, without setting events
+    assert gc.refs == {} and not event.is_set()
     assert isinstance(garbage.gc, garbage.GarbageCollector)
 
 
@@ -327,3 +365,21 @@ def test_garbage_collector_thread():
     assert t.is_alive()
     t.stop(timeout=5)
     assert not t.is_alive()
+
+
+# -- win32 --------------------------------------------------------------------------------
+
+
+def test_win32_allow_interrupt_is_a_no_op_off_windows(sockets):
+    from zmq.utils.win32 import allow_interrupt
+
+    called = []
+    with allow_interrupt(lambda: called.append(1)) as entered:
+        assert entered is None
+        s = sockets(zmq.PULL)
+        s.rcvtimeo = 50
+        with pytest.raises(zmq.Again):
+            s.recv()
+    assert called == []
+    guard = allow_interrupt()
+    assert guard.__enter__() is None and guard.__exit__(None, None, None) is None

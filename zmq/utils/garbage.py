@@ -15,8 +15,9 @@ point (see the docstring of ``zmq/backend/cython/message.pyx``). This module kee
   release done by whoever knows the memory is free instead of a libzmq callback;
 * ``gc.collect()`` releases, right now, every zero-copy buffer libzmq has finished with
   (useful when the main thread has been busy in native code for a while);
-* ``gc.start()``/``gc.stop()`` are accepted and do nothing: there is no thread to start,
-  and ``gc.is_alive()`` says so by returning False.
+* ``gc.start()`` is accepted and does nothing: there is no thread to start, and
+  ``gc.is_alive()`` says so by returning False (pyzmq's says True once its thread runs);
+  ``gc.stop()`` forgets every stored object, as pyzmq's does, without setting events.
 
 :class:`GarbageCollectorThread` is an optional helper for programs whose main thread
 spends long stretches blocked in native code: started, it calls ``gc.collect()`` every
@@ -52,13 +53,28 @@ class GarbageCollector:
 
     Thread-safe. One process-wide instance is :data:`gc`; a forked child starts with an
     empty store (the parent's native users of that memory do not exist there).
+
+    Attributes
+    ----------
+    refs : dict of int to gcref
+        The stored objects by key.
+    pid : int or None
+        The process that last stored an object (None before any).
+    thread : None
+        pyzmq's collector thread; cyzmq never has one.
+    url : str
+        The inproc endpoint pyzmq's thread listens on (unused here).
     """
+
+    url = "inproc://pyzmq.gc.01"
+    thread: Thread | None = None
 
     def __init__(self, context: zmq.Context[Any] | None = None) -> None:
         self._context = context
         self._lock = Lock()
         self._next_key = 0
         self._pid = getpid()
+        self.pid: int | None = None
         self.refs: dict[int, gcref] = {}
 
     @property
@@ -78,6 +94,7 @@ class GarbageCollector:
         ``event`` (a :class:`threading.Event`), if given, is set when ``obj`` is released.
         """
         self._check_fork()
+        self.pid = self._pid
         with self._lock:
             key = self._next_key
             self._next_key = (key + 1) % (1 << 64)
@@ -108,7 +125,10 @@ class GarbageCollector:
         """Does nothing: cyzmq needs no collector thread (kept so pyzmq code keeps working)."""
 
     def stop(self) -> None:
-        """Does nothing but drain released buffers once: there is no thread to stop."""
+        """Forget every stored object (their events are not set) and drain released
+        buffers once: there is no thread to stop."""
+        with self._lock:
+            self.refs = {}
         self.collect()
 
     def is_alive(self) -> bool:

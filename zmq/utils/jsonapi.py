@@ -5,18 +5,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["dumps", "loads"]
+__all__ = ["dumps", "loads", "jsonmod"]
+
+#: The JSON module in use (the standard library's).
+jsonmod = json
 
 
 def dumps(o: Any, **kwargs: Any) -> bytes:
-    """Serialize ``o`` to UTF-8 encoded JSON.
+    """Serialize ``o`` to JSON, as UTF-8 encoded bytes.
 
-    Keyword arguments go to :func:`json.dumps`. Non-ASCII text is written as UTF-8 rather
-    than ``\\uXXXX`` escapes (``ensure_ascii=False``) unless ``ensure_ascii=True`` is given;
-    strings that cannot be UTF-8 (lone surrogates) fall back to escapes, so the result is
-    always valid UTF-8 JSON.
+    Keyword arguments go to :func:`json.dumps`. As there, non-ASCII text is written as
+    ``\\uXXXX`` escapes (the result is ASCII) unless ``ensure_ascii=False`` is given;
+    strings that cannot be UTF-8 (lone surrogates) are escaped even then, so the result
+    is always valid UTF-8 JSON.
     """
-    kwargs.setdefault("ensure_ascii", False)
     text = json.dumps(o, **kwargs)
     try:
         return text.encode("utf-8")
@@ -26,7 +28,8 @@ def dumps(o: Any, **kwargs: Any) -> bytes:
 
 
 def loads(s: bytes | bytearray | memoryview | str, **kwargs: Any) -> Any:
-    """Parse JSON from ``str`` or UTF-8 bytes; keyword arguments go to :func:`json.loads`."""
+    """Parse JSON from ``str`` or UTF-8 bytes (a bytes-like object such as a Frame's
+    ``buffer`` too); keyword arguments go to :func:`json.loads`."""
     if isinstance(s, memoryview):
         s = s.tobytes()
     if isinstance(s, (bytes, bytearray)):

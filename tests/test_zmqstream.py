@@ -1075,3 +1075,73 @@ def test_send_multipart_accepts_a_generator(ctx):
         b.close()
 
     run(test)
+
+
+# -- a stream whose loop runs in another thread (how ipykernel uses them) -------------------------
+
+
+def _loop_in_thread() -> tuple[IOLoop, threading.Thread]:
+    loop = IOLoop(make_current=False)
+    thread = threading.Thread(target=loop.start, daemon=True)
+    thread.start()
+    return loop, thread
+
+
+def _stop(loop: IOLoop, thread: threading.Thread, *streams: ZMQStream) -> None:
+    done = threading.Event()
+
+    def finish() -> None:
+        for s in streams:
+            s.close()
+        loop.stop()
+        done.set()
+
+    loop.add_callback(finish)
+    assert done.wait(5)
+    thread.join(5)
+    loop.close()
+
+
+def test_on_recv_from_another_thread_wakes_the_streams_loop(ctx):
+    # ipykernel: streams are made and given callbacks in the main thread, for IOLoops
+    # already running in their own threads, while requests are already waiting.
+    a, b = tcp_pair(ctx, zmq.ROUTER, zmq.DEALER)
+    b.send(b"early")
+    loop, thread = _loop_in_thread()
+    stream = ZMQStream(a, loop)
+    time.sleep(0.1)  # the loop sits idle in its poller, the message waiting in libzmq
+    got: list[Any] = []
+    arrived = threading.Event()
+    stream.on_recv(lambda msg: (got.append(msg[1]), arrived.set()))
+    assert arrived.wait(5) and got == [b"early"]
+    _stop(loop, thread, stream)
+
+
+def test_send_from_another_thread_is_sent_by_the_streams_loop(ctx):
+    a, b = tcp_pair(ctx, zmq.PAIR, zmq.PAIR)
+    loop, thread = _loop_in_thread()
+    stream = ZMQStream(a, loop)
+    senders: list[str] = []
+    stream.on_send(lambda msg, status: senders.append(threading.current_thread().name))
+    for i in range(100):
+        stream.send(b"%d" % i)  # queued: libzmq is only called from the loop's thread
+    b.rcvtimeo = 5000
+    assert [b.recv() for _ in range(100)] == [b"%d" % i for i in range(100)]
+    deadline = time.monotonic() + 5
+    while len(senders) < 100 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert senders == [thread.name] * 100
+    _stop(loop, thread, stream)
+
+
+def test_send_outside_the_running_loop_is_queued_for_it(ctx):
+    loop = IOLoop(make_current=False)
+    a, b = tcp_pair(ctx, zmq.PAIR, zmq.PAIR)
+    stream = ZMQStream(a, loop)
+    stream.send(b"queued")
+    assert stream.sending() and not b.poll(50)  # nothing sent before the loop runs
+    loop.add_callback(loop.stop)
+    loop.start()
+    assert b.poll(1000) and b.recv() == b"queued" and not stream.sending()
+    stream.close()
+    loop.close()

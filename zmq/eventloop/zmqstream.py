@@ -2,8 +2,10 @@
 
 ``stream.on_recv(callback)`` calls ``callback(msg)`` with every multipart message (a list
 of bytes, or of Frames with ``copy=False``), once each and in order. ``stream.send*()``
-hands the message to libzmq at once when it can, and otherwise queues it until the socket
-becomes writable; ``on_send`` callbacks then get ``(msg, status)``. A send never raises in
+called from the stream's running loop hands the message to libzmq at once when it can;
+otherwise (the socket is not writable, or the call comes from outside the loop, e.g. from
+another thread) the message is queued and the loop sends it; ``on_send`` callbacks then get
+``(msg, status)``. A send never raises in
 the caller for a bad message or a socket that cannot send now: the message is queued, and
 a failure is reported from the loop (logged; a ZMQError also goes to ``on_send`` as the
 status).
@@ -25,10 +27,12 @@ import asyncio
 import inspect
 import pickle
 import sys
+import threading
 import warnings
 from collections import deque
 from queue import Queue  # noqa: F401  (historical name of this module; sends use a deque)
-from typing import Any, Awaitable, Callable, Literal, Sequence, overload
+from collections.abc import Awaitable, Sequence
+from typing import Any, Callable, Literal, overload
 
 from tornado.ioloop import IOLoop
 from tornado.log import app_log, gen_log
@@ -48,7 +52,12 @@ _recv_multipart: Callable[..., Any] = _CoreSocket.recv_multipart
 _send: Callable[..., Any] = _CoreSocket.send
 _send_multipart: Callable[..., Any] = _CoreSocket.send_multipart
 _IN, _OUT = int(POLLIN), int(POLLOUT)
-_EFSM = int(zmq.EFSM)
+# The loop running in this thread (None outside any), and this thread's id: a send goes to
+# libzmq at once only in the thread running the stream's loop (the id is the cheap check,
+# learned whenever the loop calls the stream).
+_running_loop = asyncio._get_running_loop
+_thread_id = threading.get_ident
+_EFSM, _ENOTSOCK = int(zmq.EFSM), int(zmq.ENOTSOCK)
 
 #: At most this many messages are handled per wake-up before other loop callbacks get a
 #: turn (the stream then continues in a callback of its own).
@@ -159,6 +168,8 @@ class ZMQStream:
         self.io_loop.add_handler(socket, self._on_fd, IOLoop.READ)
         self._registered = True
         self._aloop: asyncio.AbstractEventLoop = self.io_loop.asyncio_loop  # type: ignore[attr-defined]
+        # the thread running the loop (learned from the loop's calls; None: not known yet)
+        self._loop_thread: int | None = _thread_id() if _running_loop() is self._aloop else None
         self._watcher = fd_watcher(self._aloop)
         # Join the asyncio sockets' readers of this FD: the IOLoop's reader (just installed,
         # replacing theirs if any) serves them all, and their re-checks reach us too.
@@ -255,10 +266,16 @@ class ZMQStream:
         sock = self.socket
         if sock is None:
             return True
-        if sock.closed:
-            self._socket_gone()
-            return True
-        return False
+        if not sock.closed:
+            try:
+                _get(sock, FD)  # (a shadow of a socket closed elsewhere does not know it)
+            except zmq.ZMQError as e:
+                if e.errno != _ENOTSOCK:
+                    return False  # e.g. its context terminated: still to be closed
+            else:
+                return False
+        self._socket_gone()
+        return True
 
     def _check_closed(self) -> None:
         if self.closed():
@@ -290,7 +307,7 @@ class ZMQStream:
             raise _closed_error()
         if kwargs:
             kwargs = {k: v for k, v in kwargs.items() if k in _SEND_KWARGS}
-        if not self._send_queue:
+        if not self._send_queue and (self._in_handler or _thread_id() == self._loop_thread):
             try:
                 status = (_send(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs
                           else _send(sock, msg, flags | TRY, copy, track))
@@ -329,7 +346,7 @@ class ZMQStream:
             raise _closed_error()
         if type(msg) is not list and type(msg) is not tuple:
             msg = _as_parts(msg)
-        if not self._send_queue:
+        if not self._send_queue and (self._in_handler or _thread_id() == self._loop_thread):
             try:
                 status = _send_multipart(sock, msg, flags | TRY, copy, track, **kwargs)
             except zmq.ZMQError as e:
@@ -370,8 +387,11 @@ class ZMQStream:
         self.send(pickle.dumps(obj, protocol), flags, callback=callback, **kwargs)
 
     def _enqueue(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], msg: Any) -> None:
+        _get(self.socket, FD)  # a dead socket (closed through a shadow, context terminated) raises here
         self._send_queue.append((fn, args, kwargs, msg))
-        if not self._in_handler:
+        if _running_loop() is not self._aloop:
+            self._schedule_pass()  # the loop (maybe in another thread) sends it
+        elif not self._in_handler:
             self._after_io()  # the failed attempt may have consumed the FD's signal
 
     def _notify_sent(self, msg: Any, status: Any) -> None:
@@ -483,13 +503,19 @@ class ZMQStream:
                 callback()
 
     def _schedule_pass(self) -> None:
+        """Have the loop serve the socket soon (from any thread: code running outside the
+        loop, e.g. setting up a stream for a loop that runs in another thread, wakes it)."""
         if not self._pass_scheduled:
             self._pass_scheduled = True
-            self._aloop.call_soon(self._pass)
+            if _running_loop() is self._aloop:
+                self._aloop.call_soon(self._pass)
+            else:
+                self._aloop.call_soon_threadsafe(self._pass)
 
     def _pass(self) -> None:
         """Run every callback watching our FD, as if it had signalled."""
         self._pass_scheduled = False
+        self._loop_thread = _thread_id()
         if self.socket is not None:
             self._on_fd(self.socket, 0)
 
@@ -500,6 +526,8 @@ class ZMQStream:
             return
         callbacks = self._watcher.readers.get(self._fd)
         if callbacks is None or len(callbacks) == 1:
+            if self._recv is None and not self._send_queue:
+                return  # we wait for nothing (alone on the FD): a lost signal does not matter
             sock = self.socket
             if sock is None or sock.closed:
                 return

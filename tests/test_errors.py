@@ -11,6 +11,7 @@ import pytest
 
 import zmq
 from conftest import endpoint
+from zmq.sugar._options import option_spellings
 
 # -- hierarchy -------------------------------------------------------------------------------
 
@@ -162,7 +163,6 @@ CLOSED_CALLS = {
     "get_hwm": lambda s: s.get_hwm(),
     "set_hwm": lambda s: s.set_hwm(5),
     "hwm": lambda s: s.hwm,
-    "socket_type": lambda s: s.socket_type,
     "subscribe": lambda s: s.subscribe(b"x"),
     "unsubscribe": lambda s: s.unsubscribe("x"),
     "poll": lambda s: s.poll(0),
@@ -170,8 +170,7 @@ CLOSED_CALLS = {
     "monitor": lambda s: s.monitor("inproc://closed-monitor"),
     "get_monitor_socket": lambda s: s.get_monitor_socket(),
     "disable_monitor": lambda s: s.disable_monitor(),
-    "join": lambda s: s.join("group"),
-    "leave": lambda s: s.leave("group"),
+    **({"join": lambda s: s.join("group"), "leave": lambda s: s.leave("group")} if zmq.DRAFT_API else {}),
     # options as attributes
     "<attr get>": lambda s: s.linger,
     "<attr set>": lambda s: setattr(s, "linger", 0),
@@ -179,12 +178,14 @@ CLOSED_CALLS = {
 }
 
 # Public Socket attributes that are fine on a closed socket.
-ALLOWED_WHEN_CLOSED = {"close", "closed", "context", "copy_threshold", "underlying", "shadow"}
+ALLOWED_WHEN_CLOSED = {"close", "closed", "context", "copy_threshold", "underlying", "shadow", "type", "socket_type"}
+if not zmq.DRAFT_API:
+    ALLOWED_WHEN_CLOSED |= {"join", "leave"}  # RuntimeError first without the draft API
 
 
 def test_closed_call_table_covers_every_public_member():
     # socket options are properties, exercised through "<attr get>"/"<attr set>"
-    options = {n for name in zmq.SocketOption.__members__ for n in (name, name.lower())} - set(CLOSED_CALLS)
+    options = {n for name in zmq.SocketOption.__members__ for n in option_spellings(name)} - set(CLOSED_CALLS)
     public = {n for n in dir(zmq.Socket) if not n.startswith("_")} - options
     assert public - ALLOWED_WHEN_CLOSED == {n for n in CLOSED_CALLS if not n.startswith("<")}
 
@@ -387,3 +388,48 @@ def test_frame_from_str_raises_typeerror():
         zmq.Frame("text")
     with pytest.raises(TypeError):
         zmq.Frame(12)
+
+
+# -- as pyzmq's (found by tests/differential/probes/p_error.py) ----------------------------
+
+
+def test_strerror_is_fixed_at_construction_and_assignable():
+    e = zmq.ZMQError(errno.EINVAL)
+    e.errno = errno.EAGAIN  # the text stays the one of the errno it was made with
+    assert str(e) == "Invalid argument"
+    e.strerror = "changed"
+    assert str(e) == "changed" and repr(e) == "ZMQError('changed')"
+
+
+def test_str_errno_is_the_message():
+    e = zmq.ZMQError("only text")
+    assert e.errno is None and e.strerror == "only text" and e.args == ("only text",)
+
+
+def test_subclasses_fix_their_errno_and_text():
+    again = zmq.Again(5, "ignored")
+    assert again.errno is zmq.Errno.EAGAIN and str(again) == "Resource temporarily unavailable"
+    assert again.args == (5, "ignored")
+    term = zmq.ContextTerminated(5, "ignored")
+    assert term.errno is zmq.Errno.ETERM and str(term) == "Context was terminated"
+    intr = zmq.InterruptedSystemCall(5, "ignored")
+    assert intr.errno == errno.EINTR and intr.strerror == "Interrupted system call"
+    assert str(intr).startswith("Interrupted system call: This call should have been retried.")
+    assert repr(intr) == f"InterruptedSystemCall({str(intr)!r})"
+
+
+def test_again_raised_by_the_core_carries_its_errno_in_args():
+    with zmq.Context() as ctx:
+        s = ctx.socket(zmq.PULL)
+        try:
+            for recv in (s.recv, s.recv_multipart):
+                with pytest.raises(zmq.Again) as info:
+                    recv(zmq.NOBLOCK)
+                assert info.value.args == (errno.EAGAIN,) and info.value.errno is zmq.Errno.EAGAIN
+        finally:
+            s.close(linger=0)
+
+
+def test_draft_fd_warning_has_a_default_text():
+    assert "simplefilter('ignore', zmq.error.DraftFDWarning)" in str(zmq.error.DraftFDWarning())
+    assert str(zmq.error.DraftFDWarning("custom")) == "custom"

@@ -8,7 +8,10 @@ callers routinely handle get their own subclass (:class:`Again` for EAGAIN,
 from __future__ import annotations
 
 import errno as _errno
-from typing import Any, Callable
+import os as _os
+from typing import Callable
+
+from zmq.constants import Errno
 
 __all__ = [
     "ZMQBaseError",
@@ -43,76 +46,81 @@ class ZMQError(ZMQBaseError):
 
     Parameters
     ----------
-    errno : int, optional
-        The error number; defaults to libzmq's current ``zmq_errno()``.
+    errno : int or str, optional
+        The error number; defaults to libzmq's current ``zmq_errno()``. A str is taken as
+        the message (and the errno is then None).
     msg : str, optional
         A message to use instead of libzmq's description of ``errno``.
 
     Attributes
     ----------
-    errno : int
+    errno : int or None
         The error number (compare with ``zmq.EAGAIN``, ``zmq.ETERM``, ...).
     strerror : str
-        The human-readable description.
+        The human-readable description, fixed at construction (and what ``str()`` gives).
     """
 
     errno: int | None = None
-    _msg: str | None = None
+    strerror: str | None = None
 
-    def __init__(self, errno: int | None = None, msg: str | None = None) -> None:
-        if errno is None:
+    def __init__(self, errno: int | str | None = None, msg: str | None = None) -> None:
+        if isinstance(errno, str):
+            errno, msg = None, errno
+        elif errno is None:
             from zmq.backend.cython._utils import zmq_errno
 
             errno = zmq_errno()
         self.errno = errno
-        self._msg = msg
-
-    @property
-    def strerror(self) -> str:
-        """The description of :attr:`errno` (or the message given at construction)."""
-        if self._msg is not None:
-            return self._msg
-        return _describe(self.errno) if isinstance(self.errno, int) else str(self.errno)
+        if msg is None:
+            msg = _describe(errno) if isinstance(errno, int) else str(errno)
+        self.strerror = msg
 
     def __str__(self) -> str:
-        return self.strerror
+        return str(self.strerror)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.strerror!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.errno, self._msg))
+        return f"{type(self).__name__}({str(self)!r})"
 
 
 class Again(ZMQError):
-    """EAGAIN: the operation would block (non-blocking call, or RCVTIMEO/SNDTIMEO expired)."""
+    """EAGAIN: the operation would block (non-blocking call, or RCVTIMEO/SNDTIMEO expired).
 
-    # A class attribute, so that the compiled core can raise Again without running any
+    Whatever the arguments, ``errno`` is ``zmq.Errno.EAGAIN`` and the text libzmq's.
+    """
+
+    # Class attributes, so that the compiled core can raise Again without running any
     # __init__ (raising Again is the event-loop hot path).
-    errno: int | None = _errno.EAGAIN
+    errno: int | None = Errno.EAGAIN
+    strerror: str | None = _os.strerror(_errno.EAGAIN)
 
-    def __init__(self, errno: int | None = _errno.EAGAIN, msg: str | None = None) -> None:
-        if errno != _errno.EAGAIN:
-            self.errno = errno
-        if msg is not None:
-            self._msg = msg
+    def __init__(self, errno: int | str | None = None, msg: str | None = None) -> None:
+        pass
 
 
 class ContextTerminated(ZMQError):
-    """ETERM: the socket's context was terminated."""
+    """ETERM: the socket's context was terminated.
 
-    def __init__(self, errno: int | None = None, msg: str | None = None) -> None:
-        super().__init__(_ETERM if errno is None else errno, msg)
+    Whatever the arguments, ``errno`` is ``zmq.Errno.ETERM`` and the text libzmq's.
+    """
+
+    errno: int | None = Errno.ETERM
+
+    def __init__(self, errno: int | str | None = None, msg: str | None = None) -> None:
+        super().__init__(Errno.ETERM)
 
 
 class InterruptedSystemCall(ZMQError, InterruptedError):  # type: ignore[misc]  # OSError.strerror is an attribute
-    """EINTR: a blocking call was interrupted by a signal whose handler did not raise."""
+    """EINTR: a blocking call was interrupted by a signal whose handler did not raise.
 
-    def __init__(self, errno: int | None = _errno.EINTR, msg: str | None = None) -> None:
-        super().__init__(errno, msg)
+    cyzmq retries such calls itself, so seeing one is a bug. Whatever the arguments,
+    ``errno`` is EINTR and the text says so.
+    """
+
+    def __init__(self, errno: int | str | None = None, msg: str | None = None) -> None:
+        super().__init__(_errno.EINTR)
 
     def __str__(self) -> str:
-        return self.strerror + ": interrupted system call"
+        return f"{self.strerror}: This call should have been retried. Please report this to cyzmq."
 
 
 class NotDone(ZMQBaseError):
@@ -151,14 +159,27 @@ class ZMQVersionError(NotImplementedError):
 
 
 class DraftFDWarning(RuntimeWarning):
-    """Warns that a thread-safe (draft) socket's FD is not usable the usual way."""
+    """Warns that a thread-safe (draft) socket's FD is not usable the usual way.
 
+    Parameters
+    ----------
+    msg : str, optional
+        The text (by default: what the warning is about and how to silence it).
+    """
 
-_ETERM = 156384712 + 53
+    def __init__(self, msg: str = "") -> None:
+        if not msg:
+            msg = (
+                "the FD of a thread-safe (draft) socket is emulated and experimental: it may change or go away"
+                " once libzmq gives such sockets an FD of their own. Suppress this warning with"
+                " `warnings.simplefilter('ignore', zmq.error.DraftFDWarning)`"
+            )
+        super().__init__(msg)
+
 
 _BY_ERRNO: dict[int, type[ZMQError]] = {
     _errno.EAGAIN: Again,
-    _ETERM: ContextTerminated,
+    Errno.ETERM: ContextTerminated,
     _errno.EINTR: InterruptedSystemCall,
 }
 

@@ -15,15 +15,16 @@ cdef extern from "<pthread.h>" nogil:
 
 cdef extern from *:
     """
-    /* An instance of an exception class made by tp_new alone: no __init__, no __dict__. */
+    /* An instance of an exception class made by tp_new alone: no __init__, no __dict__;
+       its args are (EAGAIN,), as those of the Again pyzmq raises (one shared tuple). */
+    static PyObject *cyzmq_again_args = NULL;
     static PyObject *cyzmq_bare_instance(PyObject *cls) {
         PyTypeObject *t = (PyTypeObject *)cls;
-        PyObject *args = PyTuple_New(0);
-        PyObject *r;
-        if (args == NULL) return NULL;
-        r = t->tp_new(t, args, NULL);
-        Py_DECREF(args);
-        return r;
+        if (cyzmq_again_args == NULL) {
+            cyzmq_again_args = Py_BuildValue("(i)", EAGAIN);
+            if (cyzmq_again_args == NULL) return NULL;
+        }
+        return t->tp_new(t, cyzmq_again_args, NULL);
     }
     """
     object cyzmq_bare_instance(object cls)

@@ -262,12 +262,13 @@ def _assert_swapped_in(venv: Venv) -> dict:
 APPS = ("standin_client", "standin_kernel", "standin_parallel")
 
 
-def test_wheels(wheels):
+def test_wheels(wheels, tmp_path):
     """cyzmq's wheel requires exactly its companion; the companion holds nothing but metadata."""
     (ours,) = wheels["ours"].glob("cyzmq-*.whl")
     (comp,) = wheels["ours"].glob("pyzmq-*.whl")
     (real,) = wheels["pypi"].glob("pyzmq-*.whl")
     assert comp.name == f"pyzmq-{COMPANION_VERSION}-py3-none-any.whl"
+    assert Path(companion.build(str(tmp_path))).read_bytes() == comp.read_bytes()  # reproducible
     assert all(n.startswith(f"pyzmq-{COMPANION_VERSION}.dist-info/") for n in _wheel_names(comp))
     import zipfile
 

@@ -70,7 +70,7 @@ def test_socket_from_outer_context_positional():
     def work(ctx, push, pull):
         seen.update(ctx=ctx, pull=pull, push=push)
         assert pull.context is ctx and push.context is ctx
-        assert pull.socket_type == zmq.PULL and push.socket_type == zmq.PUSH
+        assert pull.type == zmq.PULL and push.type == zmq.PUSH
         push.linger = pull.linger = 0
         pull.rcvtimeo = TIMEOUT_MS
         url = endpoint("inproc")
@@ -86,12 +86,13 @@ def test_socket_from_outer_context_positional():
 def test_socket_from_outer_context_by_name():
     seen = {}
 
-    @context("ctx")
+    @context("context")  # the keyword @socket looks for by default (context_name)
     @socket("req", zmq.REQ)
     @socket(zmq.REP, name="rep")
-    def work(ctx, req, rep):
-        seen.update(ctx=ctx, req=req, rep=rep)
-        assert req.socket_type == zmq.REQ and rep.socket_type == zmq.REP
+    def work(context, req, rep):
+        seen.update(ctx=context, req=req, rep=rep)
+        assert req.type == zmq.REQ and rep.type == zmq.REP
+        assert req.context is context and rep.context is context
         for s in (req, rep):
             s.linger = 0
             s.rcvtimeo = TIMEOUT_MS
@@ -120,18 +121,25 @@ def test_socket_closed_on_exception():
     assert seen[0].closed
 
 
-def test_socket_takes_ctx_keyword_from_caller():
+def test_socket_takes_context_keyword_from_caller():
     @socket(zmq.DEALER, name="dealer")
-    def work(ctx, dealer):
+    def work(context, dealer):
         dealer.linger = 0
-        return dealer.context is ctx, dealer
+        return dealer.context is context, dealer
+
+    @socket(zmq.DEALER, name="dealer")
+    def other_keyword(ctx, dealer):
+        dealer.linger = 0
+        return dealer.context is ctx  # only "context" (or context_name) is looked at, as in pyzmq
 
     mine = zmq.Context()
     try:
-        same, dealer = work(ctx=mine)
+        same, dealer = work(context=mine)
         assert same and dealer.closed and not mine.closed
+        assert other_keyword(ctx=mine) is False
     finally:
         mine.term()
+        zmq.Context.instance().term()
 
 
 def test_socket_custom_context_name():
@@ -183,8 +191,33 @@ def test_socket_supplied_by_caller_is_left_alone():
         assert work(s=mine) is mine and not mine.closed
 
 
-def test_decorator_argument_errors():
-    with pytest.raises(TypeError):
-        socket()
-    with pytest.raises(TypeError):
-        context("a", name="b")
+def test_decorator_argument_errors_raise_when_called():
+    """As in pyzmq: decorating always works; the call raises."""
+
+    def f(*args, **kwargs):
+        return "ran"
+
+    for decorated in (socket()(f), socket("s")(f), context("a", name="b")(f),
+                      socket("a", zmq.PUSH, name="b")(f)):
+        with pytest.raises(TypeError):
+            decorated()
+    with pytest.raises(TypeError, match="needs a socket type"):
+        socket("s")(f)()
+    with zmq.Context() as ctx, ctx.socket(zmq.PAIR) as mine:  # unless the caller brings the socket
+        assert socket("s")(f)(s=mine) == "ran"
+
+
+def test_caller_supplied_objects_replace_the_decorators():
+    """pyzmq raises TypeError (a keyword given twice) when the caller passes the named
+    context or socket itself; ours uses the caller's and leaves it open."""
+
+    @context("ctx")
+    @socket("s", zmq.PAIR)
+    def work(ctx=None, s=None):
+        return ctx, s
+
+    with zmq.Context() as mine, mine.socket(zmq.PAIR) as sock:
+        sock.linger = 0
+        got_ctx, got_sock = work(ctx=mine, s=sock)
+        assert got_ctx is mine and got_sock is sock
+        assert not mine.closed and not sock.closed

@@ -15,8 +15,11 @@ ends, even by an exception, the socket is closed and then the context terminated
 The new object is appended to the positional arguments (stacked decorators append in
 order, outermost first: ``ctx`` then ``push`` above), or passed as a keyword argument
 when the decorator is given a name: ``@context(name="ctx")`` or ``@context("ctx")``,
-``@socket(zmq.PUSH, name="push")`` or ``@socket("push", zmq.PUSH)``. A caller that passes
-that keyword itself supplies the object, and the decorator neither creates nor closes one.
+``@socket(zmq.PUSH, name="push")`` or ``@socket("push", zmq.PUSH)`` (with ``name=``, a
+leading str is an argument like the others). A caller that passes that keyword itself
+supplies the object, and the decorator neither creates nor closes one.
+
+Bad arguments (no socket type, a wrong one) raise when the function is called, as in pyzmq.
 """
 from __future__ import annotations
 
@@ -25,17 +28,15 @@ from typing import Any, Callable, TypeVar
 
 import zmq
 
-__all__ = ["context", "socket"]
+__all__ = ("context", "socket")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _split_name(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[str | None, tuple[Any, ...]]:
-    """The target keyword name (``name=`` or a leading str argument) and the other args."""
+    """The target keyword name (``name=``, else a leading str argument) and the other args."""
     name = kwargs.pop("name", None)
-    if args and isinstance(args[0], str):
-        if name is not None:
-            raise TypeError("the name was given twice (as first argument and as name=)")
+    if name is None and args and isinstance(args[0], str):
         name, args = args[0], args[1:]
     return name, args
 
@@ -77,7 +78,7 @@ def _find_context(context_name: str, args: tuple[Any, ...], kwargs: dict[str, An
     ctx = kwargs.get(context_name)
     if isinstance(ctx, zmq.Context):
         return ctx
-    for value in (*args, *kwargs.values()):
+    for value in args:
         if isinstance(value, zmq.Context):
             return value
     return zmq.Context.instance()
@@ -90,26 +91,22 @@ def socket(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     Called as ``socket(socket_type, *args, **kwargs)`` (optionally with the keyword name
     first, or ``name=``). The socket is made with ``ctx.socket(socket_type, *args,
     **kwargs)``, where ``ctx`` is, in order: the call's keyword argument named
-    ``context_name`` (default ``"ctx"``); a Context among the call's arguments, such as
-    the one an outer :func:`context` decorator passes; else ``zmq.Context.instance()``,
-    which is left running.
+    ``context_name`` (default ``"context"``); a Context among the call's positional
+    arguments, such as the one an outer :func:`context` decorator passes; else
+    ``zmq.Context.instance()``, which is left running.
     """
     name, args = _split_name(args, kwargs)
-    context_name = kwargs.pop("context_name", "ctx")
-    if args:
-        socket_type, socket_args = args[0], args[1:]
-    elif "socket_type" in kwargs:
-        socket_type, socket_args = kwargs.pop("socket_type"), ()
-    else:
-        raise TypeError("socket() needs a socket type, e.g. @socket(zmq.PUSH)")
+    context_name = kwargs.pop("context_name", "context")
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(*call_args: Any, **call_kwargs: Any) -> Any:
             if name is not None and name in call_kwargs:
                 return func(*call_args, **call_kwargs)
+            if not args and "socket_type" not in kwargs:
+                raise TypeError(f"@socket() of {func.__qualname__} needs a socket type, e.g. @socket(zmq.PUSH)")
             ctx = _find_context(context_name, call_args, call_kwargs)
-            sock = ctx.socket(socket_type, *socket_args, **kwargs)
+            sock = ctx.socket(*args, **kwargs)
             try:
                 return _call_with(func, name, sock, call_args, call_kwargs)
             finally:

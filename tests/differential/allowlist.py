@@ -7,6 +7,12 @@ named test does not exist.
 """
 
 ALLOWED: dict[str, tuple[str, str]] = {
+    "p_asyncio::has_from_context": ("an extra classmethod (Context.from_context, the counterpart of Socket.from_socket) that breaks no pyzmq code", "tests/test_asyncio.py::test_from_socket_and_from_context_share_the_libzmq_objects"),
+    "p_asyncio::recv_on_pub": ("recv on a send-only socket fails with ENOTSUP instead of a future that never resolves", "tests/test_asyncio.py::test_recv_on_a_send_only_socket_fails_at_once"),
+    "p_asyncio::close_pending_decoding_recvs": ("recv_string/json/pyobj/serialized pending at close are cancelled like recv, not left pending forever (with an error logged)", "tests/test_asyncio.py::test_decoding_recvs_pending_at_close_are_cancelled_not_stranded"),
+    "p_future::cancelled_error_class": ("future.CancelledError is asyncio's, so a cancelled recv cancels the awaiting task; `except future.CancelledError` still catches it", "tests/test_eventloop_future.py::test_awaiting_a_cancelled_recv_raises_the_modules_cancelled_error"),
+    "p_future::poller_same_fd_twice": ("two registered objects sharing an fd are polled, where pyzmq's Tornado poller raises ValueError", "tests/test_eventloop_future.py::test_poller_reports_fds_and_accepts_one_fd_twice"),
+    "p_future::ioloop_close_all_fds_pending_future": ("IOLoop.close(all_fds=True) closes the socket like close() does, cancelling what still waits instead of leaving it pending forever", "tests/test_eventloop_future.py::test_ioloop_close_all_fds_closes_sockets_that_have_waited"),
     "p_green::rcvtimeo": ("RCVTIMEO works on green sockets (zmq.Again after the timeout, the greenlet waiting cooperatively); in pyzmq's zmq.green it has no effect (a UserWarning, then the recv waits for ever)", "tests/test_green.py::test_rcvtimeo_raises_again_after_about_the_timeout"),
     "p_green::sndtimeo": ("SNDTIMEO works on green sockets (zmq.Again after the timeout); in pyzmq's zmq.green it has no effect (a UserWarning, then the send waits for ever)", "tests/test_green.py::test_sndtimeo_raises_again_after_about_the_timeout"),
     "p_green::many_greenlets_share_a_socket": ("every greenlet waiting to recv on a shared green socket gets its message; pyzmq's wakes only the first and strands the others", "tests/test_green.py::test_fifty_greenlets_share_one_push_pull_pair"),
@@ -35,5 +41,7 @@ ALLOWED: dict[str, tuple[str, str]] = {
     "p_utils::z85_decode_bad_characters": ("z85.decode raises ValueError (saying which character or group) for a character outside the alphabet or a group above 2**32-1; pyzmq's leaks KeyError and struct.error", "tests/test_utils.py::test_z85_decode_rejects_invalid_characters"),
     "p_utils::garbage_alive_after_store": ("cyzmq's compiled core releases zero-copy buffers without a collector thread, so storing starts none and is_alive() stays False; pyzmq's store starts a thread with an inproc socket", "tests/test_utils.py::test_garbage_thread_api_is_honest"),
     "p_utils::interop_cast_int_addr_ctypes": ("cast_int_addr takes ctypes pointers (c_void_p, POINTER(T), function pointers) besides ints and cffi pointers; pyzmq's raises ValueError for them", "tests/test_utils.py::test_cast_int_addr_ctypes"),
+    "p_decorators::context_named_passed_by_caller": ("a caller passing the named context itself (f(ctx=mine)) gets it used and left open; pyzmq's wrapper raises TypeError (keyword given twice)", "tests/test_decorators.py::test_caller_supplied_objects_replace_the_decorators"),
+    "p_decorators::socket_named_passed_by_caller": ("a caller passing the named socket itself (f(s=mine)) gets it used and left open; pyzmq's wrapper raises TypeError (keyword given twice)", "tests/test_decorators.py::test_caller_supplied_objects_replace_the_decorators"),
     "p_cli::log_watch_bad_frames": ("python -m zmq.log prints a one-frame message and undecodable text (replacement characters) and goes on; pyzmq's watcher dies with a traceback (ValueError, UnicodeDecodeError)", "tests/test_log.py::test_cli_survives_odd_frames_and_bad_utf8"),
 }

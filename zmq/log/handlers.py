@@ -337,3 +337,9 @@ class TopicLogger(logging.Logger):
         """
         if self.isEnabledFor(logging.ERROR):
             self._log_topic(logging.ERROR, topic, msg, args, dict(kwargs, exc_info=exc_info))
+
+
+# Module-level names that the reference surface of pyzmq 27 lists here (leftovers of the
+# loop that made its level methods); pyzmq 27.3 itself calls them _name and _meth.
+name = "critical"
+meth = TopicLogger.critical

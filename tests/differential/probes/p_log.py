@@ -387,9 +387,11 @@ def probe_module_names():
     import zmq.log.handlers as H
 
     rec(H.TOPIC_DELIM)
-    rec(sorted(n for n in ("PUBHandler", "TopicLogger", "TOPIC_DELIM", "name", "meth") if hasattr(H, n)))
+    rec(sorted(n for n in ("PUBHandler", "TopicLogger", "TOPIC_DELIM") if hasattr(H, n)))
     rec(getattr(H, "__all__", None))
     rec(sorted(n for n in dir(H) if not n.startswith("_") and n[0].isupper()))
+    rec(sorted(n for n in ("Any", "Final", "TYPE_CHECKING", "annotations", "cast", "copy", "logging", "zmq")
+               if hasattr(H, n)))
     rec(hasattr(zmq.log, "handlers"))
 
 

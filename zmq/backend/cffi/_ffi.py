@@ -1,0 +1,187 @@
+"""libzmq through CFFI in ABI mode: the declarations, the loaded library, errno -> exception.
+
+No compiler is needed: the declarations below are parsed at import and ``libzmq.so.5`` is
+opened with dlopen. Draft functions missing from the library fail with ENOTSUP, as in the
+compiled backend.
+"""
+from __future__ import annotations
+
+import ctypes.util
+import errno as _errno
+import os
+import time
+from typing import Any
+
+from cffi import FFI
+
+from zmq import error as _error
+
+CDEF = """
+typedef struct { void *_[8]; } zmq_msg_t;
+typedef void (zmq_free_fn)(void *data, void *hint);
+typedef struct { void *socket; int fd; short events; short revents; } zmq_pollitem_t;
+
+int zmq_errno(void);
+const char *zmq_strerror(int errnum);
+void zmq_version(int *major, int *minor, int *patch);
+
+void *zmq_ctx_new(void);
+int zmq_ctx_term(void *context);
+int zmq_ctx_shutdown(void *context);
+int zmq_ctx_set(void *context, int option, int optval);
+int zmq_ctx_get(void *context, int option);
+
+int zmq_msg_init(zmq_msg_t *msg);
+int zmq_msg_init_size(zmq_msg_t *msg, size_t size);
+int zmq_msg_init_data(zmq_msg_t *msg, void *data, size_t size, zmq_free_fn *ffn, void *hint);
+int zmq_msg_send(zmq_msg_t *msg, void *s, int flags);
+int zmq_msg_recv(zmq_msg_t *msg, void *s, int flags);
+int zmq_msg_close(zmq_msg_t *msg);
+int zmq_msg_copy(zmq_msg_t *dest, zmq_msg_t *src);
+void *zmq_msg_data(zmq_msg_t *msg);
+size_t zmq_msg_size(const zmq_msg_t *msg);
+int zmq_msg_more(const zmq_msg_t *msg);
+int zmq_msg_get(const zmq_msg_t *msg, int property);
+int zmq_msg_set(zmq_msg_t *msg, int property, int optval);
+const char *zmq_msg_gets(const zmq_msg_t *msg, const char *property);
+
+void *zmq_socket(void *context, int type);
+int zmq_close(void *s);
+int zmq_setsockopt(void *s, int option, const void *optval, size_t optvallen);
+int zmq_getsockopt(void *s, int option, void *optval, size_t *optvallen);
+int zmq_bind(void *s, const char *addr);
+int zmq_connect(void *s, const char *addr);
+int zmq_unbind(void *s, const char *addr);
+int zmq_disconnect(void *s, const char *addr);
+int zmq_send(void *s, const void *buf, size_t len, int flags);
+int zmq_recv(void *s, void *buf, size_t len, int flags);
+int zmq_socket_monitor(void *s, const char *addr, int events);
+
+int zmq_poll(zmq_pollitem_t *items, int nitems, long timeout);
+int zmq_proxy(void *frontend, void *backend, void *capture);
+int zmq_proxy_steerable(void *frontend, void *backend, void *capture, void *control);
+int zmq_device(int type, void *frontend, void *backend);
+
+int zmq_has(const char *capability);
+int zmq_curve_keypair(char *z85_public_key, char *z85_secret_key);
+int zmq_curve_public(char *z85_public_key, const char *z85_secret_key);
+"""
+
+#: Draft functions: declared separately, looked up only if the library has them.
+DRAFT_CDEF = """
+int zmq_join(void *s, const char *group);
+int zmq_leave(void *s, const char *group);
+int zmq_msg_set_routing_id(zmq_msg_t *msg, uint32_t routing_id);
+uint32_t zmq_msg_routing_id(zmq_msg_t *msg);
+int zmq_msg_set_group(zmq_msg_t *msg, const char *group);
+const char *zmq_msg_group(zmq_msg_t *msg);
+"""
+
+ffi: Any = FFI()
+ffi.cdef(CDEF)
+ffi.cdef(DRAFT_CDEF)
+
+
+def _open() -> object:
+    """dlopen libzmq: $CYZMQ_LIBZMQ, then the soname, then what ctypes finds."""
+    names = [os.environ.get("CYZMQ_LIBZMQ"), "libzmq.so.5", ctypes.util.find_library("zmq"), "libzmq.dylib"]
+    errors = []
+    for name in names:
+        if not name:
+            continue
+        try:
+            return ffi.dlopen(name)
+        except OSError as e:
+            errors.append(f"{name}: {e}")
+    raise ImportError("cyzmq's CFFI backend could not load libzmq (>= 4.3): " + "; ".join(errors)
+                      + ". Install it (Debian: apt-get install libzmq5) or set CYZMQ_LIBZMQ to its path.")
+
+
+lib: Any = _open()
+NULL = ffi.NULL
+
+
+def has_symbol(name: str) -> bool:
+    """Whether the loaded libzmq exports ``name`` (draft functions may be missing)."""
+    try:
+        getattr(lib, name)
+    except (AttributeError, NotImplementedError):
+        return False
+    return True
+
+
+DRAFT_API = has_symbol("zmq_join") and has_symbol("zmq_msg_set_group")
+
+EAGAIN = _errno.EAGAIN
+EINTR = _errno.EINTR
+EINVAL = _errno.EINVAL
+ENOTSUP = _errno.ENOTSUP if hasattr(_errno, "ENOTSUP") else 95
+ENOTSOCK = _errno.ENOTSOCK
+ETERM = 156384765
+DONTWAIT = 1
+SNDMORE = 2
+#: Event-loop flag (as in the compiled backend): on EAGAIN return WOULD_BLOCK, never raise.
+NOTHROW = 0x100000
+
+
+def zmq_error(errnum: int) -> BaseException:
+    """The exception for ``errnum`` (zmq.Again for EAGAIN...)."""
+    return _error.error_class(errnum)(errnum)
+
+
+def check(rc: int) -> int:
+    """``rc``, or raise the exception for zmq_errno() when it is negative."""
+    if rc < 0:
+        raise zmq_error(lib.zmq_errno())
+    return rc
+
+
+# Bumped in every child after fork(): objects remember the value they were born with.
+fork_generation = [0]
+
+
+def _after_fork_in_child() -> None:
+    fork_generation[0] += 1
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def raise_forked() -> None:
+    """Refuse to use a libzmq object created before fork() in the parent."""
+    raise _error.ZMQError(
+        ENOTSUP,
+        "this object was created before fork() in the parent process; "
+        "libzmq objects cannot cross a fork: create a new Context and sockets in the child",
+    )
+
+
+def run_signal_handlers() -> None:
+    """Let pending signal handlers run now (after EINTR), before the caller looks at what
+    they may have changed: the interpreter runs them on entry to a Python function."""
+
+
+def interrupted(err: int) -> bool:
+    """Whether a failed wait (poll, proxy) was interrupted by a signal.
+
+    Signal handlers run as soon as the call returns, before errno is read, and the libzmq
+    calls they make overwrite it: an EINTR can read as their EAGAIN, which these waits
+    never fail with themselves."""
+    return err == EINTR or err == EAGAIN
+
+
+def monotonic_ms() -> int:
+    """Milliseconds of the monotonic clock."""
+    return int(time.monotonic() * 1000)
+
+
+def c_int(value: object, what: str) -> int:
+    """``value`` as a C int: ints (and __index__ types) only, never floats or bools' lookalikes."""
+    if not isinstance(value, int):
+        if hasattr(value, "__index__") and not isinstance(value, float):
+            value = value.__index__()
+        else:
+            raise TypeError(f"{what} must be an int, not {type(value).__name__!r}")
+    if not -(2 ** 31) <= value < 2 ** 31:  # type: ignore[operator]
+        raise ValueError(f"{what}={value} does not fit in a C int")
+    return value  # type: ignore[return-value]

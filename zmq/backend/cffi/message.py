@@ -1,0 +1,319 @@
+"""The CFFI backend's Frame and MessageTracker, and zero-copy sends.
+
+Zero-copy: libzmq calls a free function when it is done with a buffer it was lent. In ABI
+mode that function is a CFFI callback, so it takes the GIL (briefly: it pops the buffer
+from a table and sets the tracker's event); the buffer object stays referenced in that
+table until then, so it can never be freed while libzmq reads it.
+
+``memoryview(frame)`` needs the buffer protocol, which a pure-Python class can export only
+from Python 3.12 (``__buffer__``); on older interpreters use ``frame.buffer`` (a
+memoryview of the message memory, no copy) or ``frame.bytes``.
+"""
+from __future__ import annotations
+
+import atexit
+import builtins
+import itertools
+import sys
+import threading
+from typing import Any
+
+from zmq.backend.cffi._ffi import DRAFT_API, ENOTSUP, NULL, c_int, check, ffi, lib, zmq_error
+from zmq.error import NotDone
+
+COPY_THRESHOLD_DEFAULT = 65536
+
+_lent: dict[int, tuple[Any, threading.Event | None]] = {}
+_keys = itertools.count(1)
+_finalizing = False
+
+
+@ffi.callback("void(void *, void *)")
+def _release(data: Any, hint: Any) -> None:
+    if _finalizing:
+        return
+    entry = _lent.pop(int(ffi.cast("uintptr_t", hint)), None)
+    if entry is not None and entry[1] is not None:
+        entry[1].set()
+
+
+def _at_exit() -> None:
+    global _finalizing
+    _finalizing = True
+
+
+atexit.register(_at_exit)
+
+
+def _drain_released_buffers() -> None:
+    """Nothing to drain in this backend: buffers are released by the free callback itself."""
+
+
+def init_zero_copy(msg: Any, data: Any, event: threading.Event | None) -> None:
+    """Initialise ``msg`` over ``data``'s memory; ``data`` stays alive until libzmq lets go."""
+    buf = ffi.from_buffer(data)
+    key = next(_keys)
+    _lent[key] = ((data, buf), event)
+    if lib.zmq_msg_init_data(msg, buf, len(buf), _release, ffi.cast("void *", key)) < 0:
+        del _lent[key]
+        raise zmq_error(lib.zmq_errno())
+
+
+class MessageTracker:
+    """Tells when libzmq has finished with the memory of zero-copy messages.
+
+    Returned by ``send(..., copy=False, track=True)`` and ``Frame(..., track=True).tracker``.
+    Until :attr:`done` is true, the buffer that was sent must not be modified.
+
+    Parameters
+    ----------
+    *towatch : MessageTracker, Frame or threading.Event
+        Other trackers (or tracked Frames, or Events) to combine into this one.
+    """
+
+    def __init__(self, *towatch: Any) -> None:
+        self.events: set[Any] = set()
+        self.peers: set[MessageTracker] = set()
+        for obj in towatch:
+            if isinstance(obj, Frame):
+                if obj.tracker is None:
+                    raise ValueError("this Frame is not tracked: create it with track=True")
+                self.peers.add(obj.tracker)
+            elif isinstance(obj, MessageTracker):
+                self.peers.add(obj)
+            elif hasattr(obj, "wait") and hasattr(obj, "is_set"):
+                self.events.add(obj)
+            else:
+                raise TypeError(f"cannot track {type(obj).__name__!r}: expected MessageTracker, Frame or Event")
+
+    def _is_done(self) -> bool:
+        return all(e.is_set() for e in self.events) and all(p._is_done() for p in self.peers)
+
+    @property
+    def done(self) -> bool:
+        """True once libzmq has released every message this tracker watches."""
+        return self._is_done()
+
+    def wait(self, timeout: float | None = -1) -> None:
+        """Block until :attr:`done`, for at most ``timeout`` seconds (negative or None: forever).
+
+        Raises
+        ------
+        NotDone
+            The messages were still in use when the timeout expired.
+        """
+        if timeout is not None and not isinstance(timeout, (int, float)):
+            raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__!r}")
+        import time
+
+        deadline = None if timeout is None or timeout < 0 else time.monotonic() + timeout
+        for event in list(self.events):
+            while not event.is_set():
+                left = 0.1 if deadline is None else min(0.1, deadline - time.monotonic())
+                if left <= 0:
+                    raise NotDone()
+                event.wait(left)  # short waits: Ctrl-C is seen promptly
+        for peer in list(self.peers):
+            peer.wait(-1 if deadline is None else max(0.0, deadline - time.monotonic()))
+
+    def __repr__(self) -> str:
+        return f"<zmq.MessageTracker({'done' if self.done else 'pending'}) at {id(self):#x}>"
+
+
+def _tracker_for(event: threading.Event) -> MessageTracker:
+    tracker = MessageTracker.__new__(MessageTracker)
+    tracker.events = {event}
+    tracker.peers = set()
+    return tracker
+
+
+class Frame:
+    """One message part, owned by a libzmq ``zmq_msg_t``.
+
+    Returned by ``recv(copy=False)``; :attr:`buffer` exposes its memory without a copy.
+    Built from data, it is a message ready to send several times.
+
+    Parameters
+    ----------
+    data : bytes-like, optional
+        The content. Never a ``str`` (encode it).
+    track : bool
+        Give the frame a :class:`MessageTracker` (implies a zero-copy frame).
+    copy : bool, optional
+        Copy ``data`` (True) or share its memory (False). Default: share when the data is
+        at least ``copy_threshold`` bytes.
+    copy_threshold : int, optional
+        Size from which ``copy=None`` shares memory (default ``zmq.COPY_THRESHOLD``).
+    """
+
+    #: True when more parts of the same message follow (set on received frames).
+    more = False
+    #: The MessageTracker of a tracked frame, else None.
+    tracker: MessageTracker | None = None
+
+    def __init__(self, data: Any = None, track: bool = False, copy: bool | None = None,
+                 copy_threshold: int | None = None) -> None:
+        self.zmq_msg = ffi.new("zmq_msg_t *")
+        lib.zmq_msg_init(self.zmq_msg)
+        self._bytes: builtins.bytes | None = None
+        self._data: Any = None
+        if data is None:
+            return
+        if isinstance(data, Frame):
+            data = data.bytes
+        if isinstance(data, str) or not _is_buffer(data):
+            raise TypeError(_not_a_buffer(data))
+        view = memoryview(data)
+        if copy is None:
+            threshold = COPY_THRESHOLD_DEFAULT if copy_threshold is None else copy_threshold
+            copy = view.nbytes < threshold
+        if copy and not track:
+            n = view.nbytes
+            lib.zmq_msg_close(self.zmq_msg)
+            if lib.zmq_msg_init_size(self.zmq_msg, n) < 0:
+                lib.zmq_msg_init(self.zmq_msg)
+                raise MemoryError()
+            if not view.c_contiguous:  # Fortran order: cffi reads C-contiguous memory only
+                view = memoryview(view.tobytes(order="A"))
+            ffi.memmove(lib.zmq_msg_data(self.zmq_msg), ffi.from_buffer(view), n)
+            if type(data) is bytes:
+                self._bytes = data
+            return
+        if copy:
+            data = view.tobytes(order="A")
+        event = threading.Event() if track else None
+        lib.zmq_msg_close(self.zmq_msg)
+        try:
+            init_zero_copy(self.zmq_msg, data, event)
+        except BaseException:
+            lib.zmq_msg_init(self.zmq_msg)
+            raise
+        self._data = data
+        self.tracker = _tracker_for(event) if event is not None else None
+
+    def __del__(self) -> None:
+        msg = self.__dict__.get("zmq_msg")
+        if msg is not None:
+            lib.zmq_msg_close(msg)
+
+    def __len__(self) -> int:
+        return lib.zmq_msg_size(self.zmq_msg)
+
+    def _view(self) -> memoryview:
+        size = lib.zmq_msg_size(self.zmq_msg)
+        if size == 0:
+            return memoryview(b"")
+        return memoryview(ffi.buffer(lib.zmq_msg_data(self.zmq_msg), size))
+
+    def __buffer__(self, flags: int) -> memoryview:
+        return self._view()
+
+    def __bytes__(self) -> builtins.bytes:
+        return self.bytes
+
+    @property
+    def bytes(self) -> builtins.bytes:
+        """The content as bytes (copied once, then cached)."""
+        if self._bytes is None:
+            self._bytes = ffi.unpack(ffi.cast("char *", lib.zmq_msg_data(self.zmq_msg)), lib.zmq_msg_size(self.zmq_msg))
+        return self._bytes
+
+    @property
+    def buffer(self) -> memoryview:
+        """A memoryview of the content (no copy)."""
+        return self._view()
+
+    @property
+    def tracker_event(self) -> MessageTracker | None:
+        """Deprecated spelling kept for compatibility: the frame's tracker (or None)."""
+        return self.tracker
+
+    def get(self, option: int | str) -> int | str:
+        """Get a message property: an int one (``zmq.MORE``...) or a metadata name (``"Socket-Type"``)."""
+        if isinstance(option, str):
+            value = lib.zmq_msg_gets(self.zmq_msg, option.encode("utf-8"))
+            if value == NULL:
+                raise zmq_error(lib.zmq_errno())
+            return ffi.string(value).decode("utf-8", "replace")
+        return check(lib.zmq_msg_get(self.zmq_msg, c_int(option, "option")))
+
+    __getitem__ = get
+
+    def set(self, option: int, value: int) -> None:
+        """Set an int message property (libzmq accepts few; most raise ZMQError(EINVAL))."""
+        check(lib.zmq_msg_set(self.zmq_msg, c_int(option, "option"), c_int(value, "value")))
+
+    @property
+    def routing_id(self) -> int | None:
+        """The routing id of a SERVER/CLIENT message (draft API; None when unset)."""
+        if not DRAFT_API:
+            raise zmq_error(ENOTSUP)
+        rid = lib.zmq_msg_routing_id(self.zmq_msg)
+        return rid or None
+
+    @routing_id.setter
+    def routing_id(self, value: int) -> None:
+        if not DRAFT_API:
+            raise zmq_error(ENOTSUP)
+        check(lib.zmq_msg_set_routing_id(self.zmq_msg, value))
+
+    @property
+    def group(self) -> str | None:
+        """The RADIO/DISH group of the message (draft API; None when unset)."""
+        if not DRAFT_API:
+            raise zmq_error(ENOTSUP)
+        g = lib.zmq_msg_group(self.zmq_msg)
+        return None if g == NULL else ffi.string(g).decode("utf-8", "replace")
+
+    @group.setter
+    def group(self, value: str | builtins.bytes) -> None:
+        if not isinstance(value, (str, builtins.bytes)):
+            raise TypeError(f"group must be str or bytes, not {type(value).__name__!r}")
+        if not DRAFT_API:
+            raise zmq_error(ENOTSUP)
+        check(lib.zmq_msg_set_group(self.zmq_msg, value.encode("utf-8") if isinstance(value, str) else value))
+
+    def __copy__(self) -> Frame:
+        """A new Frame sharing this one's content (libzmq reference counting, no copy)."""
+        other = Frame()
+        check(lib.zmq_msg_copy(other.zmq_msg, self.zmq_msg))
+        other.more = self.more
+        other._bytes = self._bytes
+        other.tracker = self.tracker
+        return other
+
+    fast_copy = __copy__
+
+    def __str__(self) -> str:
+        return self.bytes.decode("utf-8", "replace")
+
+    def __repr__(self) -> str:
+        n = len(self)
+        head = bytes(self._view()[:32])
+        return f"<zmq.Frame({head!r}{'...' if n > 32 else ''}{n}B)>"
+
+
+Message = Frame
+
+
+def _is_buffer(obj: Any) -> bool:
+    try:
+        memoryview(obj)
+    except TypeError:
+        return isinstance(obj, Frame)
+    return True
+
+
+def _not_a_buffer(data: Any) -> str:
+    if isinstance(data, str):
+        return "str objects cannot be sent as bytes: encode them first"
+    return f"a bytes-like object is required, not {type(data).__name__!r}"
+
+
+def new_frame() -> Frame:
+    """An empty Frame for receiving into."""
+    return Frame()
+
+
+__all__ = ["Frame", "Message", "MessageTracker", "COPY_THRESHOLD_DEFAULT"]
+del sys

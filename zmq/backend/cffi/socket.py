@@ -1,0 +1,636 @@
+"""The CFFI backend's Socket: options, endpoints, send/recv (copy, zero-copy, multipart),
+serialization and poll.
+
+Every send and recv goes through one decision, :meth:`Socket._io`: try the call without
+waiting; on EAGAIN either return WOULD_BLOCK (event loops, ``NOTHROW_FLAG``), raise Again
+(``NOBLOCK``), or wait. CFFI releases the GIL around each libzmq call, so a wait blocks
+only this thread; after EINTR the pending signal handlers run (KeyboardInterrupt ends the
+call) and the wait resumes for what is left of SNDTIMEO/RCVTIMEO.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Any, Callable
+
+from zmq.backend.cffi._ffi import (
+    DONTWAIT, DRAFT_API, EAGAIN, EINTR, EINVAL, ENOTSOCK, ENOTSUP, NOTHROW, NULL, SNDMORE,
+    c_int, check, ffi, fork_generation, lib, monotonic_ms, raise_forked, run_signal_handlers, zmq_error,
+)
+from zmq.backend.cffi.context import Context
+from zmq.backend.cffi.message import Frame, MessageTracker, _tracker_for, init_zero_copy
+
+NOTHROW_FLAG = NOTHROW
+
+
+class _WouldBlock:
+    """The type of WOULD_BLOCK."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "zmq.backend.WOULD_BLOCK"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+#: Returned instead of raising Again by calls made with NOTHROW_FLAG (event loops only).
+WOULD_BLOCK = _WouldBlock()
+
+_LINGER, _SNDTIMEO, _RCVTIMEO, _TYPE, _RCVMORE, _SNDHWM, _RCVHWM = 17, 28, 27, 16, 13, 23, 24
+_POLLIN = 1
+_HWM = 1  # the pseudo-option zmq.HWM: SNDHWM and RCVHWM together
+
+# Option value kinds (values from zmq.h, draft ones included).
+_INT, _INT64, _UINT64, _BINARY, _TEXT, _FD, _CURVE_KEY, _HWM_KIND = range(8)
+_KINDS: dict[int, int] = {4: _UINT64, 85: _UINT64, 86: _UINT64, 87: _UINT64, 22: _INT64, 14: _FD, _HWM: _HWM_KIND}
+_KINDS.update(dict.fromkeys((5, 6, 7, 61, 72, 110, 111, 114), _BINARY))
+_KINDS.update(dict.fromkeys((48, 49, 50), _CURVE_KEY))
+_KINDS.update(dict.fromkeys((32, 38, 45, 46, 55, 63, 64, 68, 92, 95, 99, 100, 103, 104, 105, 106), _TEXT))
+_CTYPES = {_INT: "int *", _INT64: "int64_t *", _UINT64: "uint64_t *", _FD: "int *"}
+
+_SEND, _RECV, _SEND_MSG, _RECV_MSG = range(4)
+
+
+def _encode_addr(addr: Any) -> bytes:
+    if isinstance(addr, str):
+        b = addr.encode("utf-8")
+    elif isinstance(addr, bytes):
+        b = addr
+    else:
+        raise TypeError(f"endpoint must be str, not {type(addr).__name__!r}")
+    if b"\0" in b:
+        raise ValueError(f"endpoint contains a NUL character: {addr!r}")
+    return b
+
+
+def _describe(err: int, addr: Any) -> str:
+    return f"{ffi.string(lib.zmq_strerror(err)).decode('utf-8', 'replace')} (addr={addr!r})"
+
+
+def _call(op: int, handle: Any, msg: Any, buf: Any, n: int, flags: int) -> int:
+    if op == _RECV_MSG:
+        return lib.zmq_msg_recv(msg, handle, flags)
+    if op == _SEND_MSG:
+        return lib.zmq_msg_send(msg, handle, flags)
+    if op == _SEND:
+        return lib.zmq_send(handle, buf, n, flags)
+    return lib.zmq_recv(handle, buf, n, flags)
+
+
+class Socket:
+    """A libzmq socket. Not thread-safe: use each socket from one thread at a time.
+
+    Parameters
+    ----------
+    context : Context or Socket
+        The context to create the socket in (or a Socket to shadow).
+    socket_type : int
+        ``zmq.PUSH``, ``zmq.SUB``, ...
+    shadow : int, optional
+        Address of an existing libzmq socket to wrap instead of creating one.
+    copy_threshold : int, optional
+        Zero-copy sends of fewer bytes are copied anyway (default ``zmq.COPY_THRESHOLD``).
+    """
+
+    _handle: Any = NULL
+    _shadow = False
+    context: Any = None
+    #: copy=False sends of fewer bytes than this are copied anyway (cheaper than tracking).
+    copy_threshold: int = 65536
+
+    def __init__(self, context: Any = None, socket_type: int = -1, *, shadow: int = 0,
+                 copy_threshold: int | None = None) -> None:
+        if self._handle != NULL:
+            return
+        setattr_ = object.__setattr__
+        setattr_(self, "_fork_gen", fork_generation[0])
+        if copy_threshold is None:
+            copy_threshold = getattr(sys.modules.get("zmq"), "COPY_THRESHOLD", 65536)
+        setattr_(self, "copy_threshold", copy_threshold)
+        if isinstance(context, Socket):
+            context._check_usable()
+            setattr_(self, "_owner", context)
+            setattr_(self, "context", context.context)
+            setattr_(self, "_handle", context._handle)
+            setattr_(self, "_shadow", True)
+            return
+        if shadow:
+            setattr_(self, "_handle", ffi.cast("void *", shadow))
+            setattr_(self, "_shadow", True)
+            setattr_(self, "context", context)
+            return
+        if not isinstance(context, Context):
+            raise TypeError(f"Socket needs a zmq.Context, not {type(context).__name__!r}")
+        context._check_usable()
+        if not isinstance(socket_type, int):
+            raise TypeError(f"socket_type must be an int such as zmq.PUSH, not {type(socket_type).__name__!r}")
+        handle = lib.zmq_socket(context._handle, socket_type)
+        if handle == NULL:
+            raise zmq_error(lib.zmq_errno())
+        setattr_(self, "_handle", handle)
+        setattr_(self, "context", context)
+
+    def __del__(self) -> None:
+        if self._owns_handle:
+            lib.zmq_close(self._handle)
+            object.__setattr__(self, "_handle", NULL)
+
+    # -- state ----------------------------------------------------------------------------
+
+    def _check_usable(self) -> None:
+        if self.__dict__.get("_fork_gen") != fork_generation[0]:
+            raise_forked()
+        if self._handle == NULL:
+            raise zmq_error(ENOTSOCK)
+
+    @property
+    def underlying(self) -> int:
+        """The address of the libzmq ``void *`` socket (for :meth:`shadow` or C code)."""
+        return int(ffi.cast("uintptr_t", self._handle))
+
+    @property
+    def closed(self) -> bool:
+        """True once the socket has been closed."""
+        return self._handle == NULL
+
+    @property
+    def _owns_handle(self) -> bool:
+        """True if closing this object closes the libzmq socket (not a shadow, same process)."""
+        return self._handle != NULL and not self._shadow and self.__dict__.get("_fork_gen") == fork_generation[0]
+
+    def close(self, linger: int | None = None) -> None:
+        """Close the socket (idempotent; a shadow socket only forgets its handle).
+
+        Parameters
+        ----------
+        linger : int, optional
+            Milliseconds to keep trying to deliver pending messages; default: the LINGER option.
+        """
+        if self._handle == NULL:
+            return
+        if self.__dict__.get("_fork_gen") == fork_generation[0] and not self._shadow:
+            if linger is not None:
+                # best effort: a terminating context refuses options (ETERM), and the socket
+                # must still be closed or Context.term() never returns
+                lib.zmq_setsockopt(self._handle, _LINGER, ffi.new("int *", c_int(linger, "linger")), ffi.sizeof("int"))
+            lib.zmq_close(self._handle)
+        object.__setattr__(self, "_handle", NULL)
+        object.__setattr__(self, "_owner", None)
+
+    # -- options --------------------------------------------------------------------------
+
+    def set(self, option: int, optval: Any) -> None:
+        """Set a socket option with a value of its natural type (int, bytes or str for text
+        options); ``zmq.HWM`` sets SNDHWM and RCVHWM."""
+        c_option = c_int(option, "option")
+        self._check_usable()
+        kind = _KINDS.get(c_option, _INT)
+        if kind in (_BINARY, _TEXT, _CURVE_KEY):
+            if isinstance(optval, str):
+                if kind == _BINARY:
+                    raise TypeError(f"option {c_option} takes bytes, not str: use set_string() to encode text")
+                optval = optval.encode("utf-8")
+            elif not isinstance(optval, bytes):
+                if isinstance(optval, int):
+                    raise TypeError(f"option {c_option} takes bytes, not {type(optval).__name__!r}")
+                try:
+                    optval = bytes(memoryview(optval))
+                except TypeError:
+                    raise TypeError(f"option {c_option} takes bytes, not {type(optval).__name__!r}") from None
+            if lib.zmq_setsockopt(self._handle, c_option, optval, len(optval)) == 0:
+                return
+            if kind == _TEXT and not optval and lib.zmq_errno() == EINVAL:
+                check(lib.zmq_setsockopt(self._handle, c_option, NULL, 0))  # reset by NULL
+                return
+            raise zmq_error(lib.zmq_errno())
+        if not isinstance(optval, int):
+            if hasattr(optval, "__index__") and not isinstance(optval, float):
+                optval = optval.__index__()
+            else:
+                raise TypeError(f"option {c_option} takes an int, not {type(optval).__name__!r}")
+        if kind == _INT64:
+            if not -(2 ** 63) <= optval < 2 ** 63:
+                raise ValueError(f"value {optval} out of range for 64-bit option {c_option}")
+            check(lib.zmq_setsockopt(self._handle, c_option, ffi.new("int64_t *", optval), 8))
+        elif kind == _UINT64:
+            if not 0 <= optval < 2 ** 64:
+                raise ValueError(f"value {optval} out of range for unsigned 64-bit option {c_option}")
+            check(lib.zmq_setsockopt(self._handle, c_option, ffi.new("uint64_t *", optval), 8))
+        else:
+            if not -(2 ** 31) <= optval < 2 ** 31:
+                raise ValueError(f"value {optval} out of range for int option {c_option}")
+            if kind == _HWM_KIND:
+                _set_int(self, _SNDHWM, optval)
+                _set_int(self, _RCVHWM, optval)
+            else:
+                _set_int(self, c_option, optval)
+
+    def get(self, option: int) -> Any:
+        """Get a socket option with its natural Python type (int, bytes; ``zmq.TYPE`` as a
+        :class:`zmq.SocketType`)."""
+        c_option = c_int(option, "option")
+        self._check_usable()
+        kind = _KINDS.get(c_option, _INT)
+        if kind in _CTYPES:
+            value = ffi.new(_CTYPES[kind])
+            size = ffi.new("size_t *", ffi.sizeof(ffi.typeof(value).item))
+            check(lib.zmq_getsockopt(self._handle, c_option, value, size))
+            if c_option == _TYPE:
+                from zmq.constants import SocketType
+
+                return SocketType(value[0])
+            return value[0]
+        if kind == _HWM_KIND:
+            return _get_int(self, _SNDHWM)
+        cap = 41 if kind == _CURVE_KEY else 1024
+        while True:
+            buf = ffi.new("char[]", cap)
+            size = ffi.new("size_t *", cap)
+            if lib.zmq_getsockopt(self._handle, c_option, buf, size) == 0:
+                n = size[0]
+                if kind != _BINARY and n > 0 and buf[n - 1] == b"\0":
+                    n -= 1
+                return ffi.unpack(buf, n)
+            if lib.zmq_errno() != EINVAL or kind == _CURVE_KEY or cap > (1 << 24):
+                raise zmq_error(lib.zmq_errno())
+            cap *= 4  # values longer than the buffer (SOCKS_PROXY has no length limit)
+
+    setsockopt = set
+    getsockopt = get
+
+    # -- endpoints ------------------------------------------------------------------------
+
+    def _bind(self, addr: Any) -> None:
+        _endpoint(self, lib.zmq_bind, addr)
+
+    def _connect(self, addr: Any) -> None:
+        _endpoint(self, lib.zmq_connect, addr)
+
+    def unbind(self, addr: Any) -> None:
+        """Stop listening on ``addr`` (as given to bind, or ``last_endpoint``)."""
+        _endpoint(self, lib.zmq_unbind, addr)
+
+    def disconnect(self, addr: Any) -> None:
+        """Disconnect from ``addr`` (as given to connect)."""
+        _endpoint(self, lib.zmq_disconnect, addr)
+
+    def monitor(self, addr: Any, events: int = 0xFFFF) -> None:
+        """Publish this socket's events on a PAIR socket bound at ``addr`` (None: stop)."""
+        self._check_usable()
+        c_events = c_int(events, "events")
+        rc = lib.zmq_socket_monitor(self._handle, NULL if addr is None else _encode_addr(addr), c_events)
+        check(rc)
+
+    def join(self, group: Any) -> None:
+        """Join a DISH group (draft API)."""
+        _group(self, "zmq_join", group)
+
+    def leave(self, group: Any) -> None:
+        """Leave a DISH group (draft API)."""
+        _group(self, "zmq_leave", group)
+
+    def fileno(self) -> int:
+        """The socket's ZMQ_FD: edge-triggered readiness for event loops."""
+        return self.get(14)
+
+    # -- sending --------------------------------------------------------------------------
+
+    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
+             routing_id: int | None = None, group: str | None = None) -> Any:
+        """Send one message part.
+
+        Returns
+        -------
+        None, or a MessageTracker when ``track=True``.
+        """
+        c_flags = c_int(flags, "flags")
+        self._check_usable()
+        if routing_id is not None or group is not None:
+            frame = data if isinstance(data, Frame) else Frame(data, track=track, copy=copy)
+            if routing_id is not None:
+                frame.routing_id = routing_id
+            if group is not None:
+                frame.group = group
+            data = frame
+        tracker = MessageTracker() if track else None
+        if _send_part(self, data, c_flags, copy, tracker) is WOULD_BLOCK:
+            return WOULD_BLOCK
+        return tracker
+
+    _send = send
+
+    def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True, track: bool = False,
+                       **kwargs: Any) -> Any:
+        """Send a multipart message: every part but the last carries SNDMORE. Every part is
+        checked before the first is sent, so a bad part never leaves half a message queued."""
+        c_flags = c_int(flags, "flags")
+        self._check_usable()
+        if isinstance(msg_parts, (bytes, str, Frame, bytearray, memoryview)):
+            raise TypeError("send_multipart takes a sequence of parts, not a single message: use send()")
+        parts = list(msg_parts)
+        if not parts:
+            raise ValueError("a multipart message needs at least one part")
+        for i, part in enumerate(parts):
+            if type(part) is bytes or isinstance(part, Frame):
+                continue
+            if isinstance(part, str):
+                raise TypeError(f"part {i} is a str: encode it (or use send_string for single parts)")
+            try:
+                view = memoryview(part)
+            except TypeError:
+                raise TypeError(f"part {i} must be bytes-like (bytes, bytearray, memoryview, Frame), "
+                                f"not {type(part).__name__!r}") from None
+            if not view.contiguous:
+                raise ValueError(f"part {i} is not a contiguous buffer")
+        tracker = MessageTracker() if track else None
+        c_flags &= ~SNDMORE
+        last = len(parts) - 1
+        # only the first part can block: once it is queued libzmq takes the whole message
+        if _send_part(self, parts[0], c_flags | (SNDMORE if last else 0), copy, tracker) is WOULD_BLOCK:
+            return WOULD_BLOCK
+        c_flags &= ~NOTHROW
+        for i in range(1, last + 1):
+            _send_part(self, parts[i], c_flags | (SNDMORE if i < last else 0), copy, tracker)
+        return tracker
+
+    # -- receiving ------------------------------------------------------------------------
+
+    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
+        """Receive one message part: bytes, or a :class:`Frame` with ``copy=False``."""
+        c_flags = c_int(flags, "flags")
+        self._check_usable()
+        if not copy:
+            return _recv_frame(self, c_flags)
+        received = _recv_bytes(self, c_flags)
+        return received if received is WOULD_BLOCK else received[0]
+
+    _recv = recv
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        """Receive one part straight into a writable buffer; returns the message size (the
+        message is truncated to the space given when bigger)."""
+        c_nbytes = c_int(nbytes, "nbytes")
+        c_flags = c_int(flags, "flags")
+        self._check_usable()
+        if c_nbytes < 0:
+            raise ValueError(f"nbytes must be >= 0, not {c_nbytes}")
+        view = memoryview(buffer)
+        if view.readonly or not view.contiguous:
+            raise BufferError("recv_into needs a writable contiguous buffer")
+        if c_nbytes == 0:
+            c_nbytes = view.nbytes
+        elif c_nbytes > view.nbytes:
+            raise ValueError(f"nbytes={c_nbytes} is larger than the buffer ({view.nbytes} bytes)")
+        return _io(self, _RECV, None, ffi.from_buffer(view, require_writable=True), c_nbytes, c_flags)
+
+    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
+        """Receive every part of the next message: a list of bytes (or of Frames)."""
+        c_flags = c_int(flags, "flags")
+        self._check_usable()
+        parts = []
+        while True:
+            if copy:
+                received = _recv_bytes(self, c_flags)
+                if received is WOULD_BLOCK:
+                    return WOULD_BLOCK
+                part, more = received
+            else:
+                part = _recv_frame(self, c_flags)
+                if part is WOULD_BLOCK:
+                    return WOULD_BLOCK
+                more = part.more
+            parts.append(part)
+            if not more:
+                return parts
+            c_flags = (c_flags | DONTWAIT) & ~NOTHROW
+
+    # -- serialization (on Socket's own send/recv, so async subclasses keep them) ---------
+
+    def send_string(self, u: str, flags: int = 0, copy: bool = True, encoding: str = "utf-8", **kwargs: Any) -> Any:
+        """Send a str as one message part (encoded with ``encoding``)."""
+        if not isinstance(u, str):
+            raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
+        return Socket.send(self, u.encode(encoding), flags, copy, **kwargs)
+
+    def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> Any:
+        """Receive one part as a str."""
+        data = Socket.recv(self, flags)
+        return data if data is WOULD_BLOCK else data.decode(encoding)
+
+    send_unicode = send_string
+    recv_unicode = recv_string
+
+    def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> Any:
+        """Send ``obj`` serialized as JSON (UTF-8); ``routing_id``/``group`` go to send."""
+        import json
+
+        send_kwargs = {k: kwargs.pop(k) for k in ("routing_id", "group") if k in kwargs}
+        return Socket.send(self, json.dumps(obj, **kwargs).encode("utf-8"), flags, **send_kwargs)
+
+    def recv_json(self, flags: int = 0, **kwargs: Any) -> Any:
+        """Receive one part and decode it from JSON."""
+        import json
+
+        data = Socket.recv(self, flags)
+        return data if data is WOULD_BLOCK else json.loads(data, **kwargs)
+
+    def send_pyobj(self, obj: Any, flags: int = 0, protocol: int | None = None, **kwargs: Any) -> Any:
+        """Send ``obj`` pickled."""
+        import pickle
+
+        data = pickle.dumps(obj, pickle.DEFAULT_PROTOCOL if protocol is None else protocol)
+        return Socket.send(self, data, flags, **kwargs)
+
+    def recv_pyobj(self, flags: int = 0) -> Any:
+        """Receive one part and unpickle it.
+
+        .. warning:: Unpickling runs code chosen by the sender. Only use this with peers you
+           trust completely; otherwise use :meth:`recv_json` or :meth:`recv_serialized`.
+        """
+        import pickle
+
+        data = Socket.recv(self, flags)
+        return data if data is WOULD_BLOCK else pickle.loads(data)
+
+    def send_serialized(self, msg: Any, serialize: Callable[[Any], Any], flags: int = 0, copy: bool = True,
+                        **kwargs: Any) -> Any:
+        """Send ``serialize(msg)`` as one multipart message."""
+        return Socket.send_multipart(self, serialize(msg), flags, copy, **kwargs)
+
+    def recv_serialized(self, deserialize: Callable[[list[Any]], Any], flags: int = 0, copy: bool = True) -> Any:
+        """Receive a multipart message and return ``deserialize(parts)``."""
+        parts = Socket.recv_multipart(self, flags, copy)
+        return parts if parts is WOULD_BLOCK else deserialize(parts)
+
+    # -- polling --------------------------------------------------------------------------
+
+    def poll(self, timeout: int | None = None, flags: int = _POLLIN) -> int:
+        """Wait until the socket is readable (POLLIN) or writable (POLLOUT); the events ready
+        (0 on timeout). ``timeout`` in ms; None or negative waits forever."""
+        c_flags = c_int(flags, "flags")
+        self._check_usable()
+        from zmq.backend.cffi.utils import poll_items
+
+        item = ffi.new("zmq_pollitem_t *")
+        item.socket = self._handle
+        item.events = c_flags
+        poll_items(item, 1, -1 if timeout is None or timeout < 0 else int(timeout), lambda: self._handle != item.socket)
+        return item.revents
+
+
+# -- the helpers of the methods above (module-level, so that no subclass can shadow them) --
+
+
+def _get_int(sock: Socket, option: int) -> int:
+    value = ffi.new("int *")
+    size = ffi.new("size_t *", ffi.sizeof("int"))
+    check(lib.zmq_getsockopt(sock._handle, option, value, size))
+    return value[0]
+
+
+def _set_int(sock: Socket, option: int, value: int) -> None:
+    check(lib.zmq_setsockopt(sock._handle, option, ffi.new("int *", value), ffi.sizeof("int")))
+
+
+def _endpoint(sock: Socket, fn: Callable[[Any, bytes], int], addr: Any) -> None:
+    sock._check_usable()
+    baddr = _encode_addr(addr)
+    if fn(sock._handle, baddr) < 0:
+        err = lib.zmq_errno()
+        from zmq import error
+
+        raise error.error_class(err)(err, _describe(err, addr))
+
+
+def _group(sock: Socket, name: str, group: Any) -> None:
+    sock._check_usable()
+    if not DRAFT_API:
+        raise zmq_error(ENOTSUP)
+    check(getattr(lib, name)(sock._handle, group.encode("utf-8") if isinstance(group, str) else group))
+
+
+def _io(sock: Socket, op: int, msg: Any, buf: Any, n: int, flags: int) -> Any:
+    """The one decision of every send and recv: try without waiting; on EAGAIN return
+    WOULD_BLOCK (NOTHROW), raise Again (DONTWAIT), or wait."""
+    handle = sock._handle
+    rc = _call(op, handle, msg, buf, n, (flags & ~NOTHROW) | DONTWAIT)
+    if rc >= 0:
+        return rc
+    err = lib.zmq_errno()
+    if err != EAGAIN:
+        raise zmq_error(err)
+    if flags & DONTWAIT:
+        if flags & NOTHROW:
+            return WOULD_BLOCK
+        raise zmq_error(EAGAIN)
+    return _wait(sock, op, msg, buf, n, flags & ~(NOTHROW | DONTWAIT))
+
+
+def _wait(sock: Socket, op: int, msg: Any, buf: Any, n: int, flags: int) -> int:
+    """Block until the call completes; after EINTR, resume for what is left of the timeout."""
+    timeout_opt = _SNDTIMEO if op in (_SEND, _SEND_MSG) else _RCVTIMEO
+    timeout: int | None = None  # read only after the wait was interrupted
+    start = monotonic_ms()
+    handle = sock._handle
+    changed = False
+    try:
+        while True:
+            rc = _call(op, handle, msg, buf, n, flags)  # the GIL is released meanwhile
+            if rc >= 0:
+                return rc
+            err = lib.zmq_errno()
+            run_signal_handlers()  # one that raises (Ctrl-C) ends the call
+            if sock._handle != handle:
+                raise zmq_error(ENOTSOCK)  # a signal handler closed the socket
+            if err not in (EINTR, EAGAIN):
+                raise zmq_error(err)
+            if timeout is None:
+                timeout = _get_int(sock, timeout_opt)
+            left = start + timeout - monotonic_ms() if timeout >= 0 else 1
+            # Signal handlers run as soon as the call returns, before errno is read, and
+            # the libzmq calls they make overwrite it: an EINTR can read as EAGAIN. A wait
+            # whose timeout has not expired was interrupted.
+            if left <= 0:
+                raise zmq_error(EAGAIN)
+            if timeout >= 0:
+                _set_int(sock, timeout_opt, left)
+                changed = True
+    finally:
+        if changed and sock._handle == handle and timeout is not None:
+            _set_int(sock, timeout_opt, timeout)
+
+
+def _send_part(sock: Socket, data: Any, flags: int, copy: bool, tracker: MessageTracker | None) -> Any:
+    """Send one part: None, or WOULD_BLOCK; tracked zero-copy parts join ``tracker``."""
+    if isinstance(data, Frame):
+        msg = ffi.new("zmq_msg_t *")
+        if lib.zmq_msg_init(msg) < 0 or lib.zmq_msg_copy(msg, data.zmq_msg) < 0:
+            raise zmq_error(lib.zmq_errno())
+        if _send_msg(sock, msg, flags) is WOULD_BLOCK:
+            return WOULD_BLOCK
+        if tracker is not None and data.tracker is not None:
+            tracker.peers.add(data.tracker)
+        return None
+    if type(data) is bytes:
+        n = len(data)
+        buf: Any = data
+    else:
+        if isinstance(data, str):
+            raise TypeError("str objects cannot be sent as bytes: use send_string() or encode it first")
+        try:
+            view = memoryview(data)
+        except TypeError:
+            raise TypeError(f"a bytes-like object (bytes, bytearray, memoryview, array, Frame) is required, "
+                            f"not {type(data).__name__!r}") from None
+        if not view.contiguous:
+            raise ValueError("the buffer is not contiguous")
+        n = view.nbytes
+        buf = ffi.from_buffer(view)
+    if copy or n < sock.copy_threshold:
+        return WOULD_BLOCK if _io(sock, _SEND, None, buf, n, flags) is WOULD_BLOCK else None
+    import threading
+
+    event = threading.Event() if tracker is not None else None
+    msg = ffi.new("zmq_msg_t *")
+    init_zero_copy(msg, data, event)
+    if _send_msg(sock, msg, flags) is WOULD_BLOCK:
+        return WOULD_BLOCK
+    if event is not None:
+        tracker.events.add(event)  # type: ignore[union-attr]
+    return None
+
+
+def _send_msg(sock: Socket, msg: Any, flags: int) -> Any:
+    """Send ``msg`` (libzmq owns it once sent); on failure close it."""
+    try:
+        result = _io(sock, _SEND_MSG, msg, None, 0, flags)
+    except BaseException:
+        lib.zmq_msg_close(msg)
+        raise
+    if result is WOULD_BLOCK:
+        lib.zmq_msg_close(msg)
+    return result
+
+
+def _recv_bytes(sock: Socket, flags: int) -> Any:
+    """Receive one part as (bytes, more), or WOULD_BLOCK. The message is closed at once, so
+    a zero-copy sender's buffer is released without waiting for a garbage collection
+    (PyPy has no reference counting)."""
+    msg = ffi.new("zmq_msg_t *")
+    lib.zmq_msg_init(msg)
+    try:
+        if _io(sock, _RECV_MSG, msg, None, 0, flags) is WOULD_BLOCK:
+            return WOULD_BLOCK
+        data = ffi.unpack(ffi.cast("char *", lib.zmq_msg_data(msg)), lib.zmq_msg_size(msg))
+        return data, bool(lib.zmq_msg_more(msg))
+    finally:
+        lib.zmq_msg_close(msg)
+
+
+def _recv_frame(sock: Socket, flags: int) -> Any:
+    frame = Frame()
+    if _io(sock, _RECV_MSG, frame.zmq_msg, None, 0, flags) is WOULD_BLOCK:
+        return WOULD_BLOCK
+    frame.more = bool(lib.zmq_msg_more(frame.zmq_msg))
+    return frame

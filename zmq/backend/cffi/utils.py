@@ -1,0 +1,148 @@
+"""The CFFI backend's module-level functions: version, capabilities, errors, CURVE keys,
+poll and proxy."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from zmq.backend.cffi._ffi import (
+    DRAFT_API, ENOTSOCK, NULL, c_int, check, ffi, interrupted, lib, monotonic_ms, run_signal_handlers, zmq_error,
+)
+from zmq.backend.cffi.socket import Socket
+
+__all__ = ["DRAFT_API", "zmq_version_info", "has", "strerror", "zmq_errno", "curve_keypair", "curve_public",
+           "zmq_poll", "proxy", "proxy_steerable", "device"]
+
+
+def zmq_version_info() -> tuple[int, int, int]:
+    """The version of the libzmq in use, as ``(major, minor, patch)``."""
+    parts = ffi.new("int[3]")
+    lib.zmq_version(parts, parts + 1, parts + 2)
+    return (parts[0], parts[1], parts[2])
+
+
+def has(capability: str | bytes) -> bool:
+    """Whether the linked libzmq supports a capability ("ipc", "curve", "draft"...)."""
+    if isinstance(capability, str):
+        capability = capability.encode("utf-8")
+    return bool(lib.zmq_has(capability))
+
+
+def strerror(errno: int) -> str:
+    """libzmq's description of an error number."""
+    return ffi.string(lib.zmq_strerror(c_int(errno, "errno"))).decode("utf-8", "replace")
+
+
+def zmq_errno() -> int:
+    """The errno of the last libzmq call in this thread."""
+    return lib.zmq_errno()
+
+
+def curve_keypair() -> tuple[bytes, bytes]:
+    """A new CURVE key pair as ``(public, secret)``, each 40 bytes of Z85 text."""
+    public, secret = ffi.new("char[41]"), ffi.new("char[41]")
+    check(lib.zmq_curve_keypair(public, secret))
+    return ffi.string(public), ffi.string(secret)
+
+
+def curve_public(secret_key: str | bytes) -> bytes:
+    """The CURVE public key (40 bytes of Z85) that belongs to a secret key."""
+    if isinstance(secret_key, str):
+        secret_key = secret_key.encode("ascii")
+    if not isinstance(secret_key, bytes) or len(secret_key) != 40:
+        raise ValueError("secret_key must be 40 bytes of Z85 text")
+    public = ffi.new("char[41]")
+    check(lib.zmq_curve_public(public, secret_key))
+    return ffi.string(public)
+
+
+def poll_items(items: Any, n: int, ms: int, closed: Callable[[], bool]) -> int:
+    """zmq_poll ``items`` for up to ``ms`` milliseconds (negative: forever), resuming after
+    EINTR once signal handlers have run; ENOTSOCK when ``closed()`` says a handler closed a
+    socket. Returns the number of items ready."""
+    deadline = monotonic_ms() + ms if ms > 0 else -1
+    while True:
+        rc = lib.zmq_poll(items, n, ms)  # the GIL is released meanwhile
+        if rc >= 0:
+            return rc
+        err = lib.zmq_errno()
+        run_signal_handlers()
+        if closed():
+            raise zmq_error(ENOTSOCK)
+        if not interrupted(err):
+            raise zmq_error(err)
+        if deadline >= 0:
+            ms = deadline - monotonic_ms()
+            if ms <= 0:
+                return 0
+
+
+def zmq_poll(sockets: Any, timeout: int | None = -1) -> list[tuple[Any, int]]:
+    """Poll sockets and file descriptors: ``sockets`` is a list of (Socket, int fd or object
+    with fileno(), events); ``timeout`` in ms, negative or None waits forever. Returns the
+    (socket or fd, revents) pairs that are ready."""
+    sockets = list(sockets)
+    n = len(sockets)
+    items = ffi.new("zmq_pollitem_t[]", max(n, 1))
+    handles = []
+    for i, (obj, events) in enumerate(sockets):
+        items[i].events = c_int(events, "events")
+        if isinstance(obj, Socket):
+            obj._check_usable()
+            items[i].socket = obj._handle
+        else:
+            items[i].socket = NULL
+            if isinstance(obj, int):
+                items[i].fd = obj
+            elif hasattr(obj, "fileno"):
+                items[i].fd = obj.fileno()
+            else:
+                raise TypeError(f"cannot poll {type(obj).__name__!r}: expected a Socket, an int fd or an object with fileno()")
+        handles.append(items[i].socket)
+    ms = -1 if timeout is None or timeout < 0 else int(timeout)
+    poll_items(items, n, ms, lambda: any(isinstance(s[0], Socket) and s[0]._handle != h
+                                          for s, h in zip(sockets, handles)))
+    return [(sockets[i][0], items[i].revents) for i in range(n) if items[i].revents]
+
+
+def _handle(s: Any, role: str) -> Any:
+    if s is None:
+        return NULL
+    if not isinstance(s, Socket):
+        raise TypeError(f"{role} must be a zmq.Socket, not {type(s).__name__!r}")
+    s._check_usable()
+    return s._handle
+
+
+def _run_proxy(sockets: tuple[Any, ...], call: Callable[[], int]) -> int:
+    handles = [None if s is None else s._handle for s in sockets]
+    while True:
+        rc = call()  # the GIL is released meanwhile
+        if rc >= 0:
+            return rc
+        err = lib.zmq_errno()
+        run_signal_handlers()
+        if any(s is not None and s._handle != h for s, h in zip(sockets, handles)):
+            raise zmq_error(ENOTSOCK)  # a signal handler closed one of them
+        if not interrupted(err):
+            raise zmq_error(err)
+
+
+def proxy(frontend: Any, backend: Any, capture: Any = None) -> int:
+    """Forward messages both ways between two sockets, in the calling thread, until the
+    context is terminated (ContextTerminated); Ctrl-C interrupts it."""
+    f, b, c = _handle(frontend, "frontend"), _handle(backend, "backend"), _handle(capture, "capture")
+    return _run_proxy((frontend, backend, capture), lambda: lib.zmq_proxy(f, b, c))
+
+
+def proxy_steerable(frontend: Any, backend: Any, capture: Any = None, control: Any = None) -> int:
+    """Like :func:`proxy`, steered by PAUSE/RESUME/TERMINATE/STATISTICS on ``control``."""
+    if control is None:
+        return proxy(frontend, backend, capture)
+    f, b, c = _handle(frontend, "frontend"), _handle(backend, "backend"), _handle(capture, "capture")
+    k = _handle(control, "control")
+    return _run_proxy((frontend, backend, capture, control), lambda: lib.zmq_proxy_steerable(f, b, c, k))
+
+
+def device(device_type: int, frontend: Any, backend: Any) -> int:
+    """Old spelling of :func:`proxy` (``device_type`` is ignored, as libzmq does)."""
+    return proxy(frontend, backend)

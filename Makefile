@@ -85,6 +85,39 @@ oracle: build $(ORACLE_STAMP)
 test: build oracle openssh
 	$(VPY) -X faulthandler -m pytest -q $(PYTEST_ARGS)
 
+# The whole suite again over the CFFI backend (CPython), differential probes included.
+.PHONY: test-cffi
+test-cffi: build oracle openssh
+	ZMQ_BACKEND=cffi $(VPY) -X faulthandler -m pytest -q $(PYTEST_ARGS)
+
+# The whole suite on PyPy (over the CFFI backend, nothing compiled): Debian's pypy3, in .venv-pypy.
+PYPY ?= pypy3
+PVENV := .venv-pypy
+PVPY := $(PVENV)/bin/python
+PYPY_STAMP := $(PVENV)/.cyzmq-installed
+
+.PHONY: pypy test-pypy
+pypy:
+	@if command -v $(PYPY) >/dev/null 2>&1 && $(PYPY) -c 'import venv, ensurepip' 2>/dev/null; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "PyPy not found: installing Debian's pypy3 and pypy3-venv"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q pypy3 pypy3-venv >/dev/null || \
+	  { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q pypy3 pypy3-venv >/dev/null; }; \
+	else \
+	  echo "PyPy 3 is missing: install it (Debian: sudo apt-get install pypy3 pypy3-venv) or set PYPY=..."; exit 1; \
+	fi
+
+$(PYPY_STAMP): $(SOURCES) $(wildcard zmq/backend/cffi/*.py) | pypy libzmq
+	[ -x $(PVPY) ] || $(PYPY) -m venv $(PVENV)
+	$(PVPY) -m pip install -q --upgrade pip 'setuptools>=64' wheel
+	$(PVPY) packaging/companion.py $(DIST) >/dev/null
+	$(PVPY) -m pip install -q --no-build-isolation --find-links $(DIST) -e '.[test]'
+	@touch $@
+
+test-pypy: $(PYPY_STAMP) oracle openssh
+	$(PVPY) -X faulthandler -m pytest -q $(PYTEST_ARGS)
+
 # Real applications over cyzmq and, side by side, over pyzmq: jupyter_client's own test suite,
 # ipykernel, nbclient, ipyparallel (integration/; versions pinned in integration/pins.txt).
 .PHONY: test-integration

@@ -1,10 +1,13 @@
 """Build the compiled core of cyzmq against the system libzmq.
 
 Everything about finding libzmq lives in ``buildutils``; this file only lists the
-extension modules.
+extension modules. On PyPy, or with ``CYZMQ_NO_EXTENSIONS=1`` (a machine without a C
+compiler), nothing is compiled: cyzmq then runs on its CFFI backend, which needs the
+``cffi`` package and libzmq's shared library at run time only.
 """
 import importlib.util
 import os
+import platform
 import sys
 
 from setuptools import Extension, setup
@@ -16,7 +19,14 @@ CORE = "zmq/backend/cython"
 MODULES = ["_check", "message", "context", "socket", "_utils", "_devices"]
 
 
+def compiled() -> bool:
+    """Whether to build the Cython core (not on PyPy, not when CYZMQ_NO_EXTENSIONS is set)."""
+    return platform.python_implementation() != "PyPy" and not os.environ.get("CYZMQ_NO_EXTENSIONS")
+
+
 def extensions():
+    if not compiled():
+        return []
     cfg = find_libzmq()
     exts = [
         Extension(
@@ -55,4 +65,7 @@ def companion_requirement():
     return module.requirement()
 
 
-setup(ext_modules=extensions(), install_requires=[companion_requirement()])
+setup(
+    ext_modules=extensions(),
+    install_requires=[companion_requirement()] + ([] if compiled() else ["cffi>=1.15"]),
+)

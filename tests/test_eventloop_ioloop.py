@@ -41,6 +41,20 @@ def test_import_warns_and_names_are_tornados():
                 assert mine is theirs, name
 
 
+def test_star_imports_give_every_public_name():
+    # pyzmq's eventloop modules define no __all__: `import *` gives their public names
+    mod = fresh_ioloop_module()
+    import zmq.eventloop.zmqstream as zmqstream
+
+    assert not hasattr(mod, "__all__") and not hasattr(zmqstream, "__all__")
+    star: dict[str, object] = {}
+    exec("from zmq.eventloop.ioloop import *", star)  # noqa: S102
+    assert {"IOLoop", "ZMQIOLoop", "PeriodicCallback", "install", "TimeoutError"} <= set(star)
+    exec("from zmq.eventloop.zmqstream import *", star)  # noqa: S102
+    assert star["ZMQStream"] is zmqstream.ZMQStream
+    assert "annotations" not in dir(zmq.eventloop)  # the package's namespace is IOLoop only
+
+
 def test_install_is_a_warning_no_op():
     mod = fresh_ioloop_module()
     with pytest.warns(DeprecationWarning):

@@ -128,7 +128,7 @@ class ZMQStream:
 
     socket: zmq.Socket | None
     io_loop: IOLoop
-    poller: zmq.Poller
+    poller: zmq.Poller  # unused: an attribute old code may look for
 
     def __init__(self, socket: zmq.Socket, io_loop: IOLoop | None = None) -> None:
         if isinstance(socket, AsyncSocketMixin):
@@ -191,6 +191,9 @@ class ZMQStream:
         callback returns an awaitable, it is run as a task (messages keep coming meanwhile).
         A callback that is not callable raises AssertionError.
         """
+        self._set_recv(callback, copy)
+
+    def _set_recv(self, callback: Callable[[list[Any]], Any] | None, copy: bool) -> None:
         self._check_closed()
         _require_callable(callback)
         if callback is None:
@@ -210,9 +213,9 @@ class ZMQStream:
         """Like :meth:`on_recv`, but the callback is called as ``callback(stream, msg)``."""
         _require_callable(callback)
         if callback is None:
-            self.on_recv(None)
+            self._set_recv(None, copy)
         else:
-            self.on_recv(lambda msg: callback(self, msg), copy)
+            self._set_recv(lambda msg: callback(self, msg), copy)
 
     def on_send(self, callback: SendCallback | None) -> None:
         """Call ``callback(msg, status)`` after each message is handed to libzmq (None stops).

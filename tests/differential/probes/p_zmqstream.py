@@ -1773,3 +1773,74 @@ def probe_stream_in_asyncio_run():
         return msg
 
     rec(asyncio.run(main()))
+
+
+# -- a loop running in another thread (how ipykernel uses streams) -------------------------------
+
+
+def _loop_thread():
+    IOLoop, ZMQStream = _tornado()
+    loop = IOLoop(make_current=False)
+    thread = threading.Thread(target=loop.start, daemon=True)
+    thread.start()
+    return loop, thread
+
+
+def _stop_loop_thread(loop, thread, *streams):
+    done = threading.Event()
+
+    def finish():
+        for s in streams:
+            s.close()
+        loop.stop()
+        done.set()
+
+    loop.add_callback(finish)
+    rec(done.wait(3), "stopped")
+    thread.join(3)
+    loop.close()
+
+
+@probe
+def probe_on_recv_from_another_thread_with_message_waiting():
+    IOLoop, ZMQStream = _tornado()
+    ctx = zmq.Context()
+    a, b = _pair(ctx, zmq.ROUTER, zmq.DEALER, tcp=True)
+    b.send(b"early")
+    loop, thread = _loop_thread()
+    st = ZMQStream(a, loop)
+    import time
+
+    time.sleep(0.1)
+    got = []
+    arrived = threading.Event()
+    st.on_recv(lambda m: (got.append(m[1]), arrived.set()))
+    rec(arrived.wait(2))
+    rec(got)
+    _stop_loop_thread(loop, thread, st)
+    b.close()
+    ctx.term()
+
+
+@probe
+def probe_send_from_another_thread():
+    IOLoop, ZMQStream = _tornado()
+    ctx = zmq.Context()
+    a, b = _pair(ctx, tcp=True)
+    loop, thread = _loop_thread()
+    st = ZMQStream(a, loop)
+    where = []
+    st.on_send(lambda m, s: where.append(threading.current_thread() is thread))
+    for i in range(20):
+        st.send(b"%d" % i)
+    b.rcvtimeo = 2000
+    rec([b.recv() for _ in range(20)] == [b"%d" % i for i in range(20)])
+    import time
+
+    deadline = time.monotonic() + 2
+    while len(where) < 20 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    rec(where == [True] * 20)
+    _stop_loop_thread(loop, thread, st)
+    b.close()
+    ctx.term()

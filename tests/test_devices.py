@@ -151,7 +151,10 @@ def test_class_hierarchy_as_pyzmq() -> None:
     assert zmq.devices.basedevice.__all__ == ["Device", "ThreadDevice", "ProcessDevice"]
     assert zmq.devices.proxydevice.__all__ == ["Proxy", "ThreadProxy", "ProcessProxy"]
     assert {"ProxySteerable", "ThreadProxySteerable", "ProcessProxySteerable"} <= set(zmq.devices.__all__)
-    assert zmq.devices.DeviceType is zmq.DeviceType
+    assert zmq.devices.DeviceType is zmq.DeviceType and zmq.devices.proxy is zmq.proxy
+    # the module pyzmq defines them in (pickles name it)
+    assert ThreadProxySteerable.__module__ == "zmq.devices.proxysteerabledevice"
+    assert pickle.loads(pickle.dumps(ProxySteerable(zmq.PULL, zmq.PUSH))).__class__ is ProxySteerable
 
 
 def test_thread_device_runs_in_the_instance_context_reaching_inproc(devices) -> None:
@@ -616,3 +619,38 @@ def test_monitored_queue_prefix_types(ctx) -> None:
             monitored_queue(a, b, m, bad)
         with pytest.raises(TypeError):
             monitored_queue(a, b, m, b"in", bad)
+
+
+def test_device_that_made_its_own_context_terminates_it_when_it_ends(ctx, devices) -> None:
+    # pyzmq's leaves such a context unterminated (a ResourceWarning when collected)
+    dev = devices(ThreadProxySteerable(zmq.PULL, zmq.PUSH, zmq.PUB, zmq.PAIR))
+    dev.context_factory = zmq.Context
+    pctrl = dev.bind_ctrl_to_random_port(LOCAL)
+    dev.bind_in("inproc://cyzmq-dev-own-in")
+    dev.start()
+    assert dev._context is not zmq.Context.instance()
+    ctrl = make(ctx, zmq.PAIR, connect=addr(pctrl))
+    ctrl.send(b"TERMINATE")
+    dev.join(JOIN)
+    assert not dev.launcher.is_alive() and dev._context.closed
+
+
+def test_monitored_queue_copy_waits_for_a_push_monitor(devices) -> None:
+    # as pyzmq's: the copy goes first, so a PUSH monitor without a peer holds the queue
+    # and no copy is lost
+    inst = zmq.Context.instance()
+    dev = devices(ThreadMonitoredQueue(zmq.PULL, zmq.PUSH, zmq.PUSH))
+    dev.bind_in("inproc://cyzmq-mq-wait-in")
+    dev.bind_out("inproc://cyzmq-mq-wait-out")
+    dev.bind_mon("inproc://cyzmq-mq-wait-mon")
+    dev.start()
+    client = make(inst, zmq.PUSH, connect="inproc://cyzmq-mq-wait-in")
+    worker = make(inst, zmq.PULL, connect="inproc://cyzmq-mq-wait-out")
+    client.send(b"one")
+    assert worker.poll(300) == 0, "forwarded before the monitor took its copy"
+    mon = make(inst, zmq.PULL, connect="inproc://cyzmq-mq-wait-mon")
+    assert mon.recv_multipart() == [b"in", b"one"]
+    assert worker.recv() == b"one"
+    for s in (client, worker, mon):
+        s.close()
+    stop_device(dev)

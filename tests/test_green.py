@@ -1079,3 +1079,19 @@ def test_zmqstream_under_monkey_patched_gevent():
         [sys.executable, "-c", ZMQSTREAM_CHILD], cwd=ROOT, capture_output=True, text=True, timeout=30,
     )
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stdout + proc.stderr
+
+
+def test_term_after_an_unclosed_green_socket_was_collected():
+    # pyzmq's green term() then blocks for ever; ours closes the collected socket (with a
+    # ResourceWarning, as plain sockets) and terminates
+    import gc
+
+    ctx = gzmq.Context()
+    s = ctx.socket(zmq.PUSH)
+    s.bind("inproc://cyzmq-green-collected")
+    with pytest.warns(ResourceWarning):
+        del s
+        gc.collect()
+    term = gevent.spawn(ctx.term)
+    term.join(JOIN)
+    assert term.dead and term.exception is None and ctx.closed

@@ -5,7 +5,8 @@ or a child process.
   both ways (queue, forwarder, streamer).
 - :class:`Proxy` / :class:`ThreadProxy` / :class:`ProcessProxy`: plus a monitor socket that
   gets a copy of every message.
-- :class:`ProxySteerable` and its Thread/Process variants: plus a control socket taking
+- :class:`ProxySteerable` and its Thread/Process variants (in
+  :mod:`zmq.devices.proxysteerabledevice`): plus a control socket taking
   ``PAUSE``, ``RESUME``, ``TERMINATE`` and ``STATISTICS``.
 - :class:`MonitoredQueue` and its Thread/Process variants, built on
   :func:`monitored_queue`: monitor copies carry a prefix frame telling their direction.
@@ -22,14 +23,15 @@ Example: a ROUTER/DEALER queue in a thread::
 """
 from __future__ import annotations
 
+from zmq.backend import proxy  # noqa: F401 - in the namespace, as in pyzmq's
 from zmq.constants import DeviceType
-from zmq.devices import monitoredqueuedevice, proxydevice
+from zmq.devices import monitoredqueuedevice, proxydevice, proxysteerabledevice
 from zmq.devices.basedevice import Device, ProcessDevice, ThreadDevice
 from zmq.devices.monitoredqueue import monitored_queue
 from zmq.devices.monitoredqueuedevice import *  # noqa: F403
 from zmq.devices.proxydevice import *  # noqa: F403
-from zmq.devices.proxydevice import ProcessProxySteerable, ProxySteerable, ThreadProxySteerable
+from zmq.devices.proxysteerabledevice import *  # noqa: F403
 
 __all__ = ["Device", "ThreadDevice", "ProcessDevice", "monitored_queue"]
-__all__ += proxydevice.__all__ + ["ProxySteerable", "ThreadProxySteerable", "ProcessProxySteerable"]
+__all__ += proxydevice.__all__ + proxysteerabledevice.__all__
 __all__ += monitoredqueuedevice.__all__

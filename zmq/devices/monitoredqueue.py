@@ -24,9 +24,10 @@ def monitored_queue(
 
     Every message going from ``in_socket`` to ``out_socket`` is also sent to
     ``mon_socket`` preceded by one frame holding ``in_prefix``; every message going the
-    other way, preceded by ``out_prefix``. The monitor copies are best effort: a monitor
-    that cannot take a message right away (HWM reached, no peer) misses it, but never slows
-    the queue. When both sockets are ROUTERs, the two routing frames of each message trade
+    other way, preceded by ``out_prefix``. Each copy is sent before the message is
+    forwarded, as pyzmq does: a monitor that cannot take it yet (a PUSH without a peer, at
+    its HWM) holds the queue until it can, while a PUB monitor drops copies nobody
+    subscribed to or that exceed its HWM. When both sockets are ROUTERs, the two routing frames of each message trade
     places, so that replies find their way back. The loop releases the GIL.
 
     Parameters

@@ -102,6 +102,18 @@ def probe_submodule_all():
 
 
 @probe
+def probe_namespace_extras():
+    import zmq.devices.proxysteerabledevice as ps
+    rec(sorted(ps.__all__))
+    rec(D.ThreadProxySteerable.__module__)
+    rec(D.ThreadMonitoredQueue.__module__)
+    rec(D.ThreadDevice.__module__)
+    rec(D.ThreadProxy.__module__)
+    rec(getattr(D, "proxy", None) is zmq.proxy)
+    rec(D.DeviceType is zmq.DeviceType)
+
+
+@probe
 def probe_monitored_queue_module():
     import zmq.devices.monitoredqueue as mq
     rec(callable(mq.monitored_queue))
@@ -841,3 +853,143 @@ def probe_process_monitored_queue_tcp():
     q.launcher.terminate()
     q.join(5)
     rec(q.launcher.is_alive())
+
+
+# -- more -------------------------------------------------------------------------------------------
+
+@probe
+def probe_monitored_queue_push_monitor_without_peer():
+    q = D.ThreadMonitoredQueue(zmq.PULL, zmq.PUSH, zmq.PUSH)
+    q.bind_in("inproc://e2-mw-in")
+    q.bind_out("inproc://e2-mw-out")
+    q.bind_mon("inproc://e2-mw-mon")
+    q.start()
+    time.sleep(0.1)
+    ctx = zmq.Context.instance()
+    push = _client(ctx, zmq.PUSH, "inproc://e2-mw-in")
+    pull = _client(ctx, zmq.PULL, "inproc://e2-mw-out")
+    push.send(b"one")
+    rec(pull.poll(300), "forwarded before a monitor peer")
+    mon = _client(ctx, zmq.PULL, "inproc://e2-mw-mon")
+    call(mon.recv_multipart)
+    call(pull.recv)
+    _stop_instance(q, push, pull, mon)
+
+
+@probe
+def probe_pickle_before_start():
+    import pickle
+    d = D.ThreadProxySteerable(zmq.ROUTER, zmq.DEALER, zmq.PUB, zmq.PAIR)
+    d.bind_in("tcp://127.0.0.1:5999")
+    d.setsockopt_out(zmq.SNDHWM, 7)
+    c = call(lambda: pickle.loads(pickle.dumps(d)))
+    if c is not None:
+        rec((c.in_type, c.out_type, c.mon_type, c.ctrl_type, c.daemon, c.done))
+    q = D.MonitoredQueue(zmq.ROUTER, zmq.DEALER, zmq.PUB, b"a", b"b")
+    c = call(lambda: pickle.loads(pickle.dumps(q)))
+
+
+@probe
+def probe_owned_context_factory_after_terminate():
+    p = D.ThreadProxySteerable(zmq.PULL, zmq.PUSH, zmq.PUB, zmq.PAIR)
+    p.context_factory = zmq.Context
+    port = p.bind_ctrl_to_random_port("tcp://127.0.0.1")
+    p.bind_in("inproc://e2-own-in")
+    p.start()
+    rec(type(getattr(p, "_context", None)).__name__)
+    ctx = zmq.Context()
+    c = _client(ctx, zmq.PAIR, f"tcp://127.0.0.1:{port}")
+    c.send(b"TERMINATE")
+    p.join(3)
+    rec(p.launcher.is_alive())
+    rec(p._context.closed if hasattr(p, "_context") else "none")
+    c.close()
+    ctx.term()
+
+
+@probe
+def probe_router_router_monitored_queue():
+    q = D.ThreadMonitoredQueue(zmq.ROUTER, zmq.ROUTER, zmq.PUB)
+    q.bind_in("inproc://e2-rr-in")
+    q.bind_out("inproc://e2-rr-out")
+    q.bind_mon("inproc://e2-rr-mon")
+    q.setsockopt_out(zmq.ROUTING_ID, b"queue")
+    q.start()
+    time.sleep(0.1)
+    ctx = zmq.Context.instance()
+    client = _client(ctx, zmq.DEALER, "inproc://e2-rr-in", **{zmq.ROUTING_ID: b"client"})
+    worker = _client(ctx, zmq.DEALER, "inproc://e2-rr-out", **{zmq.ROUTING_ID: b"worker"})
+    sub = _client(ctx, zmq.SUB, "inproc://e2-rr-mon")
+    sub.setsockopt(zmq.SUBSCRIBE, b"")
+    time.sleep(0.1)
+    # a client addresses the worker by its id; the worker replies to the client's id
+    client.send_multipart([b"worker", b"job"])
+    got = call(worker.recv_multipart)
+    if got:
+        worker.send_multipart([got[0], b"done"])
+        call(client.recv_multipart)
+    call(sub.recv_multipart)
+    _stop_instance(q, client, worker, sub)
+
+
+@probe
+def probe_configure_after_start_ignored():
+    d = D.ThreadDevice(zmq.QUEUE, zmq.PULL, zmq.PUSH)
+    d.bind_in("inproc://e2-late-in")
+    d.bind_out("inproc://e2-late-out")
+    d.start()
+    time.sleep(0.1)
+    call(d.bind_in, "inproc://e2-late-extra")
+    ctx = zmq.Context.instance()
+    s = ctx.socket(zmq.PUSH)
+    s.linger = 0
+    call(s.connect, "inproc://e2-late-extra")
+    s.sndtimeo = 100
+    call(s.send, b"x")
+    _stop_instance(d, s)
+
+
+@probe(timeout=15)
+def probe_process_device_context_in_parent():
+    d = D.ProcessDevice(zmq.QUEUE, zmq.PULL, zmq.PUSH)
+    d.bind_in_to_random_port("tcp://127.0.0.1")
+    d.bind_out_to_random_port("tcp://127.0.0.1")
+    d.daemon = False
+    d.start()
+    rec(hasattr(d, "_context"))
+    rec(d.launcher.daemon)
+    # (no second start here: pyzmq's would launch a second process, left running)
+    d.launcher.terminate()
+    d.join(5)
+    rec(d.launcher.is_alive())
+    rec(d.launcher.exitcode)
+
+
+@probe
+def probe_device_run_return_value():
+    d = D.Device(zmq.QUEUE, zmq.PULL, zmq.PUSH)
+    mine = zmq.Context()
+    d.context_factory = lambda: mine
+    d.bind_in("inproc://e2-rv-in")
+    res = []
+    t = threading.Thread(target=lambda: res.append(d.run()), daemon=True)
+    t.start()
+    time.sleep(0.1)
+    term = threading.Thread(target=mine.term, daemon=True)
+    term.start()
+    t.join(3)
+    term.join(3)
+    rec(res)
+    rec(d.done)
+
+
+@probe
+def probe_proxy_mon_type_none():
+    p = D.ThreadProxy(zmq.PULL, zmq.PUSH, None)
+    rec(p.mon_type)
+    p.bind_in("inproc://e2-mn-in")
+    p.start()
+    p.join(0.5)
+    rec(p.launcher.is_alive(), "running")
+    if p.launcher.is_alive():
+        _stop_instance(p)

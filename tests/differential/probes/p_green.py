@@ -747,3 +747,215 @@ def probe_green_context_socket_kwargs():
     call(ctx.socket, 12345)
     s.close()
     ctx.term()
+
+
+# -- more gevent interplay -----------------------------------------------------------------------
+
+@probe(needs=("gevent",))
+def probe_gevent_timeout_interrupts_recv():
+    gevent, gz = _g()
+    ctx, a, b = _pair(gz)
+    try:
+        with gevent.Timeout(0.05):
+            b.recv()
+        rec("returned")
+    except gevent.Timeout as e:
+        rec(type(e).__name__)
+    a.send(b"after timeout")
+    call(b.recv)
+    _close(ctx, a, b)
+
+
+@probe(needs=("gevent",))
+def probe_killed_greenlet_recv():
+    gevent, gz = _g()
+    ctx, a, b = _pair(gz)
+    g = gevent.spawn(b.recv)
+    gevent.sleep(0.01)
+    g.kill(timeout=1)
+    rec(g.dead)
+    rec(type(g.value).__name__)
+    a.send(b"next")
+    h = gevent.spawn(b.recv)
+    h.join(1)
+    rec(h.value)
+    _close(ctx, a, b)
+
+
+@probe(needs=("gevent",))
+def probe_socket_class_on_plain_context():
+    gevent, gz = _g()
+    ctx = zmq.Context()
+    s = ctx.socket(zmq.PUSH, socket_class=gz.Socket)
+    rec(type(s).__name__)
+    rec(mask(repr(s)))
+    s2 = gz.Socket(ctx, zmq.PULL)
+    rec(type(s2).__name__)
+    rec(type(s2.context).__name__)
+    s.close()
+    s2.close()
+    ctx.term()
+
+
+@probe(needs=("gevent",))
+def probe_green_socket_context_attr():
+    gevent, gz = _g()
+    ctx = gz.Context()
+    s = ctx.socket(zmq.PUSH)
+    rec(s.context is ctx)
+    rec(type(s.context).__name__)
+    s.close()
+    ctx.term()
+
+
+@probe(needs=("gevent",))
+def probe_green_monitor_socket():
+    gevent, gz = _g()
+    ctx = gz.Context()
+    s = ctx.socket(zmq.PUSH)
+    s.linger = 0
+    m = s.get_monitor_socket()
+    rec(type(m).__name__)
+    s.bind("tcp://127.0.0.1:*")
+    ev = gevent.spawn(m.recv_multipart)
+    ev.join(2)
+    rec(ev.ready())
+    rec(len(ev.value) if ev.ready() and ev.value else None)
+    s.disable_monitor()
+    m.close()
+    s.close()
+    ctx.term()
+
+
+@probe(needs=("gevent",))
+def probe_green_io_threads_and_options():
+    gevent, gz = _g()
+    ctx = gz.Context(io_threads=2)
+    rec(ctx.get(zmq.IO_THREADS))
+    ctx.set(zmq.MAX_SOCKETS, 64)
+    rec(ctx.get(zmq.MAX_SOCKETS))
+    ctx.term()
+    call(gz.Context, io_threads=-1)
+
+
+@probe(needs=("gevent",))
+def probe_green_destroy_with_open_sockets():
+    gevent, gz = _g()
+    ctx = gz.Context()
+    socks = [ctx.socket(zmq.PUSH) for _ in range(3)]
+    ctx.destroy(linger=0)
+    rec([s.closed for s in socks])
+    rec(ctx.closed)
+
+
+@probe(needs=("gevent",))
+def probe_green_unclosed_socket_gc():
+    import gc
+    gevent, gz = _g()
+    ctx = gz.Context()
+    s = ctx.socket(zmq.PUSH)
+    del s
+    gc.collect()
+    ctx.term()
+    rec(ctx.closed)
+
+
+@probe(needs=("gevent",))
+def probe_green_send_json_errors():
+    gevent, gz = _g()
+    ctx, a, b = _pair(gz)
+    call(a.send_json, object())
+    call(a.send_string, 5)
+    call(a.send_pyobj, lambda: 1)
+    a.send(b"not json")
+    call(b.recv_json)
+    _close(ctx, a, b)
+
+
+@probe(needs=("gevent",))
+def probe_green_poll_none_timeout_with_data():
+    gevent, gz = _g()
+    ctx, a, b = _pair(gz)
+    a.send(b"x")
+    gevent.sleep(0.01)
+    call(b.poll, None)
+    call(b.poll, -1)
+    p = gz.Poller()
+    p.register(b)
+    rec([ev for _, ev in p.poll(None)])
+    rec([ev for _, ev in p.poll(-1)])
+    call(p.poll, "x")
+    _close(ctx, a, b)
+
+
+@probe(needs=("gevent",))
+def probe_green_poller_mixed_plain_and_green():
+    gevent, gz = _g()
+    gctx, a, b = _pair(gz, addr="inproc://green-mixed")
+    plain = zmq.Context()
+    pa = plain.socket(zmq.PAIR)
+    pb = plain.socket(zmq.PAIR)
+    for s in (pa, pb):
+        s.linger = 0
+    pa.bind("inproc://plain-mixed")
+    pb.connect("inproc://plain-mixed")
+    p = gz.Poller()
+    p.register(b, zmq.POLLIN)
+    p.register(pb, zmq.POLLIN)
+    gevent.spawn_later(0.02, pa.send, b"plain")
+    r = p.poll(2000)
+    rec([(s is pb, ev) for s, ev in r])
+    pb.recv()
+    gevent.spawn_later(0.02, a.send, b"green")
+    r = p.poll(2000)
+    rec([(s is b, ev) for s, ev in r])
+    for s in (pa, pb):
+        s.close()
+    plain.term()
+    _close(gctx, a, b)
+
+
+@probe(needs=("gevent",))
+def probe_green_subscribe_helpers():
+    gevent, gz = _g()
+    ctx = gz.Context()
+    pub = ctx.socket(zmq.PUB)
+    sub = ctx.socket(zmq.SUB)
+    for s in (pub, sub):
+        s.linger = 0
+    pub.bind("inproc://green-ps")
+    sub.connect("inproc://green-ps")
+    sub.subscribe("to")
+    sub.setsockopt_string(zmq.SUBSCRIBE, "b")
+    gevent.sleep(0.01)
+    pub.send(b"nothing")
+    pub.send(b"topic")
+    pub.send(b"bar")
+    call(sub.recv)
+    call(sub.recv)
+    call(sub.recv, zmq.NOBLOCK)
+    sub.unsubscribe("to")
+    _close(ctx, pub, sub)
+
+
+@probe(needs=("gevent",))
+def probe_green_proxy_steerable_signature_and_terminate():
+    gevent, gz = _g()
+    ctx = gz.Context()
+    front = ctx.socket(zmq.PULL)
+    back = ctx.socket(zmq.PUSH)
+    ctrl_in = ctx.socket(zmq.PAIR)
+    ctrl_out = ctx.socket(zmq.PAIR)
+    for s in (front, back, ctrl_in, ctrl_out):
+        s.linger = 0
+    front.bind("inproc://gps-in")
+    back.bind("inproc://gps-out")
+    ctrl_in.bind("inproc://gps-ctrl")
+    ctrl_out.connect("inproc://gps-ctrl")
+    ctrl_out.send(b"TERMINATE")
+    gevent.sleep(0.01)
+    g = gevent.spawn(gz.proxy_steerable, front, back, None, ctrl_in)
+    g.join(2)
+    rec(g.ready())
+    rec(g.value)
+    _close(ctx, front, back, ctrl_in, ctrl_out)

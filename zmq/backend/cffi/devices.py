@@ -11,16 +11,16 @@ _ROUTER, _TYPE, _POLLIN = 6, 16, 1
 
 
 def _forward(src: Socket, dst: Socket, mon: Socket, prefix: bytes, swap_ids: bool) -> bool:
-    """Move one whole message from ``src`` to ``dst`` (a copy, after ``prefix``, to ``mon``,
-    best effort); False when none was waiting."""
+    """Move one whole message from ``src`` to ``dst`` (a copy, after ``prefix``, to ``mon``
+    first); False when none was waiting."""
     parts = Socket.recv_multipart(src, DONTWAIT | NOTHROW, copy=False)
     if parts is WOULD_BLOCK:
         return False
     if swap_ids and len(parts) >= 2:
         parts[0], parts[1] = parts[1], parts[0]
-    # a monitor that cannot take the copy right away misses it: it must not stall the queue
-    if Socket.send(mon, prefix, SNDMORE | DONTWAIT | NOTHROW) is not WOULD_BLOCK:
-        Socket.send_multipart(mon, parts, copy=False)
+    # as pyzmq's: a monitor that cannot take the copy yet holds the queue (a PUB drops it)
+    Socket.send(mon, prefix, SNDMORE)
+    Socket.send_multipart(mon, parts, copy=False)
     Socket.send_multipart(dst, parts, copy=False)
     return True
 

@@ -56,17 +56,21 @@ cdef int _forward(void *src, void *dst, void *mon, zmq_msg_t *prefix, bint swap_
         zmq_msg_move(&parts[0], &parts[1])
         zmq_msg_move(&parts[1], &tmp)
         zmq_msg_close(&tmp)
-    # The monitor copy is best effort: a monitor that cannot take it must not stall the queue.
+    # The monitor gets its copy first, waiting as pyzmq's does: a monitor that cannot take
+    # it yet (a PUSH without a peer, at its HWM) holds the queue; a PUB drops it by itself.
     if mon != NULL:
         zmq_msg_init(&copy)
         zmq_msg_copy(&copy, prefix)
-        if zmq_msg_send(&copy, mon, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0:
+        if zmq_msg_send(&copy, mon, ZMQ_SNDMORE) < 0:  # a signal or ETERM: no copy
             zmq_msg_close(&copy)
         else:
             for i in range(n):
                 zmq_msg_init(&copy)
                 zmq_msg_copy(&copy, &parts[i])
-                if zmq_msg_send(&copy, mon, ZMQ_SNDMORE if i < n - 1 else 0) < 0:
+                rc = zmq_msg_send(&copy, mon, ZMQ_SNDMORE if i < n - 1 else 0)
+                while rc < 0 and zmq_errno() == EINTR:  # never leave half a copy behind
+                    rc = zmq_msg_send(&copy, mon, ZMQ_SNDMORE if i < n - 1 else 0)
+                if rc < 0:
                     zmq_msg_close(&copy)
     for i in range(n):
         last = i == n - 1

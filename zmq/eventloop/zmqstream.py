@@ -30,8 +30,8 @@ import sys
 import threading
 import warnings
 from collections import deque
-from queue import Queue  # noqa: F401  (historical name of this module; sends use a deque)
 from collections.abc import Awaitable, Sequence
+from queue import Queue  # noqa: F401  (historical name of this module; sends use a deque)
 from typing import Any, Callable, Literal, overload
 
 from tornado.ioloop import IOLoop
@@ -53,8 +53,9 @@ _send: Callable[..., Any] = _CoreSocket.send
 _send_multipart: Callable[..., Any] = _CoreSocket.send_multipart
 _IN, _OUT = int(POLLIN), int(POLLOUT)
 # The loop running in this thread (None outside any), and this thread's id: a send goes to
-# libzmq at once only in the thread running the stream's loop (the id is the cheap check,
-# learned whenever the loop calls the stream).
+# libzmq at once only in the thread running the stream's loop (the id is the cheap check;
+# it is learned when the stream is made inside its running loop, or at the loop's first
+# pass, which anything queued for the loop schedules).
 _running_loop = asyncio._get_running_loop
 _thread_id = threading.get_ident
 _EFSM, _ENOTSOCK = int(zmq.EFSM), int(zmq.ENOTSOCK)

@@ -568,9 +568,9 @@ async def _tour(actx):
     pending = pull.recv()
     await asyncio.sleep(0.005)
     pull.close()
-    with pytest.raises(zmq.ZMQError) as e:
+    with pytest.raises(asyncio.CancelledError):
         await within(pending, 1)
-    assert e.value.errno == zmq.ENOTSOCK
+    assert pending.cancelled()
 
 
 def test_tour_under_asyncio(actx):
@@ -651,7 +651,7 @@ def test_idle_pending_operations_do_not_busy_loop(actx, pipe):
         assert (r, POLLIN) in await within(polling)
         os.read(r, 1)
         lonely.close()
-        with pytest.raises(zmq.ZMQError):
+        with pytest.raises(asyncio.CancelledError):
             await within(pending[3], 1)
 
         # and once everything is done, a watched socket with nothing pending stays quiet too

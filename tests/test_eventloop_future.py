@@ -218,3 +218,113 @@ def test_from_socket_and_from_context(fctx):
             sync_ctx.term()
 
     run(test)
+
+
+# -- behaviours matched to pyzmq (found by tests/differential/probes/p_future.py) ----------
+
+
+def _on_new_ioloop(coro_fn: Callable[[], Awaitable[Any]], all_fds: bool) -> Any:
+    loop = IOLoop()
+    try:
+        return loop.run_sync(coro_fn, timeout=TIMEOUT)
+    finally:
+        loop.close(all_fds=all_fds)
+
+
+def test_ioloop_close_all_fds_closes_sockets_that_have_waited(fctx):
+    waited, eager = pair(fctx)  # waited: a recv had to wait; eager: its ops completed at once
+    seen: dict[str, Any] = {}
+
+    async def main() -> None:
+        pending = waited.recv()
+        await asyncio.sleep(0.01)
+        await eager.send(b"x")
+        assert await asyncio.wait_for(pending, TIMEOUT) == b"x"
+        seen["pending"] = waited.recv()  # still waiting when the loop closes
+        await asyncio.sleep(0.01)
+
+    _on_new_ioloop(main, all_fds=True)
+    assert waited.closed and not eager.closed
+    # closed like any socket: what still waited is cancelled (pyzmq leaves it pending)
+    assert seen["pending"].cancelled()
+    eager.close()
+
+
+def test_ioloop_closed_without_all_fds_leaves_the_socket_usable_on_another(fctx):
+    a, b = pair(fctx)
+
+    async def first() -> None:
+        f = b.recv()
+        await asyncio.sleep(0.01)
+        f.cancel()
+
+    async def second() -> bytes:
+        pending = b.recv()  # registers with the new IOLoop
+        await asyncio.sleep(0.01)
+        await a.send(b"again")
+        return await asyncio.wait_for(pending, TIMEOUT)
+
+    _on_new_ioloop(first, all_fds=False)
+    assert not b.closed
+    assert _on_new_ioloop(second, all_fds=True) == b"again"
+    assert b.closed
+    a.close()
+
+
+def test_closing_a_registered_socket_leaves_its_ioloop(fctx):
+    a, b = pair(fctx)
+
+    async def main() -> None:
+        f = b.recv()
+        await asyncio.sleep(0.01)
+        io_loop = IOLoop.current()
+        fd = b.get(zmq.FD)
+        assert io_loop.handlers[fd][0] is b  # type: ignore[attr-defined]
+        b.close()
+        assert fd not in io_loop.handlers  # type: ignore[attr-defined]
+        assert f.cancelled()
+
+    _on_new_ioloop(main, all_fds=False)
+    a.close()
+
+
+def test_awaiting_a_cancelled_recv_raises_the_modules_cancelled_error(fctx):
+    # pyzmq's CancelledError here is its own Exception subclass; ours is asyncio's, which
+    # `except future.CancelledError` still catches and which cancels the awaiting task.
+    a, b = pair(fctx)
+
+    async def main() -> None:
+        f = b.recv()
+        await asyncio.sleep(0.01)
+        f.cancel()
+        with pytest.raises(future.CancelledError):
+            await f
+        assert issubclass(future.CancelledError, asyncio.CancelledError)
+
+    _on_new_ioloop(main, all_fds=False)
+    a.close()
+    b.close()
+
+
+def test_poller_reports_fds_and_accepts_one_fd_twice():
+    import socket
+
+    x, y = socket.socketpair()
+
+    class SameFd:
+        def fileno(self) -> int:
+            return x.fileno()
+
+    try:
+        poller = future.Poller()
+        assert poller._socket_class is future.Socket
+        poller.register(x, zmq.POLLOUT)
+        poller.register(SameFd(), zmq.POLLOUT)  # pyzmq's Tornado poller raises ValueError here
+
+        async def main() -> None:
+            assert await asyncio.wait_for(poller.poll(100), TIMEOUT) == [(x.fileno(), zmq.POLLOUT)] * 2
+
+        _on_new_ioloop(main, all_fds=False)
+    finally:
+        x.close()
+        y.close()

@@ -281,10 +281,9 @@ class AsyncSocketMixin(_SocketBase):
         loop = _get_loop()
         if loop is not self._loop:
             self._switch_loop(loop)
-        future = loop.create_future()
         if self.closed:
-            future.set_exception(ZMQError(_ENOTSOCK, "the socket is closed"))
-            return future
+            return _closed_result(loop, receiving and not flags & NOBLOCK)
+        future = loop.create_future()
         queue = self._recv_q if receiving else self._send_q
         assert queue is not None
         if flags & NOBLOCK or not queue:
@@ -321,20 +320,21 @@ class AsyncSocketMixin(_SocketBase):
             self._inproc = True
         return result
 
-    def _fail_waiters(self) -> None:
+    def _cancel_waiters(self) -> None:
         for queue in (self._recv_q, self._send_q):
             while queue:
                 w = queue.popleft()
-                _finish(w, exc=ZMQError(_ENOTSOCK, "the socket was closed while this operation was waiting"))
+                if w.timer is not None:
+                    w.timer.cancel()
+                w.future.cancel()
         if self._poll_q:
             for fut, _ in self._poll_q:
-                if not fut.done():
-                    fut.set_exception(ZMQError(_ENOTSOCK, "the socket was closed while polling"))
+                fut.cancel()
             self._poll_q.clear()
 
     def close(self, linger: int | None = None) -> None:
-        """Close the socket; operations still waiting fail with ZMQError(ENOTSOCK), and so
-        do async Poller polls that include it."""
+        """Close the socket; operations still waiting are cancelled, and so are async
+        Poller polls that include it."""
         orphans: list[Callable[[], None]] = []
         if not self.closed:
             try:
@@ -351,10 +351,10 @@ class AsyncSocketMixin(_SocketBase):
                     orphans += watcher.drop_fd(fd)
             self._watching = False
             if self._loop is not None and not self._loop.is_closed():
-                self._fail_waiters()  # (a closed loop's futures can't be resolved any more)
+                self._cancel_waiters()  # (a closed loop's futures can't be resolved any more)
         self._sync.close(self, linger)
         for callback in orphans:
-            callback()  # pollers re-check and fail with ENOTSOCK
+            callback()  # pollers re-check and are cancelled
 
     def get(self, option: int) -> Any:
         """Get a socket option (see :meth:`zmq.Socket.get`)."""
@@ -394,9 +394,18 @@ class AsyncSocketMixin(_SocketBase):
         """Receive a multipart message and return ``deserialize(parts)``: an awaitable."""
         return self._start(self._sync.recv_serialized, (deserialize, flags | TRY, copy), flags, True)
 
-    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False, routing_id: int | None = None, group: str | None = None) -> asyncio.Future[Any]:  # type: ignore[override]
-        """Send one part: an awaitable (of None, or a MessageTracker with ``track=True``)."""
-        return self._start(self._sync.send, (data, flags | TRY, copy, track, routing_id, group), flags, False)
+    def recv_into(self, buf: Any, /, *, nbytes: int = 0, flags: int = 0) -> asyncio.Future[int]:  # type: ignore[override]
+        """Receive one part into the writable buffer ``buf`` (at most ``nbytes`` bytes, 0: all
+        of it): an awaitable of the message's size (larger than the space given: truncated)."""
+        return self._start(_recv_into_now, (buf, nbytes, flags), flags, True)
+
+    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> asyncio.Future[Any]:  # type: ignore[override]
+        """Send one part: an awaitable (of None, or a MessageTracker with ``track=True``).
+        Keyword arguments (``routing_id``, ``group``) go to :meth:`zmq.Socket.send`."""
+        if kwargs:
+            sync = self._sync.send
+            return self._start(lambda s, *a: sync(s, *a, **kwargs), (data, flags | TRY, copy, track), flags, False)
+        return self._start(self._sync.send, (data, flags | TRY, copy, track), flags, False)
 
     def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> asyncio.Future[Any]:  # type: ignore[override]
         """Send a multipart message: an awaitable."""
@@ -441,10 +450,10 @@ class AsyncSocketMixin(_SocketBase):
     def poll(self, timeout: int | None = None, flags: int = POLLIN) -> asyncio.Future[int]:  # type: ignore[override]
         """Wait until the socket has any of ``flags`` ready (ms timeout; None: forever): an
         awaitable of the ready events (0 on timeout)."""
-        future: asyncio.Future[int] = self._future()
         if self.closed:
-            future.set_exception(ZMQError(_ENOTSOCK, "the socket is closed"))
-            return future
+            zmq.Socket.poll(self, 0)  # raises the sync poll's error for a closed socket, at once
+        future: asyncio.Future[int] = self._future()
+        flags = int(flags)  # (a PollEvent would make every result a PollEvent)
         events = self._sync.get(self, EVENTS) & flags
         if events or timeout == 0:
             future.set_result(events)
@@ -458,6 +467,25 @@ class AsyncSocketMixin(_SocketBase):
         self._watch()
         self._schedule_pass()
         return future
+
+
+def _closed_result(loop: asyncio.AbstractEventLoop, raise_now: bool) -> asyncio.Future[Any]:
+    """What an operation on a closed socket gives: blocking receives raise ENOTSOCK at
+    once, other operations return a future failed with it (as pyzmq does)."""
+    error = ZMQError(_ENOTSOCK)
+    if raise_now:
+        raise error
+    future = loop.create_future()
+    future.set_exception(error)
+    return future
+
+
+def _recv_into_now(sock: zmq.Socket, buf: Any, nbytes: int, flags: int) -> Any:
+    """One non-blocking ``recv_into`` (the core's has no non-raising mode): its size, or WOULD_BLOCK."""
+    try:
+        return zmq.Socket.recv_into(sock, buf, nbytes=nbytes, flags=flags | NOBLOCK)
+    except Again:
+        return WOULD_BLOCK
 
 
 def _serve_inproc_peers(loop: asyncio.AbstractEventLoop) -> None:
@@ -493,16 +521,18 @@ class AsyncPollerMixin:
 
     sockets: list[tuple[Any, int]]
 
-    def poll(self, timeout: float | None = None) -> asyncio.Future[list[tuple[Any, int]]]:
-        """Wait up to ``timeout`` ms (None: forever) for registered sockets/fds: an awaitable
-        of the ``(socket, events)`` pairs that are ready."""
+    def poll(self, timeout: float | None = -1) -> asyncio.Future[list[tuple[Any, int]]]:
+        """Wait up to ``timeout`` ms (None or negative: forever) for registered sockets/fds:
+        an awaitable of the ``(socket, events)`` pairs that are ready.
+
+        A registered object that is not a zmq socket is reported by its file descriptor
+        (an int), as :func:`zmq.zmq_poll` reports it. Errors of the first, immediate check
+        (a registered socket closed...) raise at once; closing a registered socket while
+        the poll waits cancels it.
+        """
         loop = _get_loop()
         future: asyncio.Future[list[tuple[Any, int]]] = loop.create_future()
-        try:
-            ready = zmq.zmq_poll(self.sockets, 0)
-        except BaseException as e:
-            future.set_exception(e)
-            return future
+        ready = _as_fds(zmq.zmq_poll(self.sockets, 0))
         _touch_polled(loop, self.sockets, None)
         if ready or timeout == 0:
             future.set_result(ready)
@@ -515,9 +545,12 @@ class AsyncPollerMixin:
             if future.done():
                 return
             try:
-                found = zmq.zmq_poll(self.sockets, 0)
+                found = _as_fds(zmq.zmq_poll(self.sockets, 0))
             except BaseException as e:
-                future.set_exception(e)
+                if any(isinstance(obj, zmq.Socket) and obj.closed for obj, _ in self.sockets):
+                    future.cancel()  # a registered socket was closed
+                else:
+                    future.set_exception(e)
                 return
             _touch_polled(loop, self.sockets, key)
             if found:
@@ -547,6 +580,14 @@ class AsyncPollerMixin:
         future.add_done_callback(cleanup)
         loop.call_soon(check)  # an edge may have been consumed before we registered
         return future
+
+
+def _as_fds(ready: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
+    """``ready`` with each object that is neither a zmq socket nor an int replaced by its fileno()."""
+    for i, (obj, events) in enumerate(ready):
+        if not isinstance(obj, (int, zmq.Socket)):
+            ready[i] = (obj.fileno(), events)
+    return ready
 
 
 def _touch_polled(loop: asyncio.AbstractEventLoop, items: list[tuple[Any, int]], key: int | None) -> None:

@@ -6,6 +6,8 @@ uvloop included). Each socket follows the loop it is used in; use one loop per s
 """
 from __future__ import annotations
 
+import asyncio as _asyncio
+import warnings
 from typing import Any, TypeVar
 
 import zmq
@@ -25,10 +27,31 @@ class _AsyncSocket(AsyncSocketMixin, zmq.Socket):  # type: ignore[misc]
     """Base of the async Socket classes: a :class:`zmq.Socket` with
     :class:`zmq._async.AsyncSocketMixin`'s future-returning methods."""
 
+    def __init__(self, context: zmq.Context[Any] | zmq.Socket | None = None, socket_type: int = -1,
+                 io_loop: Any = None, _from_socket: zmq.Socket | None = None, **kwargs: Any) -> None:
+        """A new socket of ``context``, or (given a Socket) a view of an existing one.
+
+        ``io_loop`` is accepted for compatibility and unused: the socket follows the event
+        loop it is used in. A view (``Socket(sync_socket)``, :meth:`from_socket`) shares the
+        libzmq socket, which its original keeps owning, and has no ``context``.
+        """
+        if isinstance(context, zmq.Socket):
+            context, _from_socket = None, context
+        if _from_socket is not None:
+            super().__init__(_from_socket, **kwargs)
+            self.context = None
+        elif kwargs.get("shadow"):
+            super().__init__(context, **kwargs)  # (the type is the shadowed socket's)
+        else:
+            super().__init__(context, socket_type, **kwargs)
+
     @classmethod
-    def from_socket(cls: type[_T], socket: zmq.Socket) -> _T:
-        """A socket of this class sharing ``socket``'s libzmq socket (which keeps ownership)."""
-        return cls(socket)
+    def from_socket(cls: type[_T], socket: zmq.Socket, io_loop: Any = None) -> _T:
+        """A socket of this class sharing ``socket``'s libzmq socket (which keeps ownership).
+
+        ``io_loop`` is accepted for compatibility and unused.
+        """
+        return cls(_from_socket=socket)
 
 
 class _AsyncContext:
@@ -60,13 +83,24 @@ class Context(_AsyncContext, zmq.Context[Socket]):
 class Poller(AsyncPollerMixin, zmq.Poller):
     """A :class:`zmq.Poller` whose ``poll(timeout)`` returns an awaitable."""
 
+    _socket_class = Socket
 
-# Names kept so that code written for older pyzmq keeps importing: asyncio needs no
-# special loop for zmq any more.
-import asyncio as _asyncio
 
-ZMQEventLoop = _asyncio.SelectorEventLoop
+#: The future type every method here returns.
+Future = _asyncio.Future
+
+_DEPRECATED = ("ZMQEventLoop and zmq.asyncio.install are deprecated: any asyncio event loop "
+               "works with zmq.asyncio, no special loop or installation is needed.")
+
+
+class ZMQEventLoop(_asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
+    """A plain selector event loop, kept for old code (deprecated: any loop works)."""
+
+    def __init__(self, selector: Any = None) -> None:
+        warnings.warn(_DEPRECATED, DeprecationWarning, stacklevel=2)
+        super().__init__(selector)
 
 
 def install() -> None:
-    """No-op kept for old code: any asyncio event loop works with zmq.asyncio."""
+    """Do nothing but warn (deprecated): any asyncio event loop works with zmq.asyncio."""
+    warnings.warn(_DEPRECATED, DeprecationWarning, stacklevel=2)

@@ -30,8 +30,17 @@ _ContextT = TypeVar("_ContextT", bound=_AsyncContext)
 class _AsyncSocket(zmq.Socket):
     """Base of the async Socket classes (zmq.asyncio's and zmq.eventloop.future's)."""
 
+    def __init__(
+        self,
+        context: zmq.Context[Any] | zmq.Socket | None = None,
+        socket_type: int = -1,
+        io_loop: Any = None,
+        _from_socket: zmq.Socket | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """A new socket of ``context``, or (given a Socket) a context-less view of it; ``io_loop`` is unused."""
     @classmethod
-    def from_socket(cls: type[_SocketT], socket: zmq.Socket) -> _SocketT:
+    def from_socket(cls: type[_SocketT], socket: zmq.Socket, io_loop: Any = None) -> _SocketT:
         """An async Socket sharing ``socket``'s libzmq socket (the sync one keeps ownership)."""
 
     # -- send -------------------------------------------------------------------------------
@@ -42,6 +51,7 @@ class _AsyncSocket(zmq.Socket):
         flags: int = 0,
         copy: bool = True,
         track: Literal[False] = False,
+        *,
         routing_id: int | None = None,
         group: str | Buffer | None = None,
     ) -> asyncio.Future[None]:
@@ -65,6 +75,7 @@ class _AsyncSocket(zmq.Socket):
         flags: int,
         copy: bool,
         track: Literal[True],
+        *,
         routing_id: int | None = None,
         group: str | Buffer | None = None,
     ) -> asyncio.Future[zmq.MessageTracker]:
@@ -76,6 +87,7 @@ class _AsyncSocket(zmq.Socket):
         flags: int = 0,
         copy: bool = True,
         track: bool = False,
+        *,
         routing_id: int | None = None,
         group: str | Buffer | None = None,
     ) -> asyncio.Future[zmq.MessageTracker | None]:
@@ -260,6 +272,8 @@ class _AsyncSocket(zmq.Socket):
     @overload
     def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> asyncio.Future[bytes | zmq.Frame]:
         """Receive one message part: bytes, or a Frame when ``copy`` is false."""
+    def recv_into(self, buf: Buffer, /, *, nbytes: int = 0, flags: int = 0) -> asyncio.Future[int]:  # type: ignore[override]
+        """Receive one part into ``buf`` (at most ``nbytes``, 0: all of it); the future gives the message's size."""
     @overload  # type: ignore[override]
     def recv_multipart(
         self, flags: int = 0, copy: Literal[True] = True, track: bool = False
@@ -322,12 +336,19 @@ class Context(_AsyncContext, zmq.Context[Socket]):
 class Poller(zmq.Poller):
     """A :class:`zmq.Poller` whose ``poll(timeout)`` returns an asyncio future."""
 
-    def poll(self, timeout: float | None = None) -> asyncio.Future[list[tuple[Any, int]]]:  # type: ignore[override]
-        """Wait up to ``timeout`` ms (None: forever); the future gives the ``(socket, events)``
-        pairs that are ready (empty on timeout)."""
+    _socket_class: type[Socket]
+    def poll(self, timeout: float | None = -1) -> asyncio.Future[list[tuple[Any, int]]]:  # type: ignore[override]
+        """Wait up to ``timeout`` ms (None or negative: forever); the future gives the ``(socket
+        or fd, events)`` pairs that are ready (empty on timeout)."""
 
-ZMQEventLoop = asyncio.SelectorEventLoop
-"""Kept for old code: any asyncio event loop works with zmq.asyncio."""
+Future = asyncio.Future
+"""The future type every method here returns."""
+
+class ZMQEventLoop(asyncio.SelectorEventLoop):
+    """A plain selector event loop, kept for old code (deprecated: any loop works)."""
+
+    def __init__(self, selector: Any = None) -> None:
+        """Warn (DeprecationWarning) and create the loop."""
 
 def install() -> None:
-    """No-op kept for old code: any asyncio event loop works with zmq.asyncio."""
+    """Do nothing but warn (deprecated): any asyncio event loop works with zmq.asyncio."""

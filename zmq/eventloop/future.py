@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import warnings  # noqa: F401  (part of this module's historical namespace)
-from typing import Any  # noqa: F401  (part of this module's historical namespace)
+from typing import Any
 
 from tornado.ioloop import IOLoop
 
@@ -31,8 +31,48 @@ class Socket(_AsyncSocket):
     """A :class:`zmq.Socket` whose send/recv/poll methods return Tornado-compatible futures.
 
     Use it from code running on Tornado's IOLoop (coroutines, callbacks): each call is
-    bound to the asyncio loop under the current IOLoop.
+    bound to the asyncio loop under the current IOLoop. Once an operation has had to wait,
+    the socket is registered with that IOLoop (``add_handler``), so that
+    ``IOLoop.close(all_fds=True)`` closes it.
     """
+
+    _io_loop: IOLoop | None = None  # the IOLoop we are registered with
+
+    def _watch(self) -> None:
+        if not self._watching and self._loop is not None:
+            super()._watch()
+            self._register()
+
+    def _register(self) -> None:
+        io_loop = IOLoop.current()
+        handlers = getattr(io_loop, "handlers", None)
+        if self._io_loop is io_loop or handlers is None or self._fd in handlers:
+            return  # already ours, or someone else's (a ZMQStream of this socket): it serves us too
+        io_loop.add_handler(self, self._on_io_loop_event, IOLoop.READ)
+        self._io_loop = io_loop
+
+    def _on_io_loop_event(self, sock: Any, events: int) -> None:
+        # The IOLoop's reader replaced the fd watcher's own (same fd): serve every reader of it.
+        watcher = self._watcher
+        if watcher is not None:
+            watcher._dispatch(watcher.readers, self._fd)
+
+    def _unregister(self) -> None:
+        io_loop, self._io_loop = self._io_loop, None
+        if io_loop is not None:
+            entry = getattr(io_loop, "handlers", {}).get(self._fd)
+            if entry is not None and entry[0] is self:
+                io_loop.remove_handler(self._fd)
+
+    def _unwatch(self) -> None:
+        self._unregister()
+        super()._unwatch()
+
+    def close(self, linger: int | None = None) -> None:
+        """Close the socket (see :meth:`zmq.asyncio.Socket.close`), leaving its IOLoop first."""
+        if not self.closed:
+            self._unregister()
+        super().close(linger)
 
 
 class Context(_AsyncContext, zmq.Context[Socket]):
@@ -43,3 +83,5 @@ class Context(_AsyncContext, zmq.Context[Socket]):
 
 class Poller(AsyncPollerMixin, zmq.Poller):  # type: ignore[misc]
     """A :class:`zmq.Poller` whose ``poll(timeout)`` returns a Tornado-compatible future."""
+
+    _socket_class = Socket

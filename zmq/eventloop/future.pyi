@@ -28,8 +28,9 @@ class Context(_AsyncContext, zmq.Context[Socket]):
     """A :class:`zmq.Context` whose sockets are :class:`zmq.eventloop.future.Socket`."""
 
 class Poller(zmq.Poller):
-    """A :class:`zmq.Poller` whose ``poll(timeout)`` returns a Tornado-compatible (asyncio) future."""
+    """A :class:`zmq.Poller` whose ``poll(timeout)`` returns an asyncio future."""
 
-    def poll(self, timeout: float | None = None) -> asyncio.Future[list[tuple[Any, int]]]:  # type: ignore[override]
-        """Wait up to ``timeout`` ms (None: forever); the future gives the ``(socket, events)``
-        pairs that are ready (empty on timeout)."""
+    _socket_class: type[Socket]
+    def poll(self, timeout: float | None = -1) -> asyncio.Future[list[tuple[Any, int]]]:  # type: ignore[override]
+        """Wait up to ``timeout`` ms (None or negative: forever); the future gives the ``(socket
+        or fd, events)`` pairs that are ready (empty on timeout)."""

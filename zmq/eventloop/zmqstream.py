@@ -352,7 +352,8 @@ class ZMQStream:
             msg = _as_parts(msg)
         if not self._send_queue and (self._in_handler or _thread_id() == self._loop_thread):
             try:
-                status = _send_multipart(sock, msg, flags | TRY, copy, track, **kwargs)
+                status = (_send_multipart(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs
+                          else _send_multipart(sock, msg, flags | TRY, copy, track))
             except zmq.ZMQError as e:
                 if e.errno in _DEAD:
                     raise

@@ -1095,3 +1095,17 @@ def test_term_after_an_unclosed_green_socket_was_collected():
     term = gevent.spawn(ctx.term)
     term.join(JOIN)
     assert term.dead and term.exception is None and ctx.closed
+
+
+def test_send_family_signatures_are_explicit():
+    # pyzmq's green send_multipart/recv_multipart take (*args, **kwargs) and send hides
+    # routing_id/group in **kwargs; ours spell out the parameters (as plain zmq.Socket), and
+    # set is the plain one (no Python layer on setting options)
+    import inspect
+
+    assert list(inspect.signature(gzmq.Socket.send).parameters) == [
+        "self", "data", "flags", "copy", "track", "routing_id", "group"]
+    assert list(inspect.signature(gzmq.Socket.send_multipart).parameters)[:5] == [
+        "self", "msg_parts", "flags", "copy", "track"]
+    assert list(inspect.signature(gzmq.Socket.recv_multipart).parameters) == ["self", "flags", "copy", "track"]
+    assert gzmq.Socket.set is zmq.Socket.set

@@ -346,10 +346,10 @@ class _Socket(zmq.Socket):
 
     # -- calls that consume FD edges -------------------------------------------------------
 
-    def get(self, option: int) -> Any:
+    def get(self, opt: int) -> Any:
         """Get a socket option (see :meth:`zmq.Socket.get`)."""
-        value = _get(self, option)
-        if option == EVENTS:
+        value = _get(self, opt)
+        if opt == EVENTS:
             self._kick()
         return value
 
@@ -460,7 +460,7 @@ class _Socket(zmq.Socket):
         parts = self.recv_multipart(flags, copy)
         return parts if parts is WOULD_BLOCK else deserialize(parts)
 
-    def poll(self, timeout: float | None = None, flags: int = POLLIN) -> int:
+    def poll(self, timeout: float | None = None, flags: int = zmq.POLLIN) -> int:
         """Wait cooperatively until any of ``flags`` (POLLIN/POLLOUT) is ready, for at most
         ``timeout`` ms (None or negative: forever). Returns the ready events as an int (0 on
         timeout).

@@ -86,8 +86,8 @@ class _Poller(zmq.Poller):
     """A :class:`zmq.Poller` whose :meth:`poll` waits cooperatively on gevent's hub
     (``zmq.green.Poller``)."""
 
-    def poll(self, timeout: float | None = None) -> list[tuple[Any, int]]:
-        """Wait up to ``timeout`` milliseconds (None or negative: forever), letting other
+    def poll(self, timeout: float | None = -1) -> list[tuple[Any, int]]:
+        """Wait up to ``timeout`` milliseconds (negative or None: forever), letting other
         greenlets run, and return the ``(socket, events)`` pairs that are ready."""
         return zmq_poll(self.sockets, -1 if timeout is None else timeout)
 

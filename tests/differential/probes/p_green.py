@@ -959,3 +959,99 @@ def probe_green_proxy_steerable_signature_and_terminate():
     rec(g.ready())
     rec(g.value)
     _close(ctx, front, back, ctrl_in, ctrl_out)
+
+
+def _params(fn):
+    out = []
+    for p in inspect.signature(fn).parameters.values():
+        default = None if p.default is inspect.Parameter.empty else p.default
+        out.append((p.name, p.kind.name, default))
+    return out
+
+
+@probe(needs=("gevent",))
+def probe_green_method_signatures():
+    gevent, gz = _g()
+    for name in ("recv", "recv_into", "poll", "get", "close", "send_string", "recv_string",
+                 "send_json", "recv_json"):
+        rec(_params(getattr(gz.Socket, name)), name)
+    rec(_params(gz.Poller.poll), "Poller.poll")
+    rec(_params(gz.Context.term), "Context.term")
+    rec(_params(gz.select), "select")
+    rec(_params(gz.zmq_poll), "zmq_poll")
+
+
+@probe(needs=("gevent",))
+def probe_green_device_ends_when_a_socket_closes():
+    gevent, gz = _g()
+    ctx = gz.Context()
+    front = ctx.socket(zmq.ROUTER)
+    back = ctx.socket(zmq.DEALER)
+    for s in (front, back):
+        s.linger = 0
+    front.bind("inproc://gdc-in")
+    back.bind("inproc://gdc-out")
+    dev = gevent.spawn(gz.device, zmq.QUEUE, front, back)
+    gevent.sleep(0.02)
+    front.close()
+    dev.join(2)
+    rec(dev.ready())
+    e = dev.exception
+    rec((type(e).__name__, getattr(e, "errno", None)) if e is not None else dev.value)
+    if not dev.ready():
+        dev.kill(timeout=1)
+    back.close()
+    ctx.term()
+
+
+@probe(needs=("gevent",))
+def probe_green_device_req_rep_tcp():
+    gevent, gz = _g()
+    ctx = gz.Context()
+    front = ctx.socket(zmq.ROUTER)
+    back = ctx.socket(zmq.DEALER)
+    for s in (front, back):
+        s.linger = 0
+    pf = front.bind_to_random_port("tcp://127.0.0.1")
+    pb = back.bind_to_random_port("tcp://127.0.0.1")
+    req = ctx.socket(zmq.REQ)
+    rep = ctx.socket(zmq.REP)
+    for s in (req, rep):
+        s.linger = 0
+    req.connect(f"tcp://127.0.0.1:{pf}")
+    rep.connect(f"tcp://127.0.0.1:{pb}")
+    dev = gevent.spawn(gz.device, zmq.QUEUE, front, back)
+
+    def server():
+        rep.send(rep.recv() + b" back")
+
+    srv = gevent.spawn(server)
+    req.send(b"there")
+    g = gevent.spawn(req.recv)
+    g.join(3)
+    rec(g.value)
+    srv.join(1)
+    dev.kill(timeout=1)
+    _close(ctx, front, back, req, rep)
+
+
+@probe(needs=("gevent",))
+def probe_green_recv_copy_false_track():
+    gevent, gz = _g()
+    ctx, a, b = _pair(gz)
+    a.send(b"tracked")
+    f = b.recv(copy=False, track=True)
+    rec(type(f).__name__)
+    rec(f.bytes)
+    rec(type(f.tracker).__name__ if f.tracker is not None else None)
+    a.send_multipart([b"1", b"2"])
+    parts = b.recv_multipart(copy=False)
+    rec([type(p).__name__ for p in parts])
+    _close(ctx, a, b)
+
+
+@probe(needs=("gevent",))
+def probe_green_method_signatures_explicit():
+    gevent, gz = _g()
+    for name in ("send", "send_multipart", "recv_multipart", "set"):
+        rec(_params(getattr(gz.Socket, name)), name)

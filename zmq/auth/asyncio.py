@@ -7,13 +7,12 @@
 >>> auth.stop()
 
 CURVE credentials providers (:meth:`~zmq.auth.Authenticator.configure_curve_callback`)
-may be coroutines here: ``async def callback(self, domain, key) -> bool``. Requests are
-answered in order, one at a time.
+may be coroutines (``async def callback(self, domain, key) -> bool``), as with every
+handler. Requests are answered in order, one at a time.
 """
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 from typing import Any, Optional
 
@@ -30,8 +29,8 @@ class AsyncioAuthenticator(Authenticator):
     Parameters
     ----------
     context : zmq.Context, optional
-        The context whose sockets are authenticated (``zmq.asyncio.Context.instance()``
-        by default). A plain :class:`zmq.Context` works too.
+        The context whose sockets are authenticated (``zmq.Context.instance()`` by
+        default, as in pyzmq; a :class:`zmq.asyncio.Context` works too).
     loop : asyncio.AbstractEventLoop, optional
         The loop to run the task on: by default the running loop when :meth:`start` is
         called (or, outside of one, the current event loop).
@@ -46,8 +45,6 @@ class AsyncioAuthenticator(Authenticator):
         encoding: str = "utf-8",
         log: Optional[logging.Logger] = None,
     ) -> None:
-        if context is None:
-            context = zmq.asyncio.Context.instance()
         super().__init__(context=context, encoding=encoding, log=log)
         self.loop = loop
         self._task: Optional[asyncio.Task[None]] = None
@@ -93,19 +90,6 @@ class AsyncioAuthenticator(Authenticator):
         if task is not None and not task.done():
             task.cancel()
         super().stop()
-
-    async def handle_zap_message(self, msg: list[Any]) -> None:  # type: ignore[override]
-        """Decide one ZAP request (awaiting an async credentials provider) and send the
-        reply: a coroutine."""
-        request, decision = self._decide(msg)
-        if inspect.isawaitable(decision):
-            decision = await decision
-            if request is not None:
-                self._log_verdict(request, decision)
-        sock = self.zap_socket
-        if sock is None or sock.closed:
-            return
-        await sock.send_multipart(self._reply_frames(request, decision))  # type: ignore[misc]
 
     async def _serve(self) -> None:
         """The handler task: receive and answer requests until stopped."""

@@ -12,17 +12,18 @@ call :meth:`Authenticator.handle_zap_message` for each request received on its
 ``zap_socket``. :class:`zmq.auth.thread.ThreadAuthenticator` does that in a background
 thread, :class:`zmq.auth.asyncio.AsyncioAuthenticator` in an asyncio task.
 
-The policy:
+The policy (as pyzmq's):
 
 1. the peer's IP address is checked first: with :meth:`~Authenticator.allow`, only the
    listed addresses pass; with :meth:`~Authenticator.deny`, all but the listed ones;
-2. then the mechanism decides: NULL passes; PLAIN needs a user name and password from
-   :meth:`~Authenticator.configure_plain`; CURVE needs a client key listed by
-   :meth:`~Authenticator.configure_curve` (or accepted by a callback, see
-   :meth:`~Authenticator.configure_curve_callback`); GSSAPI is always denied.
+2. then the mechanism decides: NULL passes (user id ``anonymous``); PLAIN needs a user
+   name and password from :meth:`~Authenticator.configure_plain`; CURVE needs a client key
+   listed by :meth:`~Authenticator.configure_curve` (or accepted by a callback, see
+   :meth:`~Authenticator.configure_curve_callback`), unless any key is allowed; GSSAPI
+   passes with the principal as user id (libzmq has verified it); others are refused.
 
-Configuration is per ZAP domain (the server socket's ``zap_domain``); the domain ``"*"``
-applies to every domain without a configuration of its own.
+Configuration is per ZAP domain (the server socket's ``zap_domain``); a request without a
+domain uses the configuration of the domain ``"*"``.
 """
 from __future__ import annotations
 
@@ -52,9 +53,9 @@ class CredentialsProvider(Protocol):
     """What :meth:`Authenticator.configure_curve_callback` takes: an object whose
     ``callback(domain, key)`` says whether a CURVE client may connect.
 
-    ``domain`` is the ZAP domain (str) and ``key`` the client's public key, Z85-encoded
-    (40 bytes). Return a bool (an :class:`~zmq.auth.asyncio.AsyncioAuthenticator` also
-    accepts an awaitable of a bool).
+    ``domain`` is the configured ZAP domain (str; ``"*"`` for requests without one) and
+    ``key`` the client's public key, Z85-encoded (40 bytes). Return a truth value, or an
+    awaitable of one (``async def callback``).
     """
 
     def callback(self, domain: str, key: bytes) -> Union[bool, Awaitable[bool]]:
@@ -63,7 +64,7 @@ class CredentialsProvider(Protocol):
         Parameters
         ----------
         domain : str
-            The ZAP domain (the server socket's ``zap_domain``).
+            The configured ZAP domain the request falls under.
         key : bytes
             The client's public key, Z85-encoded (40 bytes).
 
@@ -99,13 +100,6 @@ Decision = Union[_Verdict, Awaitable[_Verdict]]
 _A = TypeVar("_A", bound="Authenticator")
 
 
-def _for_domain(table: Mapping[str, Any], domain: str) -> Any:
-    """The entry of ``table`` for ``domain``, else its ``"*"`` entry, else None."""
-    if domain in table:
-        return table[domain]
-    return table.get(_WILDCARD)
-
-
 class Authenticator:
     """ZAP request handling for every secured socket of a Context.
 
@@ -121,6 +115,20 @@ class Authenticator:
     log : logging.Logger, optional
         Where decisions are logged (at DEBUG level; ``logging.getLogger("zmq.auth")`` by
         default).
+
+    Attributes
+    ----------
+    zap_socket : zmq.Socket or None
+        The REP socket bound at :data:`ZAP_ENDPOINT` while started.
+    passwords : dict
+        ``{domain: {user name: password}}`` (PLAIN).
+    certs : dict
+        ``{domain: {Z85 public key: True}}`` (CURVE, from key directories).
+    credentials_providers : dict
+        ``{domain: provider}`` (CURVE, see :meth:`configure_curve_callback`).
+    allow_any : bool
+        Whether every CURVE client key is accepted (:data:`CURVE_ALLOW_ANY`), whatever the
+        domain: set by :meth:`configure_curve`, cleared by the other CURVE configurations.
 
     Notes
     -----
@@ -139,20 +147,14 @@ class Authenticator:
         self.context: zmq.Context[Any] = context if context is not None else zmq.Context.instance()
         self.encoding = encoding
         self.log = log if log is not None else logging.getLogger("zmq.auth")
-        #: The REP socket bound at ZAP_ENDPOINT while started.
         self.zap_socket: Optional[zmq.Socket] = None
         self._allowed: frozenset[str] = frozenset()
         self._denied: frozenset[str] = frozenset()
-        #: domain -> {user name: password}
         self.passwords: dict[str, dict[str, str]] = {}
-        #: domain -> {Z85 public key: True}, for domains configured with key directories.
         self.certs: dict[str, dict[bytes, bool]] = {}
-        #: domain -> provider, for domains configured with configure_curve_callback.
         self.credentials_providers: dict[str, CredentialsProvider] = {}
-        #: domains whose CURVE clients are all accepted (CURVE_ALLOW_ANY).
-        self.curve_allow_any: frozenset[str] = frozenset()
-        #: domain -> location given to configure_gssapi (recorded; GSSAPI is always denied).
-        self.gssapi: dict[str, Optional[str]] = {}
+        self.allow_any = False
+        self._gssapi: dict[str, Optional[str]] = {}
 
     # -- lifetime ------------------------------------------------------------------------------
 
@@ -217,7 +219,7 @@ class Authenticator:
             :meth:`deny` was used: a handler has either a whitelist or a blacklist.
         """
         if self._denied:
-            raise ValueError("allow() cannot be combined with deny(): use one or the other")
+            raise ValueError("Only use a allow or deny, not both")
         self._allowed = self._allowed | frozenset(addresses)
         self.log.debug("allowed addresses: %s", sorted(self._allowed))
 
@@ -231,27 +233,26 @@ class Authenticator:
             :meth:`allow` was used: a handler has either a whitelist or a blacklist.
         """
         if self._allowed:
-            raise ValueError("deny() cannot be combined with allow(): use one or the other")
+            raise ValueError("Only use a allow or deny, not both")
         self._denied = self._denied | frozenset(addresses)
         self.log.debug("denied addresses: %s", sorted(self._denied))
 
     def configure_plain(self, domain: str = "*", passwords: Optional[Mapping[str, str]] = None) -> None:
-        """Set the PLAIN user names and passwords of ``domain`` (``"*"``: any domain).
+        """Set the PLAIN user names and passwords of ``domain``.
 
         Parameters
         ----------
         domain : str
-            ZAP domain (the server socket's ``zap_domain``; ``"*"`` for all domains
-            without a configuration of their own).
+            ZAP domain (the server socket's ``zap_domain``; ``"*"`` for requests without
+            one).
         passwords : mapping of str to str, optional
-            ``{user name: password}``; None or empty denies every PLAIN client.
+            ``{user name: password}``; None or empty changes nothing.
         """
-        table = dict(self.passwords)
-        table[domain] = dict(passwords or {})
-        self.passwords = table
+        if passwords:
+            self.passwords = {**self.passwords, domain: dict(passwords)}
 
-    def configure_curve(self, domain: str = "*", location: Union[PathType, None] = "") -> None:
-        """Set which CURVE client keys ``domain`` (``"*"``: any domain) accepts.
+    def configure_curve(self, domain: str = "*", location: PathType = ".") -> None:
+        """Set which CURVE client keys ``domain`` accepts.
 
         Parameters
         ----------
@@ -259,69 +260,55 @@ class Authenticator:
             ZAP domain, as for :meth:`configure_plain`.
         location : str or os.PathLike
             A directory of public certificates (``*.key`` files, see
-            :func:`zmq.auth.certs.load_certificates`), read now, or
-            :data:`CURVE_ALLOW_ANY` to accept any key. Empty or None accepts no key.
+            :func:`zmq.auth.certs.load_certificates`), read now; or :data:`CURVE_ALLOW_ANY`
+            to accept any key, in every domain (:attr:`allow_any`).
 
         Raises
         ------
         OSError, ValueError
-            The directory cannot be read, or holds an invalid certificate.
+            The directory cannot be read, or holds an invalid certificate (pyzmq logs
+            the error and carries on with the previous keys).
         """
-        keys: Optional[dict[bytes, bool]] = None
-        allow_any = location == CURVE_ALLOW_ANY
-        if not allow_any:
-            keys = load_certificates(location) if location else {}
-        self._set_curve(domain, keys=keys, allow_any=allow_any, provider=None)
+        if location == CURVE_ALLOW_ANY:
+            self.allow_any = True
+            return
+        self.allow_any = False
+        self.certs = {**self.certs, domain: load_certificates(location)}
 
     def configure_curve_callback(
         self, domain: str = "*", credentials_provider: Optional[CredentialsProvider] = None
     ) -> None:
         """Let ``credentials_provider.callback(domain, key)`` decide which CURVE clients
-        ``domain`` (``"*"``: any domain) accepts.
+        ``domain`` accepts.
 
         Parameters
         ----------
         domain : str
             ZAP domain, as for :meth:`configure_plain`.
         credentials_provider : CredentialsProvider
-            An object with a ``callback(domain: str, key: bytes) -> bool`` method; ``key``
-            is the client's public key, Z85-encoded. An exception raised by the callback
-            denies the client (status 500) and is logged.
+            An object with a ``callback(domain: str, key: bytes) -> bool`` method (or a
+            coroutine function): ``domain`` is the configured domain (``"*"`` for requests
+            without one), ``key`` the client's public key, Z85-encoded. A true answer
+            accepts the client; an exception refuses it (status 500) and is logged.
+
+        Raises
+        ------
+        TypeError
+            ``credentials_provider`` has no ``callback`` method.
         """
         if credentials_provider is None or not callable(getattr(credentials_provider, "callback", None)):
             raise TypeError("credentials_provider must have a callback(domain, key) method")
-        self._set_curve(domain, keys=None, allow_any=False, provider=credentials_provider)
-
-    def _set_curve(
-        self,
-        domain: str,
-        keys: Optional[dict[bytes, bool]],
-        allow_any: bool,
-        provider: Optional[CredentialsProvider],
-    ) -> None:
-        """Replace ``domain``'s CURVE policy (one of: key table, allow any, provider)."""
-        certs = {d: k for d, k in self.certs.items() if d != domain}
-        providers = {d: p for d, p in self.credentials_providers.items() if d != domain}
-        if keys is not None:
-            certs[domain] = keys
-        if provider is not None:
-            providers[domain] = provider
-        self.certs = certs
-        self.credentials_providers = providers
-        self.curve_allow_any = (self.curve_allow_any - {domain}) | ({domain} if allow_any else set())
+        self.allow_any = False
+        self.credentials_providers = {**self.credentials_providers, domain: credentials_provider}
 
     def configure_gssapi(self, domain: str = "*", location: Optional[str] = None) -> None:
-        """Record a GSSAPI configuration for ``domain``.
+        """Record a GSSAPI configuration for ``domain`` (kept for pyzmq compatibility).
 
-        The libzmq cyzmq is built against (Debian's) has no GSSAPI support, so no socket
-        can use that mechanism; should a GSSAPI request arrive anyway, it is denied (status
-        400, "GSSAPI is not supported by this ZAP handler"). The call is kept so that code
-        written for other builds runs.
+        GSSAPI clients are accepted whether or not this is called, with their principal as
+        user id: libzmq has authenticated them before asking. (The libzmq cyzmq is usually
+        built against has no GSSAPI support, so no socket can use that mechanism.)
         """
-        table = dict(self.gssapi)
-        table[domain] = location
-        self.gssapi = table
-        self.log.warning("GSSAPI configured for domain %r, but this handler denies every GSSAPI client", domain)
+        self._gssapi = {**self._gssapi, domain: location}
 
     def curve_user_id(self, client_public_key: bytes) -> str:
         """The user id given to an accepted CURVE client: its public key in Z85.
@@ -331,17 +318,20 @@ class Authenticator:
         Parameters
         ----------
         client_public_key : bytes
-            The client's public key, Z85-encoded (40 bytes; a raw 32-byte key is encoded).
+            The client's raw public key (32 bytes).
+
+        Raises
+        ------
+        ValueError
+            The key's length is not a multiple of 4 (it cannot be Z85-encoded).
         """
-        key = bytes(client_public_key)
-        if len(key) == 32:
-            key = z85.encode(key)
-        return key.decode("ascii")
+        return z85.encode(client_public_key).decode("utf-8")
 
     # -- request handling -------------------------------------------------------------------
 
-    def handle_zap_message(self, msg: list[Any]) -> None:
-        """Decide one ZAP request and send the reply on :attr:`zap_socket`.
+    async def handle_zap_message(self, msg: list[Any]) -> None:
+        """Decide one ZAP request and send the reply on :attr:`zap_socket` (a coroutine,
+        as in pyzmq: a credentials provider's coroutine callback is awaited).
 
         Parameters
         ----------
@@ -351,15 +341,15 @@ class Authenticator:
         """
         request, decision = self._decide(msg)
         if inspect.isawaitable(decision):
-            _discard(decision)
-            decision = self._error(
-                "the CURVE credentials provider returned an awaitable: use AsyncioAuthenticator"
-            )
-        self._send_reply(request, decision)
-
-    def _send_reply(self, request: Optional[_Request], verdict: _Verdict) -> None:
-        assert self.zap_socket is not None, "handle_zap_message needs a started Authenticator"
-        self.zap_socket.send_multipart(self._reply_frames(request, verdict))
+            decision = await decision
+            if request is not None:
+                self._log_verdict(request, decision)
+        sock = self.zap_socket
+        if sock is None or sock.closed:
+            return
+        sent = sock.send_multipart(self._reply_frames(request, decision))
+        if inspect.isawaitable(sent):  # an async ZAP socket (AsyncioAuthenticator)
+            await sent
 
     def _reply_frames(self, request: Optional[_Request], verdict: _Verdict) -> list[bytes]:
         """The reply frames: version, request id, status code, status text, user id, metadata."""
@@ -379,7 +369,7 @@ class Authenticator:
         if len(frames) < 6:
             self.log.error("malformed ZAP request (%d frames)", len(frames))
             partial = _Request(VERSION, frames[1] if len(frames) > 1 else b"", "", "", b"", b"", [])
-            return partial, _Verdict(_DENIED, "malformed ZAP request")
+            return partial, _Verdict(_DENIED, "Not enough frames")
         version, request_id, domain, address, identity, mechanism, *credentials = frames
         try:
             request = _Request(
@@ -388,17 +378,17 @@ class Authenticator:
             )
         except UnicodeDecodeError:
             partial = _Request(version, request_id, "", "", identity, mechanism, [])
-            return partial, _Verdict(_DENIED, "undecodable domain or address")
+            return partial, _Verdict(_DENIED, "Invalid domain or address")
         if version != VERSION:
             self.log.error("ZAP request of unsupported version %r", version)
-            return request, _Verdict(_DENIED, f"unsupported ZAP version {version!r}")
+            return request, _Verdict(_DENIED, "Invalid version")
         return request, None
 
     def _decide(self, msg: list[Any]) -> tuple[Optional[_Request], Decision]:
         """Parse and judge a request; the verdict may be an awaitable (async callbacks)."""
         request, verdict = self._parse(msg)
         if verdict is not None or request is None:
-            return request, verdict if verdict is not None else _Verdict(_DENIED, "malformed ZAP request")
+            return request, verdict if verdict is not None else _Verdict(_DENIED, "Not enough frames")
         try:
             decision = self._judge(request)
         except Exception as e:  # a bug in an override must not wedge the ZAP socket
@@ -411,73 +401,73 @@ class Authenticator:
     def _judge(self, request: _Request) -> Decision:
         address = request.address
         if self._allowed and address not in self._allowed:
-            return _Verdict(_DENIED, "address not allowed")
+            return _Verdict(_DENIED, "Address not allowed")
         if address in self._denied:
-            return _Verdict(_DENIED, "address denied")
+            return _Verdict(_DENIED, "Address denied")
         mechanism = request.mechanism
         if mechanism == b"NULL":
-            return _Verdict(_OK, "OK")
+            return _Verdict(_OK, "OK", "anonymous")
         if mechanism == b"PLAIN":
             return self._judge_plain(request)
         if mechanism == b"CURVE":
             return self._judge_curve(request)
-        if mechanism == b"GSSAPI":
-            return _Verdict(_DENIED, "GSSAPI is not supported by this ZAP handler")
-        return _Verdict(_DENIED, f"unknown security mechanism {mechanism.decode('ascii', 'replace')!r}")
+        if mechanism == b"GSSAPI" and request.credentials:
+            principal = request.credentials[0].decode(self.encoding, "replace")
+            return _Verdict(_OK, "OK", principal)
+        return _Verdict(_DENIED, "NO ACCESS")
 
     def _judge_plain(self, request: _Request) -> _Verdict:
         if len(request.credentials) != 2:
-            return _Verdict(_DENIED, "PLAIN needs a user name and a password")
-        passwords = _for_domain(self.passwords, request.domain)
+            return _Verdict(_DENIED, "Invalid credentials")
+        if not self.passwords:
+            return _Verdict(_DENIED, "No passwords defined")
+        passwords = self.passwords.get(request.domain or _WILDCARD)
         if passwords is None:
-            return _Verdict(_DENIED, f"no PLAIN passwords for domain {request.domain!r}")
+            return _Verdict(_DENIED, "Invalid domain")
         try:
             user = request.credentials[0].decode(self.encoding)
             given = request.credentials[1].decode(self.encoding)
         except UnicodeDecodeError:
-            return _Verdict(_DENIED, "undecodable user name or password")
+            return _Verdict(_DENIED, "Invalid username")
         expected = passwords.get(user)
+        if expected is None:
+            return _Verdict(_DENIED, "Invalid username")
         # Compared in constant time, so timing does not reveal how much of it matched.
-        if expected is None or not hmac.compare_digest(str(expected).encode("utf-8"), given.encode("utf-8")):
-            return _Verdict(_DENIED, "invalid user name or password")
+        if not hmac.compare_digest(str(expected).encode("utf-8"), given.encode("utf-8")):
+            return _Verdict(_DENIED, "Invalid password")
         return _Verdict(_OK, "OK", user)
 
     def _judge_curve(self, request: _Request) -> Decision:
         if len(request.credentials) != 1 or len(request.credentials[0]) != 32:
-            return _Verdict(_DENIED, "CURVE needs a 32-byte client key")
-        key = z85.encode(request.credentials[0])
-        domain = request.domain
-        if not self._has_curve_policy(domain):
-            domain = _WILDCARD
-        if domain in self.curve_allow_any:
-            return _Verdict(_OK, "OK", self.curve_user_id(key))
+            return _Verdict(_DENIED, "Invalid credentials")
+        raw = request.credentials[0]
+        if self.allow_any:
+            return _Verdict(_OK, "OK", self.curve_user_id(raw))
+        domain = request.domain or _WILDCARD
         provider = self.credentials_providers.get(domain)
         if provider is not None:
-            return self._ask_provider(provider, request.domain, key)
+            return self._ask_provider(provider, domain, raw)
         keys = self.certs.get(domain)
         if keys is None:
-            return _Verdict(_DENIED, f"no CURVE policy for domain {request.domain!r}")
-        if key in keys:
-            return _Verdict(_OK, "OK", self.curve_user_id(key))
-        return _Verdict(_DENIED, "unknown CURVE client key")
+            return _Verdict(_DENIED, "Unknown domain")
+        if z85.encode(raw) in keys:
+            return _Verdict(_OK, "OK", self.curve_user_id(raw))
+        return _Verdict(_DENIED, "Unknown key")
 
-    def _has_curve_policy(self, domain: str) -> bool:
-        return domain in self.curve_allow_any or domain in self.certs or domain in self.credentials_providers
-
-    def _ask_provider(self, provider: CredentialsProvider, domain: str, key: bytes) -> Decision:
+    def _ask_provider(self, provider: CredentialsProvider, domain: str, raw: bytes) -> Decision:
         try:
-            answer = provider.callback(domain, key)
+            answer = provider.callback(domain, z85.encode(raw))
         except Exception as e:
             self.log.exception("CURVE credentials provider failed")
             return self._error(f"credentials provider error: {type(e).__name__}")
         if inspect.isawaitable(answer):
-            return _PendingVerdict(self, answer, key)
-        return self._provider_verdict(answer, key)
+            return _PendingVerdict(self, answer, raw)
+        return self._provider_verdict(answer, raw)
 
-    def _provider_verdict(self, allowed: object, key: bytes) -> _Verdict:
-        if isinstance(allowed, int) and allowed:  # a bool (or int): anything else denies
-            return _Verdict(_OK, "OK", self.curve_user_id(key))
-        return _Verdict(_DENIED, "CURVE client key refused by the credentials provider")
+    def _provider_verdict(self, allowed: object, raw: bytes) -> _Verdict:
+        if allowed:
+            return _Verdict(_OK, "OK", self.curve_user_id(raw))
+        return _Verdict(_DENIED, "Unknown key")
 
     def _error(self, text: str) -> _Verdict:
         return _Verdict(_ERROR, text)
@@ -497,10 +487,10 @@ class Authenticator:
 class _PendingVerdict:
     """The verdict of an async credentials provider: await it (or :meth:`close` it)."""
 
-    def __init__(self, auth: Authenticator, answer: Awaitable[Any], key: bytes) -> None:
+    def __init__(self, auth: Authenticator, answer: Awaitable[Any], raw: bytes) -> None:
         self.auth = auth
         self.answer = answer
-        self.key = key
+        self.raw = raw
 
     def __await__(self) -> Generator[Any, None, _Verdict]:
         return self._resolve().__await__()
@@ -511,19 +501,4 @@ class _PendingVerdict:
         except Exception as e:
             self.auth.log.exception("CURVE credentials provider failed")
             return self.auth._error(f"credentials provider error: {type(e).__name__}")
-        return self.auth._provider_verdict(allowed, self.key)
-
-    def close(self) -> None:
-        """Drop the provider's awaitable unawaited."""
-        _discard(self.answer)
-
-
-def _discard(awaitable: Awaitable[Any]) -> None:
-    """Drop an awaitable that will never be awaited (closing coroutines avoids a warning)."""
-    close = getattr(awaitable, "close", None)
-    if callable(close):
-        close()
-    cancel = getattr(awaitable, "cancel", None)
-    if callable(cancel):
-        cancel()
-
+        return self.auth._provider_verdict(allowed, self.raw)

@@ -21,6 +21,7 @@ Directories of public certificates (:func:`load_certificates`) are what
 from __future__ import annotations
 
 import datetime
+import errno
 import os
 import secrets
 from typing import Mapping, Optional, Union
@@ -147,7 +148,7 @@ def create_certificates(
     """
     directory = os.fspath(key_dir)
     if not os.path.isdir(directory):
-        raise FileNotFoundError(f"certificate directory {directory!r} does not exist")
+        raise FileNotFoundError(errno.ENOENT, "certificate directory does not exist", directory)
     public_key, secret_key = zmq.curve_keypair()
     public_file = os.path.join(directory, name + _PUBLIC_SUFFIX)
     secret_file = os.path.join(directory, name + _SECRET_SUFFIX)
@@ -232,6 +233,8 @@ def load_certificate(filename: PathType) -> tuple[bytes, Optional[bytes]]:
         The file is not a certificate, or its keys are malformed.
     """
     path = os.fspath(filename)
+    if not os.path.isfile(path):
+        raise OSError(f"Invalid certificate file: {path}")  # the plain OSError pyzmq raises
     with open(path, encoding="utf-8") as f:
         text = f.read()
     curve = _parse_zpl(text, path).get("curve", {})
@@ -266,7 +269,7 @@ def load_certificates(directory: PathType = ".") -> dict[bytes, bool]:
     """
     path = os.fspath(directory)
     if not os.path.isdir(path):
-        raise FileNotFoundError(f"certificate directory {path!r} does not exist")
+        raise OSError(f"Invalid certificate directory: {path}")  # the plain OSError pyzmq raises
     keys: dict[bytes, bool] = {}
     for entry in sorted(os.listdir(path)):
         full = os.path.join(path, entry)

@@ -2,12 +2,14 @@
 :mod:`zmq.eventloop.future`).
 
 Tornado's IOLoop runs on asyncio, so this is :class:`~zmq.auth.asyncio.AsyncioAuthenticator`
-bound to an IOLoop's asyncio loop, with a Tornado-flavoured constructor.
+bound to an IOLoop's asyncio loop, with a Tornado-flavoured constructor. Deprecated, as in
+pyzmq (importing the module warns): use :class:`~zmq.auth.asyncio.AsyncioAuthenticator`.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from typing import Any, Optional
 
 from tornado.ioloop import IOLoop
@@ -17,6 +19,13 @@ import zmq.eventloop.future
 from zmq.auth.asyncio import AsyncioAuthenticator
 
 __all__ = ["IOLoopAuthenticator"]
+
+warnings.warn(
+    "zmq.auth.ioloop.IOLoopAuthenticator is deprecated: use zmq.auth.asyncio.AsyncioAuthenticator"
+    " (Tornado's IOLoop runs on asyncio)",
+    DeprecationWarning,
+    stacklevel=2,
+)
 
 
 class IOLoopAuthenticator(AsyncioAuthenticator):

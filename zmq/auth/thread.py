@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import asyncio
 import errno
 import itertools
 import threading
@@ -27,6 +28,9 @@ _ids = itertools.count()
 
 class ThreadAuthenticator(Authenticator):
     """An :class:`~zmq.auth.Authenticator` whose requests are handled in its own thread.
+
+    The thread runs an event loop of its own, so a CURVE credentials provider may be a
+    coroutine function (``async def callback(self, domain, key)``).
 
     :meth:`start` binds the ZAP socket (from the handler thread) before returning, so
     sockets secured afterwards are authenticated from their first connection.
@@ -140,6 +144,15 @@ class ThreadAuthenticator(Authenticator):
             pipe.close()
 
     def _serve(self, pipe: zmq.Socket) -> None:
+        # handle_zap_message is a coroutine (a credentials provider may be one too): each
+        # request runs to completion on this thread's own event loop.
+        loop = asyncio.new_event_loop()
+        try:
+            self._serve_on(pipe, loop)
+        finally:
+            loop.close()
+
+    def _serve_on(self, pipe: zmq.Socket, loop: asyncio.AbstractEventLoop) -> None:
         zap = self.zap_socket
         assert zap is not None
         poller = zmq.Poller()
@@ -165,7 +178,7 @@ class ThreadAuthenticator(Authenticator):
                 except zmq.ContextTerminated:
                     return
                 try:
-                    self.handle_zap_message(msg)
+                    loop.run_until_complete(self.handle_zap_message(msg))
                 except zmq.ContextTerminated:
                     return
                 except Exception:  # never let one request end the handler

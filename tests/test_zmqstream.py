@@ -1145,3 +1145,27 @@ def test_send_outside_the_running_loop_is_queued_for_it(ctx):
     assert b.poll(1000) and b.recv() == b"queued" and not stream.sending()
     stream.close()
     loop.close()
+
+
+def test_asyncio_socket_waiting_before_the_stream_is_made_still_served(ctx):
+    """A zmq.asyncio socket already waits on the FD when a stream is made for the same
+    socket: the IOLoop's reader (which replaces theirs) serves both."""
+
+    async def test() -> None:
+        router, dealer = tcp_pair(ctx, zmq.ROUTER, zmq.DEALER)
+        server = ZMQStream(router)
+        server.on_recv(server.send_multipart)
+        asock = zmq.asyncio.Socket.from_socket(dealer)
+        pending = asyncio.ensure_future(asock.recv())
+        await asyncio.sleep(0.02)  # asock now watches dealer's FD
+        stream = ZMQStream(dealer)
+        got: list[Any] = []
+        stream.on_send(lambda msg, status: got.append(msg))
+        await asyncio.sleep(0)
+        stream.send(b"ping")
+        assert await asyncio.wait_for(pending, 5) == b"ping"
+        assert got == [[b"ping"]]
+        stream.close()
+        server.close()
+
+    run(test)

@@ -109,7 +109,7 @@ class ContextTerminated(ZMQError):
         super().__init__(Errno.ETERM)
 
 
-class InterruptedSystemCall(ZMQError, InterruptedError):  # type: ignore[misc]  # OSError.strerror is an attribute
+class InterruptedSystemCall(ZMQError, InterruptedError):
     """EINTR: a blocking call was interrupted by a signal whose handler did not raise.
 
     cyzmq retries such calls itself, so seeing one is a bug. Whatever the arguments,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib
 import sys
 from typing import Any, Optional, Sequence
 
@@ -110,8 +111,7 @@ def _colorama(enabled: bool) -> Any:
     """colorama's ``Fore``, initialised, when ``--color`` is on (ImportError if missing)."""
     if not enabled:
         return None
-    import colorama
-
+    colorama = importlib.import_module("colorama")  # optional, and without type stubs
     colorama.init()
     return colorama.Fore
 

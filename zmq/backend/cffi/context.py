@@ -13,10 +13,20 @@ _IO_THREADS, _THREAD_PRIORITY, _THREAD_SCHED_POLICY = 1, 3, 4
 
 
 def _term(handle: Any, fork_gen: int) -> None:
-    """Terminate a context nobody references any more (not the parent's after fork)."""
+    """Terminate a context nobody references any more (not the parent's after fork).
+
+    The garbage collector runs this before the ``__del__`` of the (unreachable) sockets
+    that close them, so a thread of its own waits for those closes instead of blocking the
+    collection for ever."""
     if fork_gen == fork_generation[0]:
-        while lib.zmq_ctx_term(handle) < 0 and lib.zmq_errno() == EINTR:
-            pass
+        import threading
+
+        threading.Thread(target=_term_now, args=(handle,), name="cyzmq-gc-term", daemon=True).start()
+
+
+def _term_now(handle: Any) -> None:
+    while lib.zmq_ctx_term(handle) < 0 and lib.zmq_errno() == EINTR:
+        pass
 
 
 class Context:
@@ -58,6 +68,9 @@ class Context:
         setattr_(self, "_finalizer", finalizer)
         if io_threads != 1:
             check(lib.zmq_ctx_set(handle, _IO_THREADS, io_threads))
+
+    def __reduce__(self) -> Any:
+        raise TypeError(f"cannot pickle {type(self).__name__!r} object: a context lives in one process")
 
     def _check_usable(self) -> None:
         if self.__dict__.get("_fork_gen") != fork_generation[0]:

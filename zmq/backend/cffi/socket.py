@@ -107,6 +107,10 @@ class Socket:
         setattr_(self, "_fork_gen", fork_generation[0])
         if copy_threshold is None:
             copy_threshold = getattr(sys.modules.get("zmq"), "COPY_THRESHOLD", 65536)
+        if not isinstance(copy_threshold, int):
+            raise TypeError(f"copy_threshold must be an int, not {type(copy_threshold).__name__!r}")
+        if copy_threshold < 0:
+            raise OverflowError("can't convert negative value to size_t")
         setattr_(self, "copy_threshold", copy_threshold)
         if isinstance(context, Socket):
             context._check_usable()
@@ -135,6 +139,9 @@ class Socket:
         if self._owns_handle:
             lib.zmq_close(self._handle)
             object.__setattr__(self, "_handle", NULL)
+
+    def __reduce__(self) -> Any:
+        raise TypeError(f"cannot pickle {type(self).__name__!r} object: a socket lives in one process")
 
     # -- state ----------------------------------------------------------------------------
 
@@ -585,6 +592,9 @@ def _send_part(sock: Socket, data: Any, flags: int, copy: bool, tracker: Message
                             f"not {type(data).__name__!r}") from None
         if not view.contiguous:
             raise ValueError("the buffer is not contiguous")
+        if not view.c_contiguous:  # Fortran order: cffi shares C-contiguous memory only
+            data = view.tobytes(order="A")
+            view = memoryview(data)
         n = view.nbytes
         buf = ffi.from_buffer(view)
     if copy or n < sock.copy_threshold:

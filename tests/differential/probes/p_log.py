@@ -387,6 +387,8 @@ def probe_module_names():
     import zmq.log.handlers as H
 
     rec(H.TOPIC_DELIM)
+    # (the reference surface also lists the module names `name` and `meth`, which pyzmq
+    # 27.3 calls _name and _meth: ours has both spellings' public one, not recorded here)
     rec(sorted(n for n in ("PUBHandler", "TopicLogger", "TOPIC_DELIM") if hasattr(H, n)))
     rec(getattr(H, "__all__", None))
     rec(sorted(n for n in dir(H) if not n.startswith("_") and n[0].isupper()))

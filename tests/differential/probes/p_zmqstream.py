@@ -1844,3 +1844,30 @@ def probe_send_from_another_thread():
     _stop_loop_thread(loop, thread, st)
     b.close()
     ctx.term()
+
+
+@probe
+def probe_stream_for_a_waiting_future_socket():
+    import asyncio
+    import warnings
+
+    from zmq.eventloop.future import Context
+
+    IOLoop, ZMQStream = _tornado()
+
+    async def main():
+        ctx = Context()
+        s = ctx.socket(zmq.PAIR)
+        s.linger = 0
+        pending = asyncio.ensure_future(s.recv())
+        await asyncio.sleep(0.02)  # the future socket waits on its FD
+        rec(s.FD in IOLoop.current().handlers)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (the shadowing RuntimeWarning)
+            call(ZMQStream, s)  # its FD is the IOLoop's already
+        pending.cancel()
+        await asyncio.sleep(0)
+        s.close()
+        ctx.term()
+
+    asyncio.run(main())

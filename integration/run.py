@@ -64,20 +64,27 @@ class Part:
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                          start_new_session=True)
 
-    def wait(self) -> None:
-        """Wait for the run within its time limit; kill its process group when it overruns."""
+    def poll(self) -> bool:
+        """Whether the run has ended; kills its process group once it overruns its time limit."""
         assert self.proc is not None
-        left = self.timeout - (time.monotonic() - self.started)
-        try:
-            self.returncode = self.proc.wait(timeout=max(left, 0.1))
-        except subprocess.TimeoutExpired:
+        if self.returncode is not None:
+            return True
+        self.returncode = self.proc.poll()
+        if self.returncode is None and time.monotonic() - self.started > self.timeout:
             self.timed_out = True
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             self.returncode = self.proc.wait()
-        self.elapsed = time.monotonic() - self.started
+        if self.returncode is not None:
+            self.elapsed = time.monotonic() - self.started
+        return self.returncode is not None
+
+    def wait(self) -> None:
+        """Wait for the run to end (within its time limit)."""
+        while not self.poll():
+            time.sleep(0.1)
 
     def outcomes(self) -> dict[str, str]:
         """Per-test outcome from the JUnit XML: passed, failed, error, skipped (xfail included)."""
@@ -112,13 +119,17 @@ class Part:
 
     def summary(self) -> str:
         """pytest's closing line, or why there is none."""
-        if self.timed_out:
-            return f"TIMED OUT after {self.timeout:.0f} s"
+        closing = None
         for line in reversed(self.log.read_text(errors="replace").splitlines()):
             clean = strip_ansi(line).strip("= ")
             if " in " in clean and any(w in clean for w in ("passed", "failed", "error", "skipped")):
-                return clean
-        return f"no pytest summary (exit {self.returncode})"
+                closing = clean
+                break
+        if self.timed_out:
+            if closing:
+                return f"TIMED OUT after {self.timeout:.0f} s: pytest had closed ({closing}), its process did not exit"
+            return f"TIMED OUT after {self.timeout:.0f} s"
+        return closing or f"no pytest summary (exit {self.returncode})"
 
 
 def strip_ansi(text: str) -> str:
@@ -223,9 +234,12 @@ def run(parts: list[Part]) -> None:
     jc = [p for p in parts if p.kind == "jc"]
     for part in jc:
         part.start()
-    for part in jc:
-        part.wait()
-        done(part)
+    pending = list(jc)
+    while pending:
+        for part in [p for p in pending if p.poll()]:
+            pending.remove(part)
+            done(part)
+        time.sleep(0.1)
     leaked = reap_all()
     for part in jc:
         # The two ran together: a leftover goes to the venv named in its command line, else to both.
@@ -314,7 +328,8 @@ def report(parts: list[Part], table: Table) -> None:
         outcomes = {side: by["checks", side].outcomes() for side in SIDES}
         tests = list(dict.fromkeys(t for side in SIDES for t in outcomes[side]))
         for test in tests:
-            name = test.split("::", 1)[1] if "::" in test else test
+            module, _, name = test.partition("::")  # "test_kernel::test_interrupt[sync]"
+            name = f"{module.removeprefix('test_')}: {name.removeprefix('test_')}"
             table.check(name, {side: (outcomes[side].get(test) == "passed", outcomes[side].get(test, "missing"))
                                for side in SIDES})
         table.check("checks ran to their end",

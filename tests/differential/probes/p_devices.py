@@ -993,3 +993,38 @@ def probe_proxy_mon_type_none():
     rec(p.launcher.is_alive(), "running")
     if p.launcher.is_alive():
         _stop_instance(p)
+
+
+@probe
+def probe_single_socket_proxy_and_monitored_queue():
+    for cls, name in ((D.ThreadProxy, "proxy"), (D.ThreadMonitoredQueue, "mq")):
+        d = cls(zmq.ROUTER, -1, zmq.PUB)
+        d.bind_in(f"inproc://e2-ss-{name}")
+        d.start()
+        d.join(0.3)
+        rec(d.launcher.is_alive(), name)
+        if d.launcher.is_alive():
+            ctx = zmq.Context.instance()
+            dealer = _client(ctx, zmq.DEALER, f"inproc://e2-ss-{name}")
+            dealer.send(b"x")
+            call(dealer.recv_multipart)
+            _stop_instance(d, dealer)
+
+
+@probe(timeout=15)
+def probe_process_steerable_terminate_exitcode():
+    p = D.ProcessProxySteerable(zmq.PULL, zmq.PUSH, zmq.PUB, zmq.PAIR)
+    p.bind_in_to_random_port("tcp://127.0.0.1")
+    pctrl = p.bind_ctrl_to_random_port("tcp://127.0.0.1")
+    p.start()
+    ctx = zmq.Context()
+    c = _client(ctx, zmq.PAIR, f"tcp://127.0.0.1:{pctrl}")
+    c.send(b"TERMINATE")
+    p.join(5)
+    if p.launcher.is_alive():
+        p.launcher.terminate()
+        p.join(5)
+    rec(p.launcher.is_alive())
+    rec(p.launcher.exitcode)
+    c.close()
+    ctx.term()

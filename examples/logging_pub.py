@@ -36,7 +36,7 @@ def main() -> None:
 
     logger.info("service started")
     logger.warning("db.pool::pool nearly exhausted (%d%%)", 95)      # sub-topic db.pool
-    logger.error("request failed", extra={"topic": "http"})          # sub-topic http
+    logger.error("http::request failed")                             # sub-topic http
     for _ in range(3):
         topic, text = sub.recv_multipart()
         print(f"{topic.decode():<24} {text.decode().strip()}")

@@ -27,7 +27,7 @@ EXPECTED = {
     "asyncio_server.py": r"asyncio_server: served 12 requests",
     "tornado_server.py": r"tornado_server: 5 echoes",
     "device.py": r"device: 12 replies",
-    "logging_pub.py": r"myapp\.WARNING\.db\.pool +pool nearly exhausted \(95%\)",
+    "logging_pub.py": r"myapp\.WARNING\.db\.pool +WARNING logging_pub\.py:\d+ - pool nearly exhausted \(95%\)",
     "ironhouse.py": r"client got b'welcome'\nintruder: no answer",
     "monitor.py": r"monitor: saw .*ACCEPTED.*DISCONNECTED",
     "zerocopy_numpy.py": r"tracker done: True; sum matches: True",

@@ -99,14 +99,12 @@ def render() -> str:
         lines.extend(_render_enum(cls))
         lines.append("")
     lines.append("")
-    lines.append("IPC_PATH_MAX_LEN: int")
-    lines.append("")
     flat = _flat_names(module, classes)
     for name, cls_name, attr in flat:
         lines.append(f"{name}: Final = {cls_name}.{attr}")
     exported = [n for n in module.__all__]
     missing = set(exported) - {n for n, _, _ in flat} - {c.__name__ for c in classes} - {
-        "Enum", "IntEnum", "IntFlag", "IPC_PATH_MAX_LEN"}
+        "Enum", "IntEnum", "IntFlag"}
     if missing:
         raise ValueError(f"zmq.constants exports names the stub generator does not know: {sorted(missing)}")
     lines.append("")

@@ -111,3 +111,50 @@ def check_usable(Socket sock):
     """Call the inline cdef Socket._check_usable() (raises ZMQError(ENOTSOCK) once closed)."""
     sock._check_usable()
     return True
+
+
+def constants():
+    """ZMQ_* constants read through ``libzmq`` at compile time, by name (socket types, flags,
+    options, events, poll bits, mechanisms, message properties, devices, errnos)."""
+    return {
+        "PUSH": libzmq.ZMQ_PUSH, "PULL": libzmq.ZMQ_PULL, "PAIR": libzmq.ZMQ_PAIR, "PUB": libzmq.ZMQ_PUB,
+        "SUB": libzmq.ZMQ_SUB, "REQ": libzmq.ZMQ_REQ, "REP": libzmq.ZMQ_REP, "ROUTER": libzmq.ZMQ_ROUTER,
+        "DEALER": libzmq.ZMQ_DEALER, "XPUB": libzmq.ZMQ_XPUB, "XSUB": libzmq.ZMQ_XSUB,
+        "STREAM": libzmq.ZMQ_STREAM,
+        "SNDMORE": libzmq.ZMQ_SNDMORE, "DONTWAIT": libzmq.ZMQ_DONTWAIT, "NOBLOCK": libzmq.ZMQ_NOBLOCK,
+        "LINGER": libzmq.ZMQ_LINGER, "IDENTITY": libzmq.ZMQ_IDENTITY, "ROUTING_ID": libzmq.ZMQ_ROUTING_ID,
+        "SNDHWM": libzmq.ZMQ_SNDHWM, "RCVTIMEO": libzmq.ZMQ_RCVTIMEO, "CURVE_SERVER": libzmq.ZMQ_CURVE_SERVER,
+        "IMMEDIATE": libzmq.ZMQ_IMMEDIATE, "HEARTBEAT_IVL": libzmq.ZMQ_HEARTBEAT_IVL,
+        "POLLIN": libzmq.ZMQ_POLLIN, "POLLOUT": libzmq.ZMQ_POLLOUT, "EVENT_ALL": libzmq.ZMQ_EVENT_ALL,
+        "EVENT_CONNECTED": libzmq.ZMQ_EVENT_CONNECTED, "CURVE": libzmq.ZMQ_CURVE, "PLAIN": libzmq.ZMQ_PLAIN,
+        "MORE": libzmq.ZMQ_MORE, "SHARED": libzmq.ZMQ_SHARED, "QUEUE": libzmq.ZMQ_QUEUE,
+        "IO_THREADS": libzmq.ZMQ_IO_THREADS, "EFSM": libzmq.EFSM, "ETERM": libzmq.ETERM,
+    }
+
+
+def push_with_linger(Context ctx, str addr, int linger, list parts):
+    """Make a PUSH socket with zmq_socket(ZMQ_PUSH), set ZMQ_LINGER, connect, and send
+    ``parts`` as one message (ZMQ_SNDMORE on all but the last); returns the linger read back."""
+    cdef void *s = libzmq.zmq_socket(ctx.handle, libzmq.ZMQ_PUSH)
+    cdef int value = linger
+    cdef size_t size = sizeof(int)
+    cdef bytes baddr = addr.encode()
+    cdef bytes part
+    cdef Py_ssize_t i, n = len(parts)
+    if s == NULL:
+        raise ZMQError(libzmq.zmq_errno())
+    try:
+        if libzmq.zmq_setsockopt(s, libzmq.ZMQ_LINGER, &value, sizeof(int)) < 0:
+            raise ZMQError(libzmq.zmq_errno())
+        value = -2
+        if libzmq.zmq_getsockopt(s, libzmq.ZMQ_LINGER, &value, &size) < 0:
+            raise ZMQError(libzmq.zmq_errno())
+        if libzmq.zmq_connect(s, baddr) < 0:
+            raise ZMQError(libzmq.zmq_errno())
+        for i in range(n):
+            part = parts[i]
+            if libzmq.zmq_send(s, <const char *>part, len(part), libzmq.ZMQ_SNDMORE if i < n - 1 else 0) < 0:
+                raise ZMQError(libzmq.zmq_errno())
+    finally:
+        libzmq.zmq_close(s)
+    return value

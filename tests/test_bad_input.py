@@ -41,7 +41,8 @@ STRESS = bool(os.environ.get("CYZMQ_STRESS"))
 EXAMPLES = 200 if STRESS else 25
 POLL_MS = 2000
 
-ALLOWED = (TypeError, ValueError, zmq.ZMQError)
+# (OverflowError: an int that does not fit the C type, as pyzmq and Python's own C calls raise)
+ALLOWED = (TypeError, ValueError, OverflowError, zmq.ZMQError)
 # errnos libzmq uses to refuse a socket/context option or an operation on a socket
 OPTION_ERRNOS = {errno.EINVAL, errno.ENOTSUP, errno.EFAULT}
 
@@ -351,9 +352,9 @@ def test_context_option_with_every_fixed_value():
 
 
 @pytest.mark.parametrize("value", [2**31, -(2**31) - 1, 2**64])
-def test_context_set_out_of_range_int_raises_valueerror(value):
+def test_context_set_out_of_range_int_raises_overflowerror(value):
     with zmq.Context() as ctx:
-        with pytest.raises(ValueError):
+        with pytest.raises(OverflowError):
             ctx.set(zmq.MAX_SOCKETS, value)
 
 
@@ -650,7 +651,7 @@ def test_send_multipart_bad_part_sends_nothing(pair, position):
     for not_a_sequence in (b"abc", "abc", bytearray(b"abc"), memoryview(b"abc"), zmq.Frame(b"f"), 5, None):
         with pytest.raises(TypeError):
             a.send_multipart(not_a_sequence)
-    with pytest.raises(ValueError):
+    with pytest.raises(IndexError):  # as pyzmq
         a.send_multipart([])
     _still_works(a, b)
 
@@ -702,13 +703,13 @@ def test_recv_into_non_buffers(pair, buffer):
 
 
 @pytest.mark.parametrize("kind", ["bytes", "readonly-memoryview", "non-contiguous"])
-def test_recv_into_unwritable_buffers_raise_typeerror(pair, kind):
+def test_recv_into_unwritable_buffers_raise_buffererror(pair, kind):
     a, b = pair
     buffer = {"bytes": b"12345678", "readonly-memoryview": memoryview(b"12345678"),
               "non-contiguous": memoryview(bytearray(16))[::2]}[kind]
     a.send(b"data")
     assert b.poll(POLL_MS)
-    with pytest.raises(TypeError):
+    with pytest.raises(BufferError):
         b.recv_into(buffer)
 
 
@@ -728,7 +729,7 @@ def test_recv_into_bad_sizes_and_flags(pair):
             b.recv_into(buf, flags=bad)
     with pytest.raises((OverflowError, ValueError)):
         b.recv_into(buf, nbytes=2**40)
-    assert b.recv_into(buf, 0, zmq.NOBLOCK) == 10  # truncated to fit, size reported
+    assert b.recv_into(buf, nbytes=0, flags=zmq.NOBLOCK) == 10  # truncated to fit, size reported
     assert bytes(buf) == b"0123"
     _still_works(a, b)
 
@@ -773,7 +774,7 @@ def test_frame_and_tracker_bad_input():
         f.set("more", 1)
     with pytest.raises(zmq.ZMQError):
         f.set(9999, 1)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError if zmq.DRAFT_API else RuntimeError):
         f.group = 5
     with pytest.raises(TypeError):
         zmq.Frame(b"x", copy_threshold="big")
@@ -781,10 +782,10 @@ def test_frame_and_tracker_bad_input():
         zmq.MessageTracker(5)
     with pytest.raises(ValueError):
         zmq.MessageTracker(zmq.Frame(b"untracked"))
-    with pytest.raises(ValueError):
+    with pytest.raises(TypeError):
         zmq.MessageTracker().wait("soon")
     with pytest.raises(TypeError):
-        memoryview(f)[0] = 1  # read-only
+        memoryview(zmq.Frame(b"x" * 100_000, copy=False))[0] = 1  # shares a bytes object: read-only
 
 
 # -- every public method on closed sockets / terminated contexts -----------------------------
@@ -952,7 +953,6 @@ def test_every_context_method_on_a_terminated_context():
 FRAME_CALLS = {
     "buffer": lambda f: bytes(f.buffer),
     "bytes": lambda f: f.bytes,
-    "fast_copy": lambda f: f.fast_copy().bytes,
     "get": lambda f: f.get(zmq.MORE),
     "set": lambda f: f.set(zmq.MORE, 0),
     "group": lambda f: f.group,
@@ -961,7 +961,8 @@ FRAME_CALLS = {
     "tracker": lambda f: f.tracker,
     "tracker_event": lambda f: f.tracker_event,
 }
-TRACKER_CALLS = {"done": lambda t: t.done, "wait": lambda t: t.wait(1)}
+TRACKER_CALLS = {"done": lambda t: t.done, "wait": lambda t: t.wait(1), "events": lambda t: t.events,
+                 "peers": lambda t: t.peers}
 POLLER_CALLS = {
     "register": lambda p, s: p.register(s, zmq.POLLIN),
     "modify": lambda p, s: p.modify(s, zmq.POLLIN | zmq.POLLOUT),
@@ -987,7 +988,7 @@ def test_frames_and_trackers_outlive_their_socket_and_context():
     a.send(b"second")
     assert b.poll(POLL_MS)
     frames = [b.recv(copy=False), b.recv(copy=False)]
-    built = zmq.Frame(b"built", track=True)
+    built = zmq.Frame(b"built", track=True, copy=False)  # zero-copy: its tracker waits for it
     a.close(linger=0)
     b.close(linger=0)
     ctx.term()
@@ -996,7 +997,9 @@ def test_frames_and_trackers_outlive_their_socket_and_context():
             try:
                 call(f)
             except zmq.ZMQError as e:
-                assert e.errno in OPTION_ERRNOS, (name, e)  # routing_id/group: draft API only
+                assert e.errno in OPTION_ERRNOS, (name, e)
+            except RuntimeError:
+                assert name in ("routing_id", "group") and not zmq.DRAFT_API  # draft API only
         assert len(f) in (100_000, 6, 5)
     assert not tracker.done  # inproc: the received frame shares the sender's buffer
     del frames, f

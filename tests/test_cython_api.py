@@ -182,3 +182,19 @@ def test_inline_check_usable_and_type_checks(ext, sockets):
         ext.send_n(s, 1, b"x")
     with pytest.raises(TypeError):
         ext.send_n(object(), 1, b"x")
+
+
+def test_libzmq_constants_are_cimportable(ext):
+    # `from zmq cimport libzmq` exposes zmq.h's ZMQ_* constants, with zmq's values.
+    got = ext.constants()
+    for name, value in got.items():
+        assert value == getattr(zmq, name), name
+    assert got["PUSH"] == zmq.PUSH and got["SNDMORE"] == zmq.SNDMORE and got["LINGER"] == zmq.LINGER
+
+
+def test_raw_socket_made_with_libzmq_constants(ext, context, sockets):
+    pull = sockets(zmq.PULL)
+    addr = f"inproc://cython-api-constants-{id(pull):x}"
+    pull.bind(addr)
+    assert ext.push_with_linger(context, addr, 2000, [b"one", b"two", b"three"]) == 2000
+    assert pull.recv_multipart() == [b"one", b"two", b"three"]

@@ -53,17 +53,18 @@ def test_poller_mixes_sockets_and_file_descriptors_for_pollin(pair, pipe, sockpa
     b.send(b"zmq")
     os.write(w, b"pipe")
     s2.sendall(b"sock")
-    got = _poll_until(lambda: poller.poll(1000), {a: POLLIN, r: POLLIN, s1: POLLIN})
-    assert got == {a: POLLIN, r: POLLIN, s1: POLLIN}
-    # The objects come back as registered: the same Socket, the same int, the same socket.socket.
+    fd1 = s1.fileno()
+    got = _poll_until(lambda: poller.poll(1000), {a: POLLIN, r: POLLIN, fd1: POLLIN})
+    assert got == {a: POLLIN, r: POLLIN, fd1: POLLIN}
+    # As in pyzmq: zmq Sockets come back as registered, anything else as its int fd.
     ready = poller.poll(0)
-    assert {id(obj) for obj, _ in ready} == {id(a), id(r), id(s1)}
+    assert {id(obj) for obj, _ in ready} == {id(a), id(r), id(fd1)}
 
     # Level-triggered: still ready until consumed; consuming clears each one.
     assert a.recv() == b"zmq"
-    assert dict(poller.poll(0)) == {r: POLLIN, s1: POLLIN}
+    assert dict(poller.poll(0)) == {r: POLLIN, fd1: POLLIN}
     assert os.read(r, 100) == b"pipe"
-    assert dict(poller.poll(0)) == {s1: POLLIN}
+    assert dict(poller.poll(0)) == {fd1: POLLIN}
     assert s1.recv(100) == b"sock"
     assert poller.poll(0) == []
 
@@ -83,8 +84,9 @@ def test_poller_pollout_semantics(sockets, pipe, sockpair):
         poller.register(obj, POLLOUT)
     poller.register(r, POLLOUT)  # the read end of a pipe is never writable
 
-    got = _poll_until(lambda: poller.poll(500), {w: POLLOUT, s1: POLLOUT, push_connected: POLLOUT})
-    assert got == {w: POLLOUT, s1: POLLOUT, push_connected: POLLOUT}
+    expected = {w: POLLOUT, s1.fileno(): POLLOUT, push_connected: POLLOUT}
+    got = _poll_until(lambda: poller.poll(500), expected)
+    assert got == expected
 
 
 def test_pollout_clears_when_the_high_water_mark_is_reached(sockets):
@@ -219,7 +221,8 @@ def test_select(pair, pipe, sockpair):
     # Nothing readable; the writable ones are reported.
     rlist, wlist, xlist = zmq.select([a, r, s1], [b, w, s2], [], 1.0)
     assert rlist == []
-    assert set(map(id, wlist)) == {id(b), id(w), id(s2)}
+    # zmq Sockets come back as given, file-like objects as their fd (as in pyzmq)
+    assert set(map(id, wlist)) == {id(b), id(w), id(s2.fileno())}
     assert xlist == []
 
     b.send(b"x")
@@ -230,7 +233,7 @@ def test_select(pair, pipe, sockpair):
         rlist, wlist, xlist = zmq.select([a, r, s1], [], [], 1.0)
         if len(rlist) == 3 or time.monotonic() > deadline:
             break
-    assert set(map(id, rlist)) == {id(a), id(r), id(s1)}
+    assert set(map(id, rlist)) == {id(a), id(r), id(s1.fileno())}
     assert wlist == [] and xlist == []
 
     # The same object in both lists is reported in both.
@@ -256,8 +259,7 @@ def test_zmq_poll_accepts_fileno_objects(sockpair):
     s1, s2 = sockpair
     s2.sendall(b"x")
     got = zmq.zmq_poll([(s1, POLLIN)], 1000)
-    assert got == [(s1, POLLIN)]
-    assert got[0][0] is s1
+    assert got == [(s1.fileno(), POLLIN)]  # reported by fd, as pyzmq does
     with pytest.raises(TypeError):
         zmq.zmq_poll([("not pollable", POLLIN)], 0)
 
@@ -288,12 +290,12 @@ def test_poll_reports_a_hung_up_fd():
         os.close(w)
         b.close()
         got = dict(zmq.zmq_poll([(r, POLLIN), (a, POLLIN)], 1000))
-        assert set(got) == {r, a}
+        assert set(got) == {r, a.fileno()}
         assert got[r] & zmq.POLLERR
-        assert got[a] & POLLIN  # EOF is readable
+        assert got[a.fileno()] & POLLIN  # EOF is readable
         rlist, _, xlist = zmq.select([a], [], [r, a], 1.0)
-        assert rlist == [a]
-        assert set(map(id, xlist)) == {id(r), id(a)}
+        assert rlist == [a.fileno()]
+        assert set(xlist) == {r, a.fileno()}
     finally:
         os.close(r)
         a.close()
@@ -318,3 +320,38 @@ def test_polling_a_closed_socket_raises_enotsock(sockets, pipe, how):
         calls[how]()
     assert excinfo.value.errno == errno.ENOTSOCK == zmq.ENOTSOCK
     assert time.monotonic() - start < 1.0
+
+
+def test_zmq_poll_events_out_of_range_raise(pair):
+    # pyzmq truncates the mask to a C short, silently polling for nothing (2**16 -> 0).
+    a, _ = pair
+    for events in (2**16, 2**20 | POLLIN, -(2**15) - 1):
+        with pytest.raises(OverflowError):
+            zmq.zmq_poll([(a, events)], 0)
+    assert zmq.zmq_poll([(a, POLLOUT)], 1000) == [(a, POLLOUT)]
+
+
+def test_polling_a_closed_socket_is_enotsock(pair):
+    # pyzmq's zmq_poll polls fd 0 (stdin) in its place and Socket.poll says ENOTSUP.
+    a, b = pair
+    b.close()
+    for call in (lambda: zmq.zmq_poll([(b, POLLIN)], 0), lambda: b.poll(0), lambda: b.poll(10, POLLOUT),
+                 lambda: zmq.select([b], [], [], 0)):
+        with pytest.raises(zmq.ZMQError) as e:
+            call()
+        assert e.value.errno == zmq.ENOTSOCK
+    poller = zmq.Poller()
+    poller.register(a, POLLOUT)
+    assert poller.poll(1000) == [(a, POLLOUT)]
+
+
+def test_huge_poll_timeouts_overflow(pair):
+    # A timeout beyond a C int would otherwise wait (nearly) for ever: refused, as pyzmq does.
+    a, _ = pair
+    poller = zmq.Poller()
+    poller.register(a, POLLIN)
+    for call in (lambda: zmq.zmq_poll([(a, POLLIN)], 2**40), lambda: a.poll(2**40), lambda: poller.poll(2**40),
+                 lambda: zmq.select([a], [], [], 2**40)):
+        with pytest.raises(OverflowError):
+            call()
+    assert zmq.zmq_poll([(a, POLLIN)], 1.5) == []  # a float is truncated to ms

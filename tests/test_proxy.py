@@ -323,3 +323,28 @@ def test_device_queue(ctx):
 
     _terminate(ctx, [device], [req, rep])
     assert isinstance(device.error, zmq.ContextTerminated), device.error
+
+
+def test_proxy_needs_a_frontend_and_a_backend(ctx):
+    s = _make(ctx, zmq.PAIR)
+    for call in (lambda: zmq.proxy(None, None), lambda: zmq.proxy(s, None), lambda: zmq.proxy(None, s),
+                 lambda: zmq.proxy_steerable(None, None), lambda: zmq.proxy_steerable(s, None, None, s),
+                 lambda: zmq.device(zmq.QUEUE, None, None)):
+        with pytest.raises(TypeError):  # as pyzmq (capture and control may be None)
+            call()
+    s.close()
+    ctx.term()
+
+
+def test_proxy_with_closed_sockets_is_enotsock(ctx):
+    # pyzmq hands libzmq a NULL socket (EFAULT); a closed socket is ENOTSOCK everywhere else.
+    closed = _make(ctx, zmq.PAIR)
+    closed.close()
+    live = _make(ctx, zmq.PAIR)
+    for call in (lambda: zmq.proxy(closed, live), lambda: zmq.proxy(live, closed),
+                 lambda: zmq.proxy(live, live, closed), lambda: zmq.proxy_steerable(live, live, None, closed)):
+        with pytest.raises(zmq.ZMQError) as e:
+            call()
+        assert e.value.errno == zmq.ENOTSOCK
+    live.close()
+    ctx.term()

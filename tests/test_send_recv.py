@@ -7,12 +7,16 @@ failure can never hang.
 from __future__ import annotations
 
 import array
+import ctypes
+import errno
 import hashlib
 import json
 import os
 import pickle
+import sys
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,7 +64,13 @@ def test_send_buffer_kinds(bound_pair, kind, copy, size):
     a, b = bound_pair(zmq.PAIR, zmq.PAIR)
     raw = SMALL if size == "small" else LARGE
     data = DATA_KINDS[kind](raw)
-    assert a.send(data, copy=copy) is None
+    result = a.send(data, copy=copy)
+    if kind.startswith("Frame"):
+        assert result is None  # a Frame's own tracker: it was built without track=True
+    elif copy or size == "large":
+        assert result is None
+    else:  # copy=False under copy_threshold: copied anyway, so a tracker that is already done
+        assert isinstance(result, zmq.MessageTracker) and result.done
     assert b.recv() == raw
     # The same object can be sent again and arrives intact again.
     a.send(data, copy=copy)
@@ -153,10 +163,11 @@ def test_recv_copy_false_returns_frame_without_copy(pair):
     assert len(frame) == len(LARGE)
     assert not frame.more
     view = memoryview(frame)
-    assert view.readonly and view.nbytes == len(LARGE) and view.obj is frame
+    assert not view.readonly and view.nbytes == len(LARGE) and view.obj is frame
     assert bytes(view) == LARGE
     buf = frame.buffer
-    assert isinstance(buf, memoryview) and buf.readonly and buf.tobytes() == LARGE
+    assert isinstance(buf, memoryview) and not buf.readonly and buf.tobytes() == LARGE
+    assert frame.buffer is buf  # the same view while it is alive
     # Every view is the frame's own memory: same address each time, nothing copied.
     addr = np.frombuffer(frame, dtype=np.uint8).ctypes.data
     assert np.frombuffer(buf, dtype=np.uint8).ctypes.data == addr
@@ -166,15 +177,37 @@ def test_recv_copy_false_returns_frame_without_copy(pair):
     assert frame.bytes is frame.bytes
 
 
-def test_received_frame_is_read_only(pair):
+def test_received_frame_is_writable(pair):
+    # The frame owns its message: writing to it, as pyzmq allows, changes that message only.
     a, b = pair
-    a.send(b"immutable")
+    a.send(b"mutable")
     frame = b.recv(copy=False)
-    with pytest.raises((TypeError, BufferError)):
+    memoryview(frame)[0] = ord("M")
+    arr = np.frombuffer(frame, dtype=np.uint8)
+    assert arr.flags.writeable
+    arr[1] = ord("U")
+    frame.buffer[-1] = ord("E")
+    assert bytes(frame.buffer) == b"MUtablE"
+    a.send(frame)  # sends the modified content
+    assert b.recv() == b"MUtablE"
+
+
+def test_frame_sharing_bytes_is_read_only():
+    # A zero-copy frame over a bytes object must not let anyone write into that bytes.
+    data = b"x" * 100_000
+    frame = zmq.Frame(data, copy=False)
+    assert memoryview(frame).readonly
+    with pytest.raises(TypeError):
         memoryview(frame)[0] = 0
-    with pytest.raises((ValueError, BufferError)):
-        np.frombuffer(frame, dtype=np.uint8)[0] = 0
-    assert frame.bytes == b"immutable"
+    assert not np.frombuffer(frame, dtype=np.uint8).flags.writeable
+    with pytest.raises(TypeError):
+        (ctypes.c_char * 4).from_buffer(frame)  # wants writable memory
+    assert data == b"x" * 100_000
+    # a frame over writable memory is writable, and writes reach that memory
+    shared = bytearray(100_000)
+    frame = zmq.Frame(shared, copy=False)
+    memoryview(frame)[0] = 7
+    assert shared[0] == 7
 
 
 def test_frame_more_flag(pair):
@@ -208,8 +241,10 @@ def test_recv_into_nbytes_limit(pair):
     assert b.recv_into(buf, nbytes=3) == 5
     assert buf == b"hel......."
     a.send(b"xy")
-    assert b.recv_into(buf, 4) == 2  # positional nbytes
+    assert b.recv_into(buf, nbytes=4) == 2
     assert buf == b"xyl......."
+    with pytest.raises(TypeError):  # nbytes and flags are keyword-only, as in pyzmq
+        b.recv_into(buf, 4)
 
 
 def test_recv_into_truncates_and_returns_full_size(pair):
@@ -270,18 +305,22 @@ def test_recv_into_flags(pair):
     a.send(b"ok")
     assert b.poll(1000)
     buf = bytearray(2)
-    assert b.recv_into(buf, 0, zmq.NOBLOCK) == 2 and buf == b"ok"
+    assert b.recv_into(buf, nbytes=0, flags=zmq.NOBLOCK) == 2 and buf == b"ok"
 
 
 @pytest.mark.parametrize(
     "target",
-    [b"immutable", memoryview(b"readonly view"), zmq.Frame(b"frame buffer")],
-    ids=["bytes", "readonly-memoryview", "Frame"],
+    [b"immutable", memoryview(b"readonly view"), zmq.Frame(b"frame over bytes" * 5000, copy=False),
+     memoryview(bytearray(20))[::2], np.zeros(20, dtype=np.uint8)[::2],
+     np.frombuffer(b"readonly array", dtype=np.uint8)],
+    ids=["bytes", "readonly-memoryview", "Frame-sharing-bytes", "strided-memoryview", "strided-numpy",
+         "readonly-numpy"],
 )
 def test_recv_into_non_writable_buffer(pair, target):
+    # Read-only and non-contiguous buffers are BufferError whatever exports them (as pyzmq).
     a, b = pair
     a.send(b"payload")
-    with pytest.raises((TypeError, BufferError)):
+    with pytest.raises(BufferError):
         b.recv_into(target)
     # Nothing was consumed: the message is still there.
     assert b.recv() == b"payload"
@@ -706,3 +745,190 @@ def test_large_message_recv_into_over_tcp(sockets):
     dst = np.empty_like(payload)
     assert pull.recv_into(dst) == payload.nbytes
     np.testing.assert_array_equal(dst, payload)
+
+
+# -- Frame as pyzmq's: repr, item access, identity, attributes ------------------------------
+
+
+def test_frame_str_and_repr():
+    assert str(zmq.Frame(b"hello")) == repr(zmq.Frame(b"hello")) == "<zmq.Frame(b'hello')>"
+    assert repr(zmq.Frame()) == "<zmq.Frame(b'')>"
+    assert repr(zmq.Frame(b"x" * 16)) == f"<zmq.Frame({b'x' * 16!r})>"
+    # Longer: the first 12 bytes and a short size.
+    assert repr(zmq.Frame(b"abcdefghij" * 20)) == "<zmq.Frame(b'abcdefghijab'...200B)>"
+    assert repr(zmq.Frame(b"\xff\xfe" * 10)) == "<zmq.Frame(b'\\xff\\xfe\\xff\\xfe\\xff\\xfe\\xff\\xfe\\xff\\xfe\\xff\\xfe'...20B)>"
+    sizes = {999: "999B", 1000: "1kB", 65536: "65kB", 1048575: "1048kB", 1048576: "1MB", 5 * 10**6: "5MB"}
+    for n, text in sizes.items():
+        assert repr(zmq.Frame(bytearray(n), copy=False)).endswith(f"...{text})>"), n
+    assert f"{zmq.Frame(b'fmt')}" == "<zmq.Frame(b'fmt')>"
+
+
+def test_frame_item_access_and_option_attributes(sockets):
+    router = sockets(zmq.ROUTER)
+    dealer = sockets(zmq.DEALER)
+    port = router.bind_to_random_port("tcp://127.0.0.1")
+    dealer.connect(f"tcp://127.0.0.1:{port}")
+    dealer.send(b"hi")
+    _, frame = router.recv_multipart(copy=False)
+    assert frame["Socket-Type"] == frame.get("Socket-Type") == frame.get(b"Socket-Type") == "DEALER"
+    assert frame["Peer-Address"] == "127.0.0.1"
+    assert frame[zmq.MORE] == 0
+    with pytest.raises(zmq.ZMQError) as e:
+        frame["No-Such-Property"]
+    assert e.value.errno == zmq.EINVAL
+    with pytest.raises(TypeError):
+        frame[1:2]
+    with pytest.raises(TypeError):
+        frame.get(1.0)
+    assert frame.shared == 0
+    with pytest.raises(AttributeError, match="write-only"):
+        frame.srcfd
+    with pytest.raises(AttributeError, match="no such option"):
+        frame.no_such_option
+
+
+def test_frames_compare_and_hash_by_identity():
+    a, b = zmq.Frame(b"same"), zmq.Frame(b"same")
+    assert a != b and a == a and hash(a) == hash(a)
+    assert a != b"same" and b"same" != a
+    assert len({a, b}) == 2
+    assert a.bytes == b.bytes
+    # A buffer-aware comparison on the other side still compares contents.
+    assert bytearray(b"same") == a
+
+
+def test_frame_compared_with_a_memoryview_does_not_crash():
+    # memoryview.__eq__ reads the frame's buffer with strides: pyzmq segfaults here.
+    f = zmq.Frame(b"abc")
+    assert f == memoryview(b"abc")
+    assert memoryview(b"abd") != f
+    assert memoryview(f) == memoryview(b"abc")
+    assert memoryview(f).strides == (1,)
+
+
+def test_frame_subclass_instances_take_attributes():
+    # pyzmq's Frame turns every attribute assignment into a message option, even on a subclass.
+    class Tagged(zmq.Frame):
+        pass
+
+    t = Tagged(b"payload")
+    t.tag = "mine"
+    assert t.tag == "mine" and t.bytes == b"payload"
+
+
+def test_frame_weakref_and_cached_buffer():
+    f = zmq.Frame(b"abc")
+    view = f.buffer
+    assert f.buffer is view and not view.readonly
+    ref = weakref.ref(f)
+    del f, view
+    assert ref() is None  # no reference cycle through the cached view
+
+
+@pytest.mark.skipif(zmq.DRAFT_API, reason="the draft API has routing_id and group")
+def test_frame_routing_id_and_group_need_the_draft_api():
+    f = zmq.Frame(b"x")
+    for attr in ("routing_id", "group"):
+        with pytest.raises(RuntimeError, match="draft"):
+            getattr(f, attr)
+        with pytest.raises(RuntimeError, match="draft"):
+            setattr(f, attr, 1 if attr == "routing_id" else "g")
+
+
+def test_frame_constructor_ignores_unknown_keywords():
+    f = zmq.Frame(b"abc", more=True, bogus=1)
+    assert f.bytes == b"abc" and not f.more
+
+
+# -- flags, ints and floats -------------------------------------------------------------------
+
+
+def test_float_flags_are_a_type_error(pair):
+    # pyzmq truncates a float flag (1.0 becomes NOBLOCK); a float is never a flag set here.
+    a, b = pair
+    with pytest.raises(TypeError):
+        a.send(b"x", 1.0)
+    with pytest.raises(TypeError):
+        b.recv(1.0)
+    with pytest.raises(TypeError):
+        zmq.strerror(1.0)
+    with pytest.raises(TypeError):
+        a.get(1.5)
+    with pytest.raises(zmq.Again):  # nothing was sent
+        b.recv(zmq.NOBLOCK)
+
+
+def test_flags_beyond_a_c_int_overflow_and_send_nothing(pair):
+    a, b = pair
+    for call in (lambda: a.send(b"x", 2**40), lambda: a.send(b"x", flags=2**31), lambda: b.recv(2**40),
+                 lambda: a.send_multipart([b"x"], 2**40), lambda: zmq.strerror(2**40)):
+        with pytest.raises(OverflowError):
+            call()
+    with pytest.raises(zmq.Again):
+        b.recv(zmq.NOBLOCK)
+
+
+def test_negative_copy_threshold_is_refused(pair):
+    # pyzmq accepts -1 (every copy=False send is then zero-copy); the threshold is a size.
+    a, _ = pair
+    with pytest.raises(OverflowError):
+        a.copy_threshold = -1
+    a.copy_threshold = 0  # what -1 would have meant
+    assert a.copy_threshold == 0
+
+
+def test_send_multipart_takes_any_iterable_but_not_a_frame(pair):
+    a, b = pair
+    a.send_multipart(iter([b"x", b"y"]))  # pyzmq: TypeError
+    assert b.recv_multipart() == [b"x", b"y"]
+    a.send_multipart(p for p in (b"g", b"h"))
+    assert b.recv_multipart() == [b"g", b"h"]
+    with pytest.raises(TypeError, match="sequence"):  # pyzmq: ZMQError(EINVAL), by iterating the Frame
+        a.send_multipart(zmq.Frame(b"x"))
+    with pytest.raises(IndexError):
+        a.send_multipart([])
+
+
+def test_zero_copy_of_a_non_contiguous_array_is_a_buffer_error(pair):
+    a, b = pair
+    arr = np.arange(12, dtype=np.int16).reshape(3, 4)
+    with pytest.raises(BufferError):
+        a.send(arr[:, 1], copy=False)
+    with pytest.raises(BufferError):
+        a.send_multipart([b"x", arr[:, 1]], copy=False)
+    with pytest.raises(ValueError):  # a copy, or a Frame, reports what NumPy reports
+        a.send(arr[:, 1])
+    with pytest.raises(ValueError):
+        zmq.Frame(np.zeros(100_000)[::2], copy=False)
+    a.send(arr.T, copy=False)  # Fortran-contiguous is contiguous
+    assert b.recv() == arr.T.tobytes(order="A")
+    with pytest.raises(zmq.Again):
+        b.recv(zmq.NOBLOCK)
+
+
+# -- ipc path limits --------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not zmq.has("ipc"), reason="no ipc transport")
+def test_ipc_path_max_len_is_the_real_limit(sockets, tmp_path):
+    if sys.platform.startswith("linux"):
+        assert zmq.IPC_PATH_MAX_LEN == 107
+    base = str(tmp_path) + "/"
+    fits = base + "a" * (zmq.IPC_PATH_MAX_LEN - len(base))
+    assert len(fits) == zmq.IPC_PATH_MAX_LEN
+    s = sockets(zmq.PULL)
+    s.bind("ipc://" + fits)
+    s.unbind("ipc://" + fits)
+
+
+@pytest.mark.skipif(not zmq.has("ipc"), reason="no ipc transport")
+@pytest.mark.parametrize("method", ["bind", "connect"])
+def test_too_long_ipc_path_error_says_why(sockets, tmp_path, method):
+    # pyzmq explains on bind only; connect says just "File name too long".
+    path = str(tmp_path) + "/" + "a" * zmq.IPC_PATH_MAX_LEN
+    s = sockets(zmq.PULL)
+    with pytest.raises(zmq.ZMQError) as e:
+        getattr(s, method)("ipc://" + path)
+    assert e.value.errno == errno.ENAMETOOLONG
+    text = str(e.value)
+    assert path in text and str(zmq.IPC_PATH_MAX_LEN) in text and "IPC_PATH_MAX_LEN" in text

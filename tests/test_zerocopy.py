@@ -512,3 +512,126 @@ def test_send_multipart_tracker_over_tcp(sockets):
     assert pull.recv_multipart() == expected
     tracker.wait(WAIT)
     assert tracker.done
+
+
+# -- which tracker send() returns (as pyzmq) --------------------------------------------------
+
+
+@pytest.fixture
+def push_pull(sockets):
+    """A connected (PUSH, PULL) pair over inproc."""
+    pull = sockets(zmq.PULL)
+    push = sockets(zmq.PUSH)
+    addr = f"inproc://zc-which-tracker-{id(pull):x}"
+    pull.bind(addr)
+    push.connect(addr)
+    return push, pull
+
+
+def test_copied_messages_get_the_finished_tracker(push_pull):
+    from zmq.sugar.tracker import _FINISHED_TRACKER as finished
+
+    push, pull = push_pull
+    assert finished.done and finished.events == set() and finished.peers == set()
+    finished.wait(0)
+    # Frames that copied their data (small, or copy=True) are tracked by the finished tracker.
+    assert zmq.Frame(b"small", track=True).tracker is finished
+    assert zmq.Frame(os.urandom(SIZE), track=True, copy=True).tracker is finished
+    assert zmq.Frame(track=True).tracker is finished
+    assert zmq.Frame(b"small", track=True).tracker_event is None
+    # copy=False under copy_threshold copies anyway: done at once, with or without track.
+    assert push.send(b"small", copy=False) is finished
+    assert push.send(bytearray(b"small"), copy=False, track=True) is finished
+    assert push.send_string("small", copy=False) is finished
+    # copy=True never tracks.
+    assert push.send(os.urandom(SIZE), copy=True, track=True) is None
+    assert push.send(b"small", track=True) is None
+    assert [len(pull.recv()) for _ in range(5)] == [5, 5, 5, SIZE, 5]
+    # A received frame asked to be tracked gets the finished tracker too.
+    push.send_multipart([b"a", b"b"])
+    assert [f.tracker is finished for f in pull.recv_multipart(copy=False, track=True)] == [True, True]
+    push.send(b"c")
+    assert pull.recv(copy=False, track=True).tracker is finished
+    push.send(b"d")
+    assert pull.recv(copy=False).tracker is None
+
+
+def test_send_of_a_frame_returns_its_own_tracker(push_pull):
+    push, pull = push_pull
+    frame = zmq.Frame(os.urandom(SIZE), track=True)
+    for kw in ({}, {"copy": False}, {"copy": True}, {"copy": False, "track": True}, {"track": True}):
+        assert push.send(frame, **kw) is frame.tracker, kw
+        assert len(pull.recv()) == SIZE
+    untracked = zmq.Frame(os.urandom(SIZE))
+    assert push.send(untracked, copy=False) is None
+    assert len(pull.recv()) == SIZE
+    with pytest.raises(ValueError, match="tracked"):
+        push.send(untracked, track=True)
+    with pytest.raises(zmq.Again):  # nothing was sent
+        pull.recv(zmq.NOBLOCK)
+
+
+def test_send_multipart_returns_what_send_returns_for_the_last_part(push_pull):
+    push, pull = push_pull
+    first = zmq.Frame(os.urandom(SIZE), track=True)
+    last = zmq.Frame(os.urandom(SIZE), track=True)
+    assert push.send_multipart([first, last]) is last.tracker
+    assert push.send_multipart([b"head", first]) is first.tracker
+    assert push.send_multipart([first, b"tail"]) is None  # copy=True: the bytes part is untracked
+    for _ in range(3):
+        assert len(pull.recv_multipart()) == 2
+    # A new tracker (copy=False, track=True, shared last part) covers every zero-copy part.
+    data = [bytearray(os.urandom(SIZE)) for _ in range(2)]
+    tracker = push.send_multipart([first, data[0], data[1]], copy=False, track=True)
+    assert isinstance(tracker, zmq.MessageTracker) and tracker not in (first.tracker, last.tracker)
+    assert first.tracker in tracker.peers
+    got = pull.recv_multipart()
+    assert got[1:] == [bytes(d) for d in data]
+    del first, got
+    gc.collect()
+    tracker.wait(WAIT)
+    assert tracker.done
+
+
+def test_send_multipart_with_an_untracked_frame_sends_nothing(push_pull):
+    # pyzmq sends the parts before the untracked frame, leaving half a message queued that
+    # the next message completes; here every part is checked before the first is sent.
+    push, pull = push_pull
+    parts = [zmq.Frame(os.urandom(SIZE), track=True), zmq.Frame(b"untracked")]
+    with pytest.raises(ValueError, match="tracked"):
+        push.send_multipart(parts, track=True)
+    push.send(b"next")
+    assert pull.recv_multipart() == [b"next"]
+
+
+def test_tracker_events_peers_and_wait_arguments():
+    event = threading.Event()
+    inner = zmq.MessageTracker()
+    tracked = zmq.Frame(os.urandom(SIZE), track=True)
+    tracker = zmq.MessageTracker(event, inner, tracked)
+    assert tracker.events == {event}
+    assert tracker.peers == {inner, tracked.tracker}
+    for bad in (None, "1", [1]):
+        with pytest.raises(TypeError):
+            tracker.wait(bad)
+    with pytest.raises(zmq.NotDone):
+        tracker.wait(0)
+    assert zmq.MessageTracker().wait(True) is None
+    assert repr(zmq.MessageTracker()).startswith("<zmq.sugar.tracker.MessageTracker object at 0x")
+    assert zmq.MessageTracker.__module__ == "zmq.sugar.tracker"
+    del tracked
+    gc.collect()
+
+
+def test_tracker_event_of_a_zero_copy_frame_follows_its_tracker(push_pull):
+    push, pull = push_pull
+    frame = zmq.Frame(os.urandom(SIZE), track=True)
+    event = frame.tracker_event
+    assert isinstance(event, threading.Event) and frame.tracker_event is event
+    assert not event.is_set()
+    assert event.wait(0.01) is False
+    push.send(frame)
+    pull.recv()
+    del frame
+    gc.collect()
+    assert event.wait(WAIT) is True and event.is_set()

@@ -30,7 +30,8 @@ cdef extern from "Python.h":
 
 cdef inline int c_int_arg(object value, str name) except? -1:
     """``value`` as a C int, accepting ints and objects with __index__ only (a float is a
-    TypeError, as everywhere in Python, rather than being truncated)."""
+    TypeError, as everywhere in Python, rather than being truncated; an int out of range an
+    OverflowError, as Python's own C-int arguments raise)."""
     cdef int overflow = 0
     cdef long v
     if not PyLong_Check(value):
@@ -39,5 +40,18 @@ cdef inline int c_int_arg(object value, str name) except? -1:
         value = PyNumber_Index(value)
     v = PyLong_AsLongAndOverflow(value, &overflow)
     if overflow or v < -2147483648 or v > 2147483647:
-        raise ValueError(f"{name}={value} does not fit in a C int")
+        raise OverflowError(f"{name}={value} does not fit in a C int")
     return <int>v
+
+
+cdef inline long timeout_ms(object timeout) except? -2:
+    """A poll timeout in ms: None or negative -> -1 (forever); a float is truncated; an int
+    beyond a C int is an OverflowError (a huge timeout would otherwise wait forever)."""
+    if timeout is None:
+        return -1
+    t = int(timeout) if isinstance(timeout, float) else PyNumber_Index(timeout)
+    if t < 0:
+        return -1
+    if t > 2147483647:
+        raise OverflowError(f"timeout={timeout} ms does not fit in a C int")
+    return <long>t

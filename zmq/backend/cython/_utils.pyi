@@ -12,11 +12,13 @@ _Pollable = TypeVar("_Pollable", bound=Socket | int | _SupportsFileno)
 
 DRAFT_API: bool
 """True when the linked libzmq exposes its draft API."""
+IPC_PATH_MAX_LEN: int
+"""The longest ipc:// path this platform can bind or connect to (107 on Linux)."""
 
 def zmq_version_info() -> tuple[int, int, int]:
     """The version of the libzmq in use, as ``(major, minor, patch)``."""
 
-def has(capability: str | bytes) -> bool:
+def has(capability: str) -> bool:
     """Whether libzmq supports ``capability`` ("ipc", "pgm", "tipc", "norm", "curve", "gssapi", "draft")."""
 
 def strerror(errno: int) -> str:
@@ -28,7 +30,7 @@ def zmq_errno() -> int:
 def curve_keypair() -> tuple[bytes, bytes]:
     """A new CURVE key pair as ``(public, secret)``, each 40 bytes of Z85 text."""
 
-def curve_public(secret_key: str | bytes) -> bytes:
+def curve_public(secret_key: str | bytes | bytearray) -> bytes:
     """The Z85 public key (40 bytes) that belongs to a Z85 ``secret_key``."""
 
 def zmq_poll(

@@ -5,17 +5,20 @@ from libc.stdlib cimport malloc, free
 from libc.stdint cimport uintptr_t
 
 from zmq.backend.cython.libzmq cimport (
-    CYZMQ_DRAFT_API, EINTR, ENOTSOCK, zmq_pollitem_t, zmq_version, zmq_has, zmq_strerror,
+    CYZMQ_DRAFT_API, CYZMQ_IPC_PATH_MAX_LEN, EINTR, EINVAL, ENOTSOCK, zmq_pollitem_t, zmq_version, zmq_has, zmq_strerror,
     zmq_curve_keypair, zmq_curve_public, zmq_proxy, zmq_proxy_steerable,
     zmq_poll as c_zmq_poll, zmq_errno as c_zmq_errno,
 )
-from zmq.backend.cython._check cimport check_rc, c_int_arg, raise_zmq_error, monotonic_ms
+from zmq.backend.cython._check cimport check_rc, c_int_arg, raise_zmq_error, monotonic_ms, timeout_ms
 from zmq.backend.cython.socket cimport Socket
 
 cdef extern from "Python.h":
     int PyErr_CheckSignals() except -1
 
 DRAFT_API = bool(CYZMQ_DRAFT_API)
+
+#: The longest ipc:// path this platform can bind or connect to (107 on Linux).
+IPC_PATH_MAX_LEN = CYZMQ_IPC_PATH_MAX_LEN
 
 
 def zmq_version_info():
@@ -36,10 +39,15 @@ def has(capability):
     Returns
     -------
     bool
+
+    Raises
+    ------
+    TypeError
+        ``capability`` is not a str.
     """
-    if isinstance(capability, str):
-        capability = capability.encode("utf-8")
-    return bool(zmq_has(capability))
+    if not isinstance(capability, str):
+        raise TypeError(f"capability must be a str such as 'curve', not {type(capability).__name__!r}")
+    return bool(zmq_has((<str>capability).encode("utf-8")))
 
 
 def strerror(errno):
@@ -77,7 +85,7 @@ def curve_public(secret_key):
 
     Parameters
     ----------
-    secret_key : bytes or str
+    secret_key : bytes, bytearray or str
         40 characters of Z85 text.
 
     Returns
@@ -87,22 +95,34 @@ def curve_public(secret_key):
 
     Raises
     ------
+    TypeError
+        ``secret_key`` is not bytes, bytearray or str.
     ValueError
-        ``secret_key`` is not 40 bytes of Z85 text.
+        ``secret_key`` is not 40 characters of ASCII (ZMQError EINVAL if they are not Z85).
     ZMQError
         ENOTSUP if libzmq was built without CURVE.
     """
     cdef char public_key[41]
     if isinstance(secret_key, str):
-        secret_key = secret_key.encode("ascii")
-    if not isinstance(secret_key, bytes) or len(secret_key) != 40:
-        raise ValueError("secret_key must be 40 bytes of Z85 text")
+        try:
+            secret_key = (<str>secret_key).encode("ascii")
+        except UnicodeEncodeError:
+            raise ValueError("secret_key must be 40 characters of Z85 text (ASCII)") from None
+    elif isinstance(secret_key, bytearray):
+        secret_key = bytes(secret_key)
+    elif not isinstance(secret_key, bytes):
+        raise TypeError(f"secret_key must be bytes or str, not {type(secret_key).__name__!r}")
+    if len(secret_key) != 40:
+        raise ValueError("secret_key must be 40 characters of Z85 text")
+    if b"\0" in secret_key:
+        # libzmq reads a C string: it would decode a short key into uninitialised memory.
+        raise_zmq_error(EINVAL)
     check_rc(zmq_curve_public(public_key, secret_key))
     return public_key[:40]
 
 
-cdef void *_socket_handle(object s, str role) except? NULL:
-    if s is None:
+cdef void *_socket_handle(object s, str role, bint optional=True) except? NULL:
+    if s is None and optional:
         return NULL
     if not isinstance(s, Socket):
         raise TypeError(f"{role} must be a zmq.Socket, not {type(s).__name__!r}")
@@ -123,12 +143,13 @@ def zmq_poll(sockets, timeout=-1):
 
     Returns
     -------
-    list of (socket or fd, revents) for the items with events ready.
+    list of (socket or fd, revents) for the items with events ready: zmq Sockets as
+    given, everything else as its int file descriptor.
     """
     cdef Py_ssize_t n = len(sockets)
     cdef Py_ssize_t i
     cdef zmq_pollitem_t *items
-    cdef long ms = -1 if timeout is None or timeout < 0 else <long>timeout
+    cdef long ms = timeout_ms(timeout)
     cdef long long deadline = monotonic_ms() + ms if ms > 0 else -1
     cdef int rc, err
     items = <zmq_pollitem_t *>malloc((n if n > 0 else 1) * sizeof(zmq_pollitem_t))
@@ -171,7 +192,8 @@ def zmq_poll(sockets, timeout=-1):
                 ms = <long>(deadline - monotonic_ms())
                 if ms <= 0:
                     break
-        return [(sockets[i][0], items[i].revents) for i in range(n) if items[i].revents]
+        return [(sockets[i][0] if items[i].socket != NULL else items[i].fd, items[i].revents)
+                for i in range(n) if items[i].revents]
     finally:
         free(items)
 
@@ -216,8 +238,8 @@ def proxy(frontend, backend, capture=None):
     TypeError
         An argument is not a zmq Socket.
     """
-    return _run_proxy((frontend, backend, capture, None), _socket_handle(frontend, "frontend"),
-                      _socket_handle(backend, "backend"), _socket_handle(capture, "capture"), NULL)
+    return _run_proxy((frontend, backend, capture, None), _socket_handle(frontend, "frontend", False),
+                      _socket_handle(backend, "backend", False), _socket_handle(capture, "capture"), NULL)
 
 
 def proxy_steerable(frontend, backend, capture=None, control=None):
@@ -240,8 +262,8 @@ def proxy_steerable(frontend, backend, capture=None, control=None):
     """
     if control is None:
         return proxy(frontend, backend, capture)
-    return _run_proxy((frontend, backend, capture, control), _socket_handle(frontend, "frontend"),
-                      _socket_handle(backend, "backend"), _socket_handle(capture, "capture"),
+    return _run_proxy((frontend, backend, capture, control), _socket_handle(frontend, "frontend", False),
+                      _socket_handle(backend, "backend", False), _socket_handle(capture, "capture"),
                       _socket_handle(control, "control"))
 
 

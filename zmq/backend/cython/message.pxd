@@ -16,7 +16,9 @@ cdef struct ZeroCopyHint:
 cdef class MessageTracker:
     cdef ZeroCopyHint **_hints   # hints we hold a ref on
     cdef Py_ssize_t _nhints
-    cdef list _others            # MessageTrackers / threading.Events also waited for
+    cdef public set events       # threading.Events also waited for
+    cdef public set peers        # other MessageTrackers also waited for
+    cdef object __weakref__
     cdef int add_hint(self, ZeroCopyHint *hint) except -1
     cpdef bint _is_done(self) except -1
 
@@ -27,9 +29,15 @@ cdef class Frame:
     cdef object _bytes           # cached bytes copy
     cdef public object tracker   # MessageTracker when built with track=True
     cdef public bint more        # set on frames returned by recv(copy=False)
+    cdef bint _readonly          # shares the memory of a read-only object (zero-copy from bytes)
+    cdef object _view_ref        # weakref to the memoryview `buffer` last returned
+    cdef object _tracker_event   # the Event tracker_event returned (made on first use)
+    cdef object __weakref__
 
 
 cdef int init_zero_copy(zmq_msg_t *msg, object data, MessageTracker tracker) except -1
+# The tracker of messages that were copied: done from the start (pyzmq's _FINISHED_TRACKER).
+cdef MessageTracker finished_tracker
 cdef int zc_drain() except -1
 cdef int zc_maybe_drain() except -1
 cdef MessageTracker new_tracker()

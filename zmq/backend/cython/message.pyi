@@ -1,7 +1,8 @@
 """Type stub of the compiled Frame and MessageTracker (zmq/backend/cython/message.pyx)."""
 
 import builtins
-from typing import ClassVar, Protocol, final, overload
+import threading
+from typing import Protocol, final, overload
 
 from typing_extensions import Buffer, disjoint_base
 
@@ -21,6 +22,11 @@ class _EventLike(Protocol):
 class MessageTracker:
     """Tells when libzmq has finished with the memory of zero-copy messages."""
 
+    events: set[_EventLike]
+    """The Events given to the constructor."""
+    peers: set[MessageTracker]
+    """The MessageTrackers given to the constructor (directly or as tracked Frames)."""
+
     def __init__(self, *towatch: MessageTracker | Frame | _EventLike) -> None:
         """Combine other trackers, tracked Frames or Events into one tracker."""
     def _is_done(self) -> bool:
@@ -28,8 +34,11 @@ class MessageTracker:
     @property
     def done(self) -> bool:
         """True once libzmq has released every message this tracker watches."""
-    def wait(self, timeout: float | None = -1) -> None:
-        """Block until :attr:`done`, for at most ``timeout`` seconds (-1/None: forever); raises NotDone."""
+    def wait(self, timeout: float = -1) -> None:
+        """Block until :attr:`done`, for at most ``timeout`` seconds (negative: forever); raises NotDone."""
+
+_FINISHED_TRACKER: MessageTracker
+"""The tracker of messages that were copied: done from the start."""
 
 @disjoint_base
 class Frame:
@@ -46,27 +55,32 @@ class Frame:
         track: bool = False,
         copy: bool | None = None,
         copy_threshold: int | None = None,
+        **kwargs: object,
     ) -> None:
         """Build a frame holding ``data`` (copied, or shared when ``copy=False`` or large)."""
     def __len__(self) -> int:
         """The size of the content in bytes."""
     def __buffer__(self, flags: int, /) -> memoryview:
-        """A read-only view of the content (buffer protocol, no copy)."""
+        """A view of the content (buffer protocol, no copy; read-only only when sharing a read-only object)."""
     @property
     def bytes(self) -> builtins.bytes:
         """The content as bytes (copied once, then cached)."""
     @property
     def buffer(self) -> memoryview:
-        """A read-only memoryview of the content (no copy)."""
+        """A memoryview of the content (no copy; the same one while it is alive)."""
     @property
-    def tracker_event(self) -> MessageTracker | None:
-        """Deprecated spelling of :attr:`tracker`."""
+    def tracker_event(self) -> threading.Event | None:
+        """Deprecated: an Event set once :attr:`tracker` is done (None when untracked or copied)."""
     @overload
-    def get(self, option: str) -> str:
+    def get(self, option: str | builtins.bytes) -> str:
         """A metadata property ("Socket-Type", "Peer-Address", "User-Id"...) as str."""
     @overload
     def get(self, option: int) -> int:
         """An int message property (``zmq.MORE``, ``zmq.SRCFD``, ``zmq.SHARED``)."""
+    def __getitem__(self, key: int | str | builtins.bytes) -> int | str:
+        """``frame[key]`` is ``frame.get(key)``."""
+    def __getattr__(self, name: str) -> int:
+        """Message properties as attributes (``frame.shared``)."""
     def set(self, option: int, value: int) -> None:
         """Set an int message property."""
     @property
@@ -80,11 +94,6 @@ class Frame:
     @group.setter
     def group(self, value: str | builtins.bytes) -> None: ...
     def __copy__(self) -> Frame:
-        """A new Frame sharing this one's content (libzmq reference counting, no copy)."""
-    def fast_copy(self) -> Frame:
-        """Same as :meth:`__copy__`."""
-    def __eq__(self, other: object, /) -> bool:
-        """Compare contents with another Frame or bytes-like object."""
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+        """A new Frame sharing this one's content (libzmq reference counting, no copy) and tracker."""
 
 Message = Frame

@@ -21,6 +21,8 @@ from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython._check cimport check_rc, c_int_arg, raise_zmq_error, monotonic_ms, fork_generation
 
 import atexit
+from weakref import ref as _weakref
+
 from zmq.error import NotDone
 
 cdef extern from "Python.h":
@@ -146,7 +148,10 @@ cdef str _not_a_buffer(object data):
 
 
 cdef int init_zero_copy(zmq_msg_t *msg, object data, MessageTracker tracker) except -1:
-    """Initialise ``msg`` to share ``data``'s memory; the buffer stays exported until libzmq frees it."""
+    """Initialise ``msg`` to share ``data``'s memory; the buffer stays exported until libzmq frees it.
+
+    Returns 1 when that memory is read-only (``data`` is bytes, say), else 0."""
+    cdef int readonly
     cdef ZeroCopyHint *hint = <ZeroCopyHint *>malloc(sizeof(ZeroCopyHint))
     if hint == NULL:
         raise MemoryError()
@@ -165,10 +170,11 @@ cdef int init_zero_copy(zmq_msg_t *msg, object data, MessageTracker tracker) exc
         PyBuffer_Release(&hint.view)
         free(hint)
         raise MemoryError()
+    readonly = hint.view.readonly
     if tracker is not None:
         tracker.add_hint(hint)
     zc_maybe_drain()
-    return 0
+    return readonly
 
 
 cdef extern from "Python.h":
@@ -176,31 +182,46 @@ cdef extern from "Python.h":
 
 
 @cython.final
+@cython.embedsignature(False)  # the docstring carries the text signature inspect reads
 cdef class MessageTracker:
-    """Tells when libzmq has finished with the memory of zero-copy messages.
+    """MessageTracker(*towatch)
+--
+
+Tells when libzmq has finished with the memory of zero-copy messages.
 
     Returned by ``send(..., copy=False, track=True)`` and ``Frame(..., track=True).tracker``.
-    Until :attr:`done` is true, the buffer that was sent must not be modified.
+    Until :attr:`done` is true, the buffer that was sent must not be modified. Messages that
+    were copied get a tracker that is done from the start.
 
     Parameters
     ----------
     *towatch : MessageTracker, Frame or threading.Event
         Other trackers (or tracked Frames, or Events) to combine into this one.
+
+    Attributes
+    ----------
+    events : set
+        The Events given to the constructor.
+    peers : set
+        The MessageTrackers given to the constructor (directly or as tracked Frames).
     """
 
     def __cinit__(self, *towatch):
         self._hints = NULL
         self._nhints = 0
-        self._others = []
+        self.events = set()
+        self.peers = set()
 
     def __init__(self, *towatch):
         for obj in towatch:
             if isinstance(obj, Frame):
                 if (<Frame>obj).tracker is None:
                     raise ValueError("this Frame is not tracked: create it with track=True")
-                self._others.append((<Frame>obj).tracker)
-            elif isinstance(obj, MessageTracker) or (hasattr(obj, "wait") and hasattr(obj, "is_set")):
-                self._others.append(obj)
+                self.peers.add((<Frame>obj).tracker)
+            elif isinstance(obj, MessageTracker):
+                self.peers.add(obj)
+            elif hasattr(obj, "wait") and hasattr(obj, "is_set"):
+                self.events.add(obj)
             else:
                 raise TypeError(f"cannot track {type(obj).__name__!r}: expected MessageTracker, Frame or Event")
 
@@ -231,11 +252,11 @@ cdef class MessageTracker:
         pthread_mutex_unlock(&_zc_lock)
         if not done:
             return False
-        for other in self._others:
-            if isinstance(other, MessageTracker):
-                if not (<MessageTracker>other)._is_done():
-                    return False
-            elif not other.is_set():
+        for peer in self.peers:
+            if not (<MessageTracker>peer)._is_done():
+                return False
+        for event in self.events:
+            if not event.is_set():
                 return False
         return True
 
@@ -246,14 +267,18 @@ cdef class MessageTracker:
         return self._is_done()
 
     def wait(self, timeout=-1):
-        """Block until :attr:`done`, for at most ``timeout`` seconds (``-1``/None: forever).
+        """Block until :attr:`done`, for at most ``timeout`` seconds (negative: forever).
 
         Raises
         ------
         NotDone
             The messages were still in use when the timeout expired.
+        TypeError
+            ``timeout`` is not a number.
         """
-        cdef double secs = -1 if timeout is None else float(timeout)
+        if not isinstance(timeout, (int, float)):
+            raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__!r}")
+        cdef double secs = timeout
         cdef long long deadline = monotonic_ms() + <long long>(secs * 1000) if secs >= 0 else -1
         cdef long long remaining
         cdef Py_ssize_t i
@@ -275,7 +300,7 @@ cdef class MessageTracker:
                 if deadline >= 0 and monotonic_ms() >= deadline:
                     raise NotDone()
                 PyErr_CheckSignals()
-        for other in self._others:
+        for other in list(self.peers) + list(self.events):
             if deadline < 0:
                 remaining_s = None
             else:
@@ -285,9 +310,6 @@ cdef class MessageTracker:
             elif not other.wait(remaining_s):
                 raise NotDone()
         zc_maybe_drain()
-
-    def __repr__(self):
-        return f"<zmq.MessageTracker done={self._is_done()}>"
 
 
 cdef extern from "Python.h":
@@ -318,7 +340,22 @@ cdef MessageTracker new_tracker():
     return MessageTracker.__new__(MessageTracker)
 
 
+finished_tracker = new_tracker()
+_FINISHED_TRACKER = finished_tracker
+
+
 COPY_THRESHOLD_DEFAULT = 65536
+
+
+cdef str _size_text(size_t n):
+    """A short size for reprs: 999B, 65kB, 10MB, 2GB."""
+    if n < 1000:
+        return f"{n}B"
+    if n < (1 << 20):
+        return f"{n // 1000}kB"
+    if n < 1000000000:
+        return f"{n // 1000000}MB"
+    return f"{n // 1000000000}GB"
 
 
 @cython.freelist(32)
@@ -326,30 +363,38 @@ cdef class Frame:
     """One message part, owned by a libzmq ``zmq_msg_t``.
 
     Returned by ``recv(copy=False)``; the buffer protocol exposes its memory without a
-    copy (``memoryview(frame)``, ``numpy.frombuffer(frame, ...)``). Built from data, it is
-    a message ready to send several times.
+    copy (``memoryview(frame)``, ``numpy.frombuffer(frame, ...)``), writable except when
+    the frame shares the memory of a read-only object (``Frame(some_bytes, copy=False)``).
+    Built from data, it is a message ready to send several times. Frames compare and hash
+    by identity; compare ``frame.bytes`` for content.
 
     Parameters
     ----------
     data : bytes-like, optional
         The content. Never a ``str`` (encode it).
     track : bool
-        Give the frame a :class:`MessageTracker` (implies a zero-copy frame).
+        Give the frame a :class:`MessageTracker`. A frame that copied its data gets one that
+        is done from the start; a zero-copy frame's is done once libzmq has released the
+        memory (the frame and every message sent from it are gone).
     copy : bool, optional
         Copy ``data`` (True) or share its memory (False). Default: share when the data is
         at least ``copy_threshold`` bytes.
     copy_threshold : int, optional
         Size from which ``copy=None`` shares memory (default ``zmq.COPY_THRESHOLD``).
+    **kwargs
+        Accepted and ignored, for compatibility.
     """
 
     def __cinit__(self, *args, **kwargs):
         zmq_msg_init(&self.zmq_msg)
         self.more = False
 
-    def __init__(self, data=None, track=False, copy=None, copy_threshold=None):
+    def __init__(self, data=None, track=False, copy=None, copy_threshold=None, **kwargs):
         cdef Py_buffer view
         cdef size_t threshold
         if data is None:
+            if track:
+                self.tracker = finished_tracker
             return
         if isinstance(data, Frame):
             data = (<Frame>data).bytes
@@ -358,7 +403,7 @@ cdef class Frame:
         if copy is None:
             threshold = COPY_THRESHOLD_DEFAULT if copy_threshold is None else copy_threshold
             copy = (len(data) if isinstance(data, bytes) else memoryview(data).nbytes) < threshold
-        if copy and not track:
+        if copy:
             PyObject_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)
             try:
                 check_rc(zmq_msg_close(&self.zmq_msg))
@@ -370,13 +415,13 @@ cdef class Frame:
                 PyBuffer_Release(&view)
             if type(data) is bytes:
                 self._bytes = data
+            if track:
+                self.tracker = finished_tracker
             return
-        if copy:  # a tracked copy: share a private bytes copy so the tracker means something
-            data = memoryview(data).tobytes(order="A")
         tracker = new_tracker() if track else None
         zmq_msg_close(&self.zmq_msg)
         try:
-            init_zero_copy(&self.zmq_msg, data, tracker)
+            self._readonly = init_zero_copy(&self.zmq_msg, data, tracker)
         except BaseException:
             zmq_msg_init(&self.zmq_msg)
             raise
@@ -390,18 +435,19 @@ cdef class Frame:
         return zmq_msg_size(&self.zmq_msg)
 
     def __getbuffer__(self, Py_buffer *buffer, int flags):
-        if flags & PyBUF_WRITABLE:
-            raise BufferError("Frame buffers are read-only")
+        if flags & PyBUF_WRITABLE and self._readonly:
+            raise BufferError("this Frame shares the memory of a read-only object: it cannot be written to")
         buffer.buf = zmq_msg_data(&self.zmq_msg)
         buffer.len = zmq_msg_size(&self.zmq_msg)
         buffer.obj = self
-        buffer.readonly = 1
+        buffer.readonly = self._readonly
         buffer.format = NULL
         if flags & 0x0004:  # PyBUF_FORMAT
             buffer.format = b"B"
         buffer.ndim = 1
+        # As PyBuffer_FillInfo does: consumers asking for shape or strides dereference them.
         buffer.shape = &buffer.len if flags & 0x0008 else NULL  # PyBUF_ND
-        buffer.strides = NULL
+        buffer.strides = &buffer.itemsize if (flags & 0x0018) == 0x0018 else NULL  # PyBUF_STRIDES
         buffer.suboffsets = NULL
         buffer.itemsize = 1
         buffer.internal = NULL
@@ -418,13 +464,28 @@ cdef class Frame:
 
     @property
     def buffer(self) -> memoryview:
-        """A read-only memoryview of the content (no copy)."""
-        return memoryview(self)
+        """A memoryview of the content (no copy; the same one while it is alive)."""
+        # Held through a weakref: a cached strong reference would be a cycle (the view
+        # references the frame), keeping big messages alive until the garbage collector runs.
+        cdef object view
+        if self._view_ref is not None:
+            view = self._view_ref()
+            if view is not None:
+                return view
+        view = memoryview(self)
+        self._view_ref = _weakref(view)
+        return view
 
     @property
     def tracker_event(self):
-        """Deprecated spelling kept for compatibility: the frame's tracker (or None)."""
-        return self.tracker
+        """Deprecated: a ``threading.Event`` that is set once :attr:`tracker` is done.
+
+        None for untracked frames and for frames that copied their data."""
+        if self.tracker is None or self.tracker is finished_tracker:
+            return None
+        if self._tracker_event is None:
+            self._tracker_event = _tracker_event_class()(self.tracker)
+        return self._tracker_event
 
     def get(self, option):
         """Get a message property.
@@ -433,7 +494,8 @@ cdef class Frame:
         ----------
         option : int or str
             An int property (``zmq.MORE``, ``zmq.SRCFD``, ``zmq.SHARED``) or a metadata name
-            (``"Socket-Type"``, ``"Peer-Address"``, ``"User-Id"``, ``"Routing-Id"``...).
+            (``"Socket-Type"``, ``"Peer-Address"``, ``"User-Id"``, ``"Routing-Id"``...) as
+            str or bytes.
 
         Returns
         -------
@@ -443,10 +505,12 @@ cdef class Frame:
         ------
         ZMQError
             EINVAL for an unknown property or metadata the message does not carry.
+        TypeError
+            ``option`` is neither an int nor a str/bytes name.
         """
         cdef const char *value
-        if isinstance(option, str):
-            key = (<str>option).encode("utf-8")
+        if isinstance(option, (str, bytes)):
+            key = (<str>option).encode("utf-8") if isinstance(option, str) else option
             value = zmq_msg_gets(&self.zmq_msg, key)
             if value == NULL:
                 raise_zmq_error(zmq_errno())
@@ -454,6 +518,21 @@ cdef class Frame:
         cdef int rc = zmq_msg_get(&self.zmq_msg, c_int_arg(option, "option"))
         check_rc(rc)
         return rc
+
+    def __getitem__(self, key):
+        """``frame[key]`` is ``frame.get(key)`` (``frame["Peer-Address"]``)."""
+        return self.get(key)
+
+    def __getattr__(self, name):
+        # Message properties as attributes, as option names are on sockets: frame.shared.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        upper = name.upper()
+        if upper == "SHARED":
+            return self.get(ZMQ_SHARED)
+        if upper == "SRCFD":
+            raise AttributeError(f"{name} attribute is write-only")
+        raise AttributeError(f"Frame has no such option: {upper}")
 
     def set(self, option, value):
         """Set an int message property (libzmq accepts few; most raise ZMQError(EINVAL))."""
@@ -463,61 +542,111 @@ cdef class Frame:
 
     @property
     def routing_id(self):
-        """The routing id of a SERVER/CLIENT message (draft API; None when unset)."""
+        """The routing id of a SERVER/CLIENT message (draft API; None when unset).
+
+        Raises RuntimeError when libzmq is built without the draft API."""
+        _need_draft("routing_id", "CLIENT-SERVER")
         cdef uint32_t rid = zmq_msg_routing_id(&self.zmq_msg)
-        if rid == 0:
-            if not CYZMQ_DRAFT_API:
-                raise_zmq_error(zmq_errno())
-            return None
-        return rid
+        return rid if rid != 0 else None
 
     @routing_id.setter
     def routing_id(self, value):
+        _need_draft("routing_id", "CLIENT-SERVER")
         check_rc(zmq_msg_set_routing_id(&self.zmq_msg, <uint32_t>value))
 
     @property
     def group(self):
-        """The RADIO/DISH group of the message (draft API; None when unset)."""
+        """The RADIO/DISH group of the message (draft API; None when unset).
+
+        Raises RuntimeError when libzmq is built without the draft API."""
+        _need_draft("group", "RADIO-DISH")
         cdef const char *g = zmq_msg_group(&self.zmq_msg)
-        if g == NULL:
-            if not CYZMQ_DRAFT_API:
-                raise_zmq_error(zmq_errno())
+        if g == NULL or g[0] == 0:
             return None
         return g.decode("utf-8", "replace")
 
     @group.setter
     def group(self, value):
+        _need_draft("group", "RADIO-DISH")
         if isinstance(value, str):
             value = value.encode("utf-8")
         check_rc(zmq_msg_set_group(&self.zmq_msg, value))
 
     def __copy__(self):
-        """A new Frame sharing this one's content (libzmq reference counting, no copy)."""
+        """A new Frame sharing this one's content (libzmq reference counting, no copy) and tracker."""
         cdef Frame other = new_frame()
         check_rc(zmq_msg_copy(&other.zmq_msg, &self.zmq_msg))
-        other.more = self.more
         other._bytes = self._bytes
+        other._readonly = self._readonly
         other.tracker = self.tracker
         return other
 
-    fast_copy = __copy__
-
     def __repr__(self):
-        n = zmq_msg_size(&self.zmq_msg)
-        head = bytes(memoryview(self)[:32])
-        return f"<zmq.Frame({head!r}{'...' if n > 32 else ''}, {n} bytes)>"
+        cdef size_t n = zmq_msg_size(&self.zmq_msg)
+        cdef char *data = <char *>zmq_msg_data(&self.zmq_msg)
+        if n <= 16:
+            return f"<zmq.Frame({PyBytes_FromStringAndSize(data, n)!r})>"
+        return f"<zmq.Frame({PyBytes_FromStringAndSize(data, 12)!r}...{_size_text(n)})>"
 
-    def __str__(self):
-        return self.bytes.decode("utf-8", "replace")
+    __str__ = __repr__
 
-    def __eq__(self, other):
-        if isinstance(other, Frame):
-            return self.bytes == (<Frame>other).bytes
-        if PyObject_CheckBuffer(other):
-            return self.bytes == (other if isinstance(other, bytes) else memoryview(other).tobytes(order="A"))
-        return NotImplemented
 
-    __hash__ = None
+cdef object _TrackerEvent = None
+
+
+cdef object _tracker_event_class():
+    """threading.Event reading its state from a MessageTracker (defined on first use)."""
+    global _TrackerEvent
+    if _TrackerEvent is None:
+        import threading
+
+        class Event(threading.Event):
+            """A threading.Event that is set once the MessageTracker it watches is done."""
+
+            def __init__(self, tracker):
+                super().__init__()
+                self._tracker = tracker
+
+            def is_set(self):
+                return super().is_set() or self._tracker.done
+
+            isSet = is_set
+
+            def wait(self, timeout=None):
+                if super().is_set():
+                    return True
+                try:
+                    self._tracker.wait(-1 if timeout is None else timeout)
+                except NotDone:
+                    return False
+                return True
+
+        Event.__module__ = "zmq.sugar.frame"
+        _TrackerEvent = Event
+    return _TrackerEvent
+
+
+cdef int _need_draft(str attribute, str sockets) except -1:
+    if not CYZMQ_DRAFT_API:
+        raise RuntimeError(f"Frame.{attribute} needs libzmq built with the draft API ({sockets} sockets)")
+    return 0
+
+
+cdef extern from *:
+    """
+    /* Give a static extension type the dotted name users import it from (its __module__). */
+    static int cyzmq_set_type_name(PyObject *type, const char *name) {
+        ((PyTypeObject *)type)->tp_name = name;
+        PyType_Modified((PyTypeObject *)type);
+        return 0;
+    }
+    """
+    int cyzmq_set_type_name(object type, const char *name) except -1
+
+
+# Where users find them (and pyzmq defines them): zmq.Frame is zmq.sugar.frame.Frame.
+cyzmq_set_type_name(Frame, "zmq.sugar.frame.Frame")
+cyzmq_set_type_name(MessageTracker, "zmq.sugar.tracker.MessageTracker")
 
 
 cdef Frame new_frame():

@@ -230,8 +230,8 @@ class Socket:
         self,
         data: Buffer,
         flags: int = 0,
-        copy: bool = True,
         *,
+        copy: Literal[False],
         track: Literal[True],
         routing_id: int | None = None,
         group: str | Buffer | None = None,
@@ -242,7 +242,7 @@ class Socket:
         self,
         data: Buffer,
         flags: int,
-        copy: bool,
+        copy: Literal[False],
         track: Literal[True],
         routing_id: int | None = None,
         group: str | Buffer | None = None,
@@ -258,7 +258,8 @@ class Socket:
         routing_id: int | None = None,
         group: str | Buffer | None = None,
     ) -> MessageTracker | None:
-        """Send one message part; a MessageTracker is returned when ``track`` is true."""
+        """Send one message part: None, or a MessageTracker (a Frame's own, one for copy=False
+        zero-copy sends with track=True, or a done one when copy=False copied small data)."""
     @overload
     def send_multipart(
         self,
@@ -274,8 +275,8 @@ class Socket:
         self,
         msg_parts: Iterable[Buffer],
         flags: int = 0,
-        copy: bool = True,
         *,
+        copy: Literal[False],
         track: Literal[True],
         **kwargs: Any,
     ) -> MessageTracker:
@@ -285,7 +286,7 @@ class Socket:
         self,
         msg_parts: Iterable[Buffer],
         flags: int,
-        copy: bool,
+        copy: Literal[False],
         track: Literal[True],
         **kwargs: Any,
     ) -> MessageTracker:
@@ -439,7 +440,7 @@ class Socket:
     @overload
     def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> bytes | Frame:
         """Receive one message part: bytes, or a Frame when ``copy`` is false."""
-    def recv_into(self, buffer: Buffer, nbytes: int = 0, flags: int = 0) -> int:
+    def recv_into(self, buffer: Buffer, /, *, nbytes: int = 0, flags: int = 0) -> int:
         """Receive one part into a writable buffer; returns the message size (truncated if larger)."""
     @overload
     def recv_multipart(self, flags: int = 0, copy: Literal[True] = True, track: bool = False) -> list[bytes]:

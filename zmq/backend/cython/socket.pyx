@@ -8,19 +8,25 @@ KeyboardInterrupt promptly while SNDTIMEO/RCVTIMEO keep their meaning across the
 """
 
 cimport cython
-from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_WRITABLE
+from cpython.buffer cimport (
+    PyObject_GetBuffer, PyBuffer_Release, PyBuffer_IsContiguous, PyBUF_ANY_CONTIGUOUS, PyBUF_WRITABLE, PyBUF_STRIDES,
+)
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.list cimport PyList_New, PyList_Append
 from libc.stdint cimport int64_t, uint64_t, uintptr_t, uint32_t
 from libc.string cimport memcpy
+from libc.errno cimport ENAMETOOLONG
 from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 
 from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython._check cimport (
     check_rc, c_int_arg, raise_zmq_error, zmq_error, raise_zmq_error_msg, raise_forked, fork_generation, monotonic_ms,
+    timeout_ms,
 )
 from zmq.backend.cython.context cimport Context
-from zmq.backend.cython.message cimport Frame, MessageTracker, init_zero_copy, new_tracker, new_frame
+from zmq.backend.cython.message cimport (
+    Frame, MessageTracker, init_zero_copy, new_tracker, new_frame, finished_tracker,
+)
 
 cdef extern from "Python.h":
     int PyErr_CheckSignals() except -1
@@ -197,6 +203,11 @@ cdef int _as_flags(object flags) except? -1:
 
 
 cdef str _describe(int err, object addr):
+    cdef str text = addr.decode("utf-8", "replace") if isinstance(addr, bytes) else str(addr)
+    if err == ENAMETOOLONG and text.startswith("ipc://"):
+        return (f"ipc path {text[6:]!r} is {len(text) - 6} characters long, more than the "
+                f"{CYZMQ_IPC_PATH_MAX_LEN} that fit in sockaddr_un.sun_path (check paths against "
+                f"zmq.IPC_PATH_MAX_LEN) (addr={addr!r})")
     return f"{zmq_strerror(err).decode('utf-8', 'replace')} (addr={addr!r})"
 
 
@@ -211,6 +222,26 @@ cdef bytes _encode_addr(object addr):
     if b"\0" in b:
         raise ValueError(f"endpoint contains a NUL character: {addr!r}")
     return b
+
+
+cdef int _get_send_buffer(object data, Py_buffer *view, bint copy) except -1:
+    """Export ``data``'s contiguous buffer. A zero-copy send reports a non-contiguous NumPy
+    array as BufferError, as memoryviews report it (NumPy itself raises ValueError)."""
+    if copy:
+        PyObject_GetBuffer(data, view, PyBUF_ANY_CONTIGUOUS)
+        return 0
+    try:
+        PyObject_GetBuffer(data, view, PyBUF_ANY_CONTIGUOUS)
+    except ValueError as e:
+        raise BufferError(str(e)) from None
+    return 0
+
+
+cdef int _check_tracked(object part) except -1:
+    """``track=True`` with a Frame built without tracking is an error (before anything is sent)."""
+    if isinstance(part, Frame) and (<Frame>part).tracker is None:
+        raise ValueError("Not a tracked message: this Frame was created without track=True")
+    return 0
 
 
 cdef class Socket:
@@ -688,7 +719,13 @@ cdef class Socket:
         return 0
 
     cdef object _send_part(self, object data, int flags, bint copy, bint track, object tracker):
-        """Send one part; returns None or, for tracked zero-copy parts, adds to ``tracker``."""
+        """Send one part and return what ``send`` returns for it (or WOULD_BLOCK).
+
+        A Frame: its tracker (the caller has checked ``track`` against it). Copied data:
+        None with ``copy=True``; the finished tracker when ``copy=False`` but the data was
+        under ``copy_threshold``. Shared data: ``tracker`` (which it joins) when ``track``,
+        else None.
+        """
         cdef Py_buffer view
         cdef zmq_msg_t msg
         cdef Py_ssize_t n
@@ -697,15 +734,15 @@ cdef class Socket:
             if copy or <size_t>n < self.copy_threshold:
                 if self._send_buf(PyBytes_AS_STRING(data), <size_t>n, flags):
                     return WOULD_BLOCK
-                return None
+                return None if copy else finished_tracker
         elif isinstance(data, Frame):
             if zmq_msg_init(&msg) < 0 or zmq_msg_copy(&msg, &(<Frame>data).zmq_msg) < 0:
                 raise_zmq_error(zmq_errno())
             if self._send_msg(&msg, flags):
                 return WOULD_BLOCK
             if tracker is not None and (<Frame>data).tracker is not None:
-                (<MessageTracker>tracker)._others.append((<Frame>data).tracker)
-            return None
+                (<MessageTracker>tracker).peers.add((<Frame>data).tracker)
+            return (<Frame>data).tracker
         elif not PyObject_CheckBuffer(data):
             if isinstance(data, str):
                 raise TypeError("str objects cannot be sent as bytes: use send_string() or encode it first")
@@ -713,18 +750,18 @@ cdef class Socket:
                 f"a bytes-like object (bytes, bytearray, memoryview, array, Frame) is required, "
                 f"not {type(data).__name__!r}")
         else:
-            PyObject_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)
+            _get_send_buffer(data, &view, copy)
             try:
                 if copy or <size_t>view.len < self.copy_threshold:
                     if self._send_buf(view.buf, <size_t>view.len, flags):
                         return WOULD_BLOCK
-                    return None
+                    return None if copy else finished_tracker
             finally:
                 PyBuffer_Release(&view)
         init_zero_copy(&msg, data, tracker if track else None)
         if self._send_msg(&msg, flags):
             return WOULD_BLOCK
-        return None
+        return tracker if track else None
 
     def _send(self, object data, flags=0, bint copy=True, bint track=False,
               routing_id=None, group=None):
@@ -747,7 +784,10 @@ cdef class Socket:
 
         Returns
         -------
-        None, or a MessageTracker when ``track=True``.
+        None or MessageTracker
+            For a Frame, its ``tracker``. With ``copy=False``: a MessageTracker when
+            ``track=True``, or (done from the start) when the data was under
+            :attr:`copy_threshold` and so copied anyway. With ``copy=True``: None.
 
         Raises
         ------
@@ -755,6 +795,8 @@ cdef class Socket:
             NOBLOCK was given and the message cannot be queued, or SNDTIMEO expired.
         TypeError
             ``data`` is not bytes-like.
+        ValueError
+            ``track=True`` with a Frame that is not tracked.
         """
         cdef int c_flags = c_int_arg(flags, "flags")
         cdef MessageTracker tracker = None
@@ -782,10 +824,9 @@ cdef class Socket:
                 return None
             return frame.tracker if frame.tracker is not None else new_tracker()
         if track:
+            _check_tracked(data)
             tracker = new_tracker()
-        if self._send_part(data, c_flags, copy, track, tracker) is WOULD_BLOCK:
-            return WOULD_BLOCK
-        return tracker
+        return self._send_part(data, c_flags, copy, track, tracker)
 
     def _recv(self, flags=0, bint copy=True, bint track=False):
         """Receive one message part.
@@ -798,7 +839,8 @@ cdef class Socket:
             True returns bytes; False returns a :class:`Frame` whose memory is the message's
             own (no copy), with ``frame.more`` set.
         track : bool
-            Accepted for compatibility; received frames need no tracking.
+            With ``copy=False``, give the Frame a tracker (done from the start: a received
+            message needs no tracking).
 
         Raises
         ------
@@ -815,6 +857,8 @@ cdef class Socket:
             if self._recv_msg(&frame.zmq_msg, c_flags):
                 return WOULD_BLOCK
             frame.more = zmq_msg_more(&frame.zmq_msg)
+            if track:
+                frame.tracker = finished_tracker
             return frame
         zmq_msg_init(&msg)
         rc = zmq_msg_recv(&msg, self.handle, (c_flags & ~NOTHROW) | ZMQ_DONTWAIT)
@@ -863,15 +907,15 @@ cdef class Socket:
         """Wait until a copy of ``data`` can be queued (the fast path found the socket full)."""
         self._io_blocking(OP_SEND_BUF, NULL, PyBytes_AS_STRING(data), <size_t>PyBytes_GET_SIZE(data), flags)
 
-    def recv_into(self, buffer, nbytes=0, flags=0):
+    def recv_into(self, buffer, /, *, nbytes=0, flags=0):
         """Receive one part straight into a writable buffer (bytearray, memoryview, NumPy...).
 
         Parameters
         ----------
-        buffer : writable bytes-like
-        nbytes : int
+        buffer : writable, contiguous bytes-like
+        nbytes : int, keyword-only
             How many bytes to write at most (0: the whole buffer).
-        flags : int
+        flags : int, keyword-only
             ``zmq.NOBLOCK``.
 
         Returns
@@ -879,19 +923,33 @@ cdef class Socket:
         int
             The size of the message. When it exceeds the space given, the message was
             truncated to fit (libzmq's ``zmq_recv`` semantics).
+
+        Raises
+        ------
+        TypeError
+            ``buffer`` is not bytes-like.
+        BufferError
+            ``buffer`` is read-only or not contiguous.
+        ValueError
+            ``nbytes`` is negative or larger than the buffer.
         """
         cdef int c_nbytes = c_int_arg(nbytes, "nbytes")
         cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
         cdef Py_buffer view
         cdef int rc
-        if c_nbytes < 0:
-            raise ValueError(f"nbytes must be >= 0, not {c_nbytes}")
+        if not PyObject_CheckBuffer(buffer):
+            raise TypeError(f"recv_into needs a writable bytes-like object, not {type(buffer).__name__!r}")
+        # Exported as strided, then checked here: every unsuitable buffer is a BufferError
+        # (NumPy would report a read-only or non-contiguous array as ValueError).
+        PyObject_GetBuffer(buffer, &view, PyBUF_STRIDES)
         try:
-            PyObject_GetBuffer(buffer, &view, PyBUF_ANY_CONTIGUOUS | PyBUF_WRITABLE)
-        except BufferError as e:
-            raise TypeError(f"recv_into needs a writable contiguous buffer: {e}") from None
-        try:
+            if view.readonly:
+                raise BufferError("recv_into needs a writable buffer: this one is read-only")
+            if not PyBuffer_IsContiguous(&view, b"A"):
+                raise BufferError("recv_into needs a contiguous buffer")
+            if c_nbytes < 0:
+                raise ValueError(f"nbytes must be >= 0, not {c_nbytes}")
             if c_nbytes == 0:
                 c_nbytes = view.len
             elif c_nbytes > view.len:
@@ -914,7 +972,9 @@ cdef class Socket:
 
         Returns
         -------
-        None, or a MessageTracker covering every zero-copy part when ``track=True``.
+        None or MessageTracker
+            What :meth:`send` returns for the last part. When that is a new tracker
+            (``copy=False, track=True``), it covers every zero-copy part of the message.
         """
         cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
@@ -929,11 +989,15 @@ cdef class Socket:
             parts = list(msg_parts)
         n = len(parts)
         if n == 0:
-            raise ValueError("a multipart message needs at least one part")
+            raise IndexError("a multipart message needs at least one part")
         cdef Py_buffer view
         for i in range(n):
             part = parts[i]
-            if type(part) is bytes or isinstance(part, Frame):
+            if type(part) is bytes:
+                continue
+            if isinstance(part, Frame):
+                if track:
+                    _check_tracked(part)
                 continue
             if not PyObject_CheckBuffer(part):
                 if isinstance(part, str):
@@ -942,23 +1006,21 @@ cdef class Socket:
                     f"part {i} must be bytes-like (bytes, bytearray, memoryview, Frame), "
                     f"not {type(part).__name__!r}")
             # Exporting the buffer now catches non-contiguous arrays before any part is sent.
-            try:
-                PyObject_GetBuffer(part, &view, PyBUF_ANY_CONTIGUOUS)
-            except BufferError as e:
-                raise ValueError(f"part {i} is not a contiguous buffer: {e}") from None
+            _get_send_buffer(part, &view, copy)
             PyBuffer_Release(&view)
         if track:
             tracker = new_tracker()
         c_flags &= ~ZMQ_SNDMORE
         # Only the first part can block: once it is queued libzmq takes the whole message.
-        if self._send_part(parts[0], c_flags | (ZMQ_SNDMORE if n > 1 else 0), copy, track, tracker) is WOULD_BLOCK:
+        result = self._send_part(parts[0], c_flags | (ZMQ_SNDMORE if n > 1 else 0), copy, track, tracker)
+        if result is WOULD_BLOCK:
             return WOULD_BLOCK
         c_flags &= ~NOTHROW
         for i in range(1, n - 1):
             self._send_part(parts[i], c_flags | ZMQ_SNDMORE, copy, track, tracker)
         if n > 1:
-            self._send_part(parts[n - 1], c_flags, copy, track, tracker)
-        return tracker
+            result = self._send_part(parts[n - 1], c_flags, copy, track, tracker)
+        return result
 
     def recv_multipart(self, flags=0, bint copy=True, bint track=False):
         """Receive every part of the next message.
@@ -970,7 +1032,7 @@ cdef class Socket:
         copy : bool
             True returns bytes parts; False returns :class:`Frame` parts (no copy).
         track : bool
-            Accepted for compatibility.
+            With ``copy=False``, give each Frame a tracker (done from the start).
 
         Returns
         -------
@@ -1005,6 +1067,8 @@ cdef class Socket:
                     return WOULD_BLOCK
                 more = zmq_msg_more(&frame.zmq_msg)
                 frame.more = more
+                if track:
+                    frame.tracker = finished_tracker
                 parts.append(frame)
             c_flags = (c_flags | ZMQ_DONTWAIT) & ~NOTHROW
         return parts
@@ -1056,7 +1120,7 @@ cdef class Socket:
         if not isinstance(u, str):
             raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
         self._check_usable()
-        if not kwargs and (encoding == "utf-8" or encoding == "utf8"):
+        if copy and not kwargs and (encoding == "utf-8" or encoding == "utf8"):
             return WOULD_BLOCK if self._send_text(u, c_flags) else None
         return Socket._send(self, (<str>u).encode(encoding), c_flags, copy, **kwargs)
 
@@ -1232,7 +1296,7 @@ cdef class Socket:
         cdef int c_flags = c_int_arg(flags, "flags")
         self._check_usable()
         cdef zmq_pollitem_t item
-        cdef long ms = -1 if timeout is None or timeout < 0 else <long>timeout
+        cdef long ms = timeout_ms(timeout)
         cdef long long deadline = monotonic_ms() + ms if ms > 0 else -1
         cdef int rc, err
         item.socket = self.handle
@@ -1288,6 +1352,7 @@ cdef extern from "Python.h":
     PyObject *PyTuple_GET_ITEM(PyObject *o, Py_ssize_t i)
     void PyErr_SetObject(PyObject *type, PyObject *value)
     PyObject *PyErr_Occurred()
+    void PyErr_Clear()
     int PyObject_IsTrue(PyObject *o)
     int PyUnicode_CompareWithASCIIString(PyObject *s, const char *string)
     PyObject *PyBytes_FromStringAndSize_raw "PyBytes_FromStringAndSize" (const char *v, Py_ssize_t n)
@@ -1368,7 +1433,10 @@ cdef int _simple_args(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames
                 return 0
             flags[0] = PyLong_AsLong(value)
             if flags[0] == -1 and PyErr_Occurred() != NULL:
+                PyErr_Clear()
                 return 0  # too big: the full implementation explains
+            if flags[0] > 2147483647 or flags[0] < -2147483648:
+                return 0  # not a C int: the full implementation raises OverflowError
         elif slot == 1:
             copy[0] = PyObject_IsTrue(value)
             if copy[0] < 0:
@@ -1445,8 +1513,11 @@ cdef PyObject *_send_fast(PyObject *pyself, PyObject *const *args, Py_ssize_t na
     rc = _send_now(self.handle, NULL, PyBytes_AS_STRING(<object>data), <size_t>n,
                    <int>(flags & ~NOTHROW) | ZMQ_DONTWAIT, &err)
     if rc >= 0:
-        Py_INCREF(None)
-        return <PyObject *>None
+        if copy:
+            Py_INCREF(None)
+            return <PyObject *>None
+        Py_INCREF(finished_tracker)  # copy=False under copy_threshold: copied, so done
+        return <PyObject *>finished_tracker
     if err != EAGAIN:
         raise zmq_error(err)
     if flags & ZMQ_DONTWAIT:
@@ -1454,6 +1525,8 @@ cdef PyObject *_send_fast(PyObject *pyself, PyObject *const *args, Py_ssize_t na
             Py_INCREF(WOULD_BLOCK)
             return <PyObject *>WOULD_BLOCK
         return set_again()  # returned as is: no traceback frame
+    if not copy:
+        return _delegate(_send_full, pyself, args, nargs, kwnames)  # waits, returns the tracker
     cdef object py_flags = flags
     stack[0] = pyself
     stack[1] = data

@@ -29,6 +29,15 @@ static inline int zmq_socket_monitor_versioned(void *s, const char *a, uint64_t 
 { (void)s; (void)a; (void)e; (void)v; (void)t; errno = ENOTSUP; return -1; }
 #endif
 
+/* The longest ipc:// path libzmq can use: sockaddr_un.sun_path less its terminating NUL
+ * (107 on Linux, 103 on macOS and the BSDs). */
+#ifndef _WIN32
+#include <sys/un.h>
+#define CYZMQ_IPC_PATH_MAX_LEN ((int)sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+#else
+#define CYZMQ_IPC_PATH_MAX_LEN 107
+#endif
+
 /* ZMQ_FD is a SOCKET (unsigned, pointer-sized) on Windows and an int elsewhere. */
 #ifndef _WIN32
 typedef int cyzmq_fd_t;

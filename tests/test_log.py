@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -435,14 +436,15 @@ def test_format_record() -> None:
     assert format_record(b"\xff", b"\xfe")[0] == "\ufffd | \ufffd"
 
 
-def watch(*options: str, records: list[list[bytes]], sig: int = signal.SIGINT) -> tuple[int, str]:
+def watch(*options: str, records: list[list[bytes]], sig: int = signal.SIGINT,
+          env: dict[str, str] | None = None) -> tuple[int, str]:
     """Run ``python -m zmq.log OPTIONS URL`` against an XPUB (whose subscription message says
     the watcher is connected), publish ``records``, stop it with ``sig``; (status, stdout)."""
     with zmq.Context() as ctx:
         pub = make(ctx, zmq.XPUB)
         port = pub.bind_to_random_port("tcp://127.0.0.1")
         cmd = [sys.executable, "-m", "zmq.log", *options, f"tcp://127.0.0.1:{port}"]
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         try:
             assert pub.poll(20_000), "python -m zmq.log did not subscribe"
             pub.recv()
@@ -485,3 +487,19 @@ def test_cli_sigterm_and_usage_errors() -> None:
     proc = subprocess.run([sys.executable, "-m", "zmq.log"], cwd=ROOT, capture_output=True, text=True, timeout=20)
     assert proc.returncode == 2 and "the following arguments are required: zmq_pub_url" in proc.stderr
     assert proc.stderr.startswith("usage: ZMQ Log Watcher")
+
+
+def test_cli_color_uses_colorama_by_level(tmp_path) -> None:
+    """--color wraps each line in the colorama colour of the topic's last part (as pyzmq's
+    watcher does) and resets the colour at Ctrl-C; a stand-in colorama shows the codes."""
+    (tmp_path / "colorama.py").write_text(
+        "class Fore:\n"
+        "    LIGHTCYAN_EX, LIGHTWHITE_EX, YELLOW, LIGHTRED_EX, RESET = '<c>', '<w>', '<y>', '<r>', '<0>'\n"
+        "def init():\n"
+        "    pass\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    status, out = watch("--color", records=[[b"a.DEBUG", b"d"], [b"a.WARNING", b"w"], [b"ERROR.x", b"e"],
+                                            [b"CRITICAL", b"c"]], env=env)
+    assert status == 0
+    assert out == "<c>a.DEBUG | d<0>\n<y>a.WARNING | w<0>\nERROR.x | e<0>\n<r>CRITICAL | c<0>\n<0>\n"

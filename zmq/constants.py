@@ -9,13 +9,12 @@ Every enum member is also a module attribute under its ``zmq.h`` name without th
 ``ZMQ_`` prefix, and those attributes *are* the members (``PUSH is SocketType.PUSH``),
 so they print nicely and still compare equal to plain ints.
 
-This module is imported by ``import zmq``, so it is kept cheap: only ``enum``,
-``errno`` and ``sys``, and the flat names are added with one ``globals().update``.
+This module is imported by ``import zmq``, so it is kept cheap: only ``enum`` and
+``errno``, and the flat names are added with one ``globals().update``.
 It is also the input a ``buildutils`` script can read to generate Cython-side tables.
 """
 
 import errno as _errno
-import sys as _sys
 from enum import Enum, IntEnum, IntFlag
 
 # libzmq's base for error numbers the platform's errno.h lacks (zmq.h).
@@ -68,11 +67,8 @@ class ContextOption(IntEnum):
     THREAD_AFFINITY_CPU_ADD = 7
     THREAD_AFFINITY_CPU_REMOVE = 8
     THREAD_NAME_PREFIX = 9
-    ZERO_COPY_RECV = 10  # DRAFT
-    # These two are also socket options with the same numbers; the flat names
-    # zmq.IPV6 / zmq.BLOCKY are the SocketOption members (see the end of the file).
-    IPV6 = 42
-    BLOCKY = 70
+    # (zmq_ctx_set also takes ZMQ_IPV6 and ZMQ_BLOCKY: pass zmq.IPV6 / zmq.BLOCKY, which
+    # are SocketOption members with the same numbers, as pyzmq has them.)
 
 
 class SocketType(IntEnum):
@@ -135,14 +131,12 @@ class SocketOption(IntEnum):
     MULTICAST_HOPS = 25
     RCVTIMEO = 27
     SNDTIMEO = 28
-    IPV4ONLY = 31  # deprecated, use IPV6
     LAST_ENDPOINT = 32
     ROUTER_MANDATORY = 33
     TCP_KEEPALIVE = 34
     TCP_KEEPALIVE_CNT = 35
     TCP_KEEPALIVE_IDLE = 36
     TCP_KEEPALIVE_INTVL = 37
-    TCP_ACCEPT_FILTER = 38  # deprecated
     IMMEDIATE = 39
     XPUB_VERBOSE = 40
     ROUTER_RAW = 41
@@ -162,9 +156,6 @@ class SocketOption(IntEnum):
     ZAP_DOMAIN = 55
     ROUTER_HANDOVER = 56
     TOS = 57
-    IPC_FILTER_PID = 58  # deprecated
-    IPC_FILTER_UID = 59  # deprecated
-    IPC_FILTER_GID = 60  # deprecated
     CONNECT_ROUTING_ID = 61
     GSSAPI_SERVER = 62
     GSSAPI_PRINCIPAL = 63
@@ -194,6 +185,17 @@ class SocketOption(IntEnum):
     GSSAPI_PRINCIPAL_NAMETYPE = 90
     GSSAPI_SERVICE_PRINCIPAL_NAMETYPE = 91
     BINDTODEVICE = 92
+    # Deprecated names (after the current ones, in pyzmq's order: reprs use the first name).
+    IDENTITY = ROUTING_ID
+    CONNECT_RID = CONNECT_ROUTING_ID
+    TCP_ACCEPT_FILTER = 38
+    IPC_FILTER_PID = 58
+    IPC_FILTER_UID = 59
+    IPC_FILTER_GID = 60
+    IPV4ONLY = 31  # use IPV6
+    DELAY_ATTACH_ON_CONNECT = IMMEDIATE
+    FAIL_UNROUTABLE = ROUTER_MANDATORY
+    ROUTER_BEHAVIOR = ROUTER_MANDATORY
     # DRAFT options in libzmq 4.3.
     ZAP_ENFORCE_DOMAIN = 93
     LOOPBACK_FASTPATH = 94
@@ -228,20 +230,14 @@ class SocketOption(IntEnum):
     NORM_NUM_PARITY = 122
     NORM_NUM_AUTOPARITY = 123
     NORM_PUSH = 124
-    # Deprecated aliases.
-    IDENTITY = ROUTING_ID
-    CONNECT_RID = CONNECT_ROUTING_ID
-    DELAY_ATTACH_ON_CONNECT = IMMEDIATE
-    FAIL_UNROUTABLE = ROUTER_MANDATORY
-    ROUTER_BEHAVIOR = ROUTER_MANDATORY
 
 
 class MessageOption(IntEnum):
     """Message properties for ``zmq_msg_get`` / ``zmq_msg_set``."""
 
     MORE = 1
-    SRCFD = 2  # deprecated
     SHARED = 3
+    SRCFD = 2  # deprecated
 
 
 class Flag(IntFlag):
@@ -269,27 +265,7 @@ class Event(IntFlag):
     every monitor number has a name, and are exported flat without the ``EVENT_`` prefix.
     """
 
-    CONNECTED = 0x0001
-    CONNECT_DELAYED = 0x0002
-    CONNECT_RETRIED = 0x0004
-    LISTENING = 0x0008
-    BIND_FAILED = 0x0010
-    ACCEPTED = 0x0020
-    ACCEPT_FAILED = 0x0040
-    CLOSED = 0x0080
-    CLOSE_FAILED = 0x0100
-    DISCONNECTED = 0x0200
-    MONITOR_STOPPED = 0x0400
-    HANDSHAKE_FAILED_NO_DETAIL = 0x0800
-    HANDSHAKE_SUCCEEDED = 0x1000
-    HANDSHAKE_FAILED_PROTOCOL = 0x2000
-    HANDSHAKE_FAILED_AUTH = 0x4000
-    ALL = 0xFFFF
-    PIPES_STATS = 0x10000  # DRAFT
-    # DRAFT: the masks for zmq_socket_monitor_versioned, event versions 1 and 2.
-    ALL_V1 = ALL
-    ALL_V2 = ALL | PIPES_STATS
-
+    PROTOCOL_ERROR_WS_UNSPECIFIED = 0x30000000
     PROTOCOL_ERROR_ZMTP_UNSPECIFIED = 0x10000000
     PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND = 0x10000001
     PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE = 0x10000002
@@ -310,7 +286,27 @@ class Event(IntFlag):
     PROTOCOL_ERROR_ZAP_BAD_VERSION = 0x20000003
     PROTOCOL_ERROR_ZAP_INVALID_STATUS_CODE = 0x20000004
     PROTOCOL_ERROR_ZAP_INVALID_METADATA = 0x20000005
-    PROTOCOL_ERROR_WS_UNSPECIFIED = 0x30000000
+    CONNECTED = 0x0001
+    CONNECT_DELAYED = 0x0002
+    CONNECT_RETRIED = 0x0004
+    LISTENING = 0x0008
+    BIND_FAILED = 0x0010
+    ACCEPTED = 0x0020
+    ACCEPT_FAILED = 0x0040
+    CLOSED = 0x0080
+    CLOSE_FAILED = 0x0100
+    DISCONNECTED = 0x0200
+    MONITOR_STOPPED = 0x0400
+    HANDSHAKE_FAILED_NO_DETAIL = 0x0800
+    HANDSHAKE_SUCCEEDED = 0x1000
+    HANDSHAKE_FAILED_PROTOCOL = 0x2000
+    HANDSHAKE_FAILED_AUTH = 0x4000
+    # ALL_V1 first: it is the name of 0xFFFF in reprs (ALL is its alias), as in pyzmq.
+    ALL_V1 = 0xFFFF
+    ALL = ALL_V1
+    PIPES_STATS = 0x10000  # DRAFT
+    # DRAFT: the mask for zmq_socket_monitor_versioned with event version 2.
+    ALL_V2 = ALL | PIPES_STATS
 
 
 class PollEvent(IntFlag):
@@ -352,15 +348,7 @@ class ReconnectStop(IntEnum):
 
     CONN_REFUSED = 1
     HANDSHAKE_FAILED = 2
-    AFTER_DISCONNECT = 3
-
-
-# Longest IPC endpoint path: sizeof(sockaddr_un.sun_path), which is 104 on macOS
-# and the BSDs and 108 on Linux and Windows.
-if _sys.platform == "darwin" or "bsd" in _sys.platform:
-    IPC_PATH_MAX_LEN = 104
-else:
-    IPC_PATH_MAX_LEN = 108
+    AFTER_DISCONNECT = 4  # 0x4 since libzmq 4.3.5 (0x3 in 4.3.4's draft header)
 
 
 def _flat():
@@ -368,9 +356,6 @@ def _flat():
     flat = {}
     for prefix, enum_cls in (
         ("", Errno),
-        # ContextOption comes before SocketOption so that SocketOption wins the
-        # names both have (IPV6 and BLOCKY: same numbers, but zmq.IPV6 is far more
-        # often used on sockets).  No other flat names collide.
         ("", ContextOption),
         ("", SocketType),
         ("", SocketOption),
@@ -414,7 +399,6 @@ __all__ = [
     "RouterNotify",
     "NormMode",
     "ReconnectStop",
-    "IPC_PATH_MAX_LEN",
     *_flat_names,
 ]
 

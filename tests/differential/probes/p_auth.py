@@ -855,3 +855,79 @@ def probe_certs_pathlib():
         files = call(lambda: [type(f).__name__ for f in create_certificates(pathlib.Path(d), "p")])
         rec(call(lambda: len(load_certificates(pathlib.Path(d)))))
         rec(call(lambda: len(load_certificate(pathlib.Path(d) / "p.key")[0])))
+
+
+@probe(timeout=15)
+def probe_e2e_asyncio_authenticator_async_callback():
+    import asyncio
+
+    import zmq.asyncio
+    from zmq.auth.asyncio import AsyncioAuthenticator
+
+    server_keys = zmq.curve_keypair()
+    good, bad = zmq.curve_keypair(), zmq.curve_keypair()
+
+    class Provider:
+        async def callback(self, domain, key):
+            await asyncio.sleep(0.01)
+            return key == good[0]
+
+    async def main():
+        ctx = zmq.asyncio.Context()
+        auth = AsyncioAuthenticator(ctx)
+        auth.start()
+        auth.configure_curve_callback("*", Provider())
+        results = []
+        for keys in (good, bad):
+            server = ctx.socket(zmq.REP)
+            client = ctx.socket(zmq.REQ)
+            sopts, copts = _curve(server_keys, keys)
+            for s, opts in ((server, sopts), (client, copts)):
+                s.linger = 0
+                for k, v in opts.items():
+                    s.setsockopt(k, v)
+            port = server.bind_to_random_port("tcp://127.0.0.1")
+            client.connect(f"tcp://127.0.0.1:{port}")
+            await client.send(b"hi")
+            try:
+                frame = await asyncio.wait_for(server.recv(copy=False), 1.0)
+                results.append([frame.bytes, frame.get("User-Id") == keys[0].decode()])
+            except asyncio.TimeoutError:
+                results.append("timeout")
+            server.close()
+            client.close()
+        auth.stop()
+        ctx.term()
+        return results
+
+    rec(asyncio.run(main()))
+
+
+@probe(timeout=10)
+def probe_authenticator_log_and_encoding():
+    import logging
+
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, r):
+            records.append(r.levelname)
+
+    log = logging.getLogger("p_auth.custom")
+    log.handlers[:] = [Keep()]
+    log.propagate = False
+    log.setLevel(logging.DEBUG)
+    from zmq.auth.thread import ThreadAuthenticator
+
+    ctx = zmq.Context()
+    auth = ThreadAuthenticator(ctx, encoding="latin-1", log=log)
+    rec(auth.log is log)
+    rec(auth.encoding)
+    auth.start()
+    auth.configure_plain("*", {"\u00e9": "p"})
+    c = _zap_client(ctx)
+    rec(_ask(c, b"", b"127.0.0.1", b"PLAIN", "\u00e9".encode("latin-1"), b"p"))
+    c.close()
+    auth.stop()
+    ctx.term()
+    rec(bool(records))

@@ -593,9 +593,10 @@ def test_a_closed_socket_raises_enotsock(actx):
             with pytest.raises(zmq.ZMQError) as e:
                 await within(f, 1)
             assert e.value.errno == zmq.ENOTSOCK
-        # poll raises at once what the synchronous Socket.poll raises
-        with pytest.raises(zmq.ZMQError):
+        # poll raises at once what the synchronous Socket.poll raises: ENOTSOCK (pyzmq: ENOTSUP)
+        with pytest.raises(zmq.ZMQError) as e:
             s.poll(100)
+        assert e.value.errno == zmq.ENOTSOCK
 
     run(main())
 
@@ -1086,5 +1087,47 @@ def test_recv_on_a_send_only_socket_fails_at_once(actx):
         with pytest.raises(zmq.ZMQError) as e:
             await within(pub.recv(), 1)
         assert e.value.errno == zmq.ENOTSUP
+
+    run(main())
+
+
+def test_recv_into_rejects_a_bad_buffer_at_once(actx):
+    # pyzmq's future stays pending (until a message comes); ours fails with the error
+    push, pull = connect_pair(actx, zmq.PUSH, zmq.PULL, "inproc")
+
+    async def main():
+        for args, kwargs, error in (((b"read-only",), {}, BufferError), (("text",), {}, TypeError),
+                                    ((bytearray(4),), {"nbytes": -1}, ValueError),
+                                    ((bytearray(4),), {"nbytes": 9}, ValueError)):
+            with pytest.raises(error):
+                await within(pull.recv_into(*args, **kwargs), 1)
+        await within(push.send(b"still here"))
+        buf = bytearray(10)
+        assert await within(pull.recv_into(buf)) == 10 and buf == b"still here"
+
+    run(main())
+
+
+def test_noblock_send_behind_a_waiting_send_waits_its_turn(actx):
+    # as in pyzmq: it is queued (keeping messages in order) rather than failing with Again
+    push = make(actx, zmq.PUSH)
+    addr = inproc()
+    push.bind(addr)
+
+    async def main():
+        first = push.send(b"1")
+        await asyncio.sleep(0.01)
+        second = push.send(b"2", zmq.NOBLOCK)
+        await asyncio.sleep(0.01)
+        assert not first.done() and not second.done()
+        pull = make(actx, zmq.PULL)
+        pull.connect(addr)
+        assert [await within(pull.recv()) for _ in range(2)] == [b"1", b"2"]
+        assert await within(first) is None and await within(second) is None
+        # with nothing queued, a NOBLOCK send that cannot go fails at once
+        pull.close()
+        lonely = make(actx, zmq.PUSH)
+        with pytest.raises(zmq.Again):
+            await within(lonely.send(b"x", zmq.NOBLOCK))
 
     run(main())

@@ -327,6 +327,26 @@ def test_req_rep_lockstep_over_tcp_in_one_loop(actx):
     run(main())
 
 
+def test_pending_poll_sees_what_a_recv_queued_after_it_takes(actx, transport):
+    # as in pyzmq: a poll queued before a recv reports the message that recv then takes; a
+    # poll queued after it sees the socket as the recv left it
+    push, pull = connect_pair(actx, zmq.PUSH, actx, zmq.PULL, transport)
+
+    async def main():
+        received = pull.recv()
+        polled = pull.poll(5000)
+        await asyncio.sleep(0.01)
+        await within(push.send(b"taken"))
+        assert await within(received) == b"taken"
+        await asyncio.sleep(0.05)
+        assert not polled.done()
+        await within(push.send(b"left"))
+        assert await within(polled) == POLLIN
+        assert await within(pull.recv()) == b"left"
+
+    run(main())
+
+
 def test_pending_poll_and_pending_recv_on_one_socket_both_complete(actx, transport):
     push, pull = connect_pair(actx, zmq.PUSH, actx, zmq.PULL, transport)
 
@@ -646,7 +666,10 @@ def test_idle_pending_operations_do_not_busy_loop(actx, pipe):
         await within(ipush.send(b"b"))
         assert await within(pending[0]) == b"a"
         assert await within(pending[1]) == [b"b"]
+        # the poll, queued after the recv that took "a", waits for a message still there
+        await within(push.send(b"c"))
         assert await within(pending[2]) == POLLIN
+        assert await within(pull.recv()) == b"c"
         os.write(w, b"x")
         assert (r, POLLIN) in await within(polling)
         os.read(r, 1)

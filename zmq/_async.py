@@ -127,13 +127,14 @@ def _get_loop() -> asyncio.AbstractEventLoop:
 class _Waiter:
     """A queued operation: ``fn(socket, *args)`` is retried until it stops returning WOULD_BLOCK."""
 
-    __slots__ = ("future", "fn", "args", "timer")
+    __slots__ = ("future", "fn", "args", "timer", "seq")
 
-    def __init__(self, future: asyncio.Future[Any], fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def __init__(self, future: asyncio.Future[Any], fn: Callable[..., Any], args: tuple[Any, ...], seq: int) -> None:
         self.future = future
         self.fn = fn
         self.args = args
         self.timer: asyncio.TimerHandle | None = None
+        self.seq = seq  # order of queuing among the socket's waiting operations and polls
 
 
 if TYPE_CHECKING:  # the mixin is only ever mixed into zmq.Socket subclasses
@@ -152,7 +153,8 @@ class AsyncSocketMixin(_SocketBase):
     _loop: asyncio.AbstractEventLoop | None = None
     _recv_q: deque[_Waiter] | None = None
     _send_q: deque[_Waiter] | None = None
-    _poll_q: list[tuple[asyncio.Future[int], int]] | None = None
+    _poll_q: list[tuple[asyncio.Future[int], int, int]] | None = None  # (future, flags, seq)
+    _seq: int = 0  # numbers queued operations and polls in order
     _watching: bool = False
     _pass_scheduled: bool = False
     _inproc: bool = False  # bound or connected to an inproc endpoint
@@ -216,16 +218,20 @@ class AsyncSocketMixin(_SocketBase):
         while not self.closed:
             events = get(self, EVENTS)
             received = sent = False
+            if self._poll_q:
+                # polls queued before the operations now waiting see the state before those
+                # run, the others the state after (a message a queued recv took is gone)
+                self._serve_polls(events, _head_seq(self._recv_q, self._send_q))
             if events & POLLIN and self._recv_q:
                 received = self._serve(self._recv_q)
             if events & POLLOUT and self._send_q:
                 sent = self._serve(self._send_q)
             if self._poll_q:
-                self._serve_polls(events)
+                self._serve_polls(get(self, EVENTS) if received or sent else events, None)
             # Each queue was served until it would block, so reading EVENTS again (which
             # costs libzmq two syscalls) only pays when what we did may have readied the
-            # other direction, or polls still wait.
-            if not ((received and self._send_q) or (sent and self._recv_q) or (self._poll_q and (received or sent))):
+            # other direction.
+            if not ((received and self._send_q) or (sent and self._recv_q)):
                 break
         if self._inproc and not self._recv_q and self._loop is not None:
             fd_watcher(self._loop).inproc_waiting.discard(self)
@@ -250,23 +256,23 @@ class AsyncSocketMixin(_SocketBase):
             progressed = True
         return progressed
 
-    def _serve_polls(self, events: int) -> bool:
+    def _serve_polls(self, events: int, before: int | None) -> None:
+        """Resolve the polls (queued before ``before``, if given) that ``events`` satisfies."""
         assert self._poll_q is not None
-        still: list[tuple[asyncio.Future[int], int]] = []
-        progressed = False
-        for fut, flags in self._poll_q:
+        still: list[tuple[asyncio.Future[int], int, int]] = []
+        for entry in self._poll_q:
+            fut, flags, seq = entry
             if fut.done():
                 continue
-            if events & flags:
+            if events & flags and (before is None or seq < before):
                 fut.set_result(events & flags)
-                progressed = True
             else:
-                still.append((fut, flags))
+                still.append(entry)
         self._poll_q[:] = still
-        return progressed
 
     def _queue(self, queue: deque[_Waiter], future: asyncio.Future[Any], fn: Callable[..., Any], args: tuple[Any, ...], timeout_opt: int) -> asyncio.Future[Any]:
-        w = _Waiter(future, fn, args)
+        w = _Waiter(future, fn, args, self._seq)
+        self._seq += 1
         timeout = self._sync.get(self, timeout_opt)
         if timeout >= 0:
             w.timer = future.get_loop().call_later(timeout / 1000, _expire, future)
@@ -286,7 +292,9 @@ class AsyncSocketMixin(_SocketBase):
         future = loop.create_future()
         queue = self._recv_q if receiving else self._send_q
         assert queue is not None
-        if flags & NOBLOCK or not queue:
+        # Operations queued ahead go first; only a NOBLOCK recv tries at once regardless
+        # (a NOBLOCK send waits its turn, as in pyzmq, which keeps messages in order).
+        if not queue or (receiving and flags & NOBLOCK):
             try:
                 result = fn(self, *args)
             except BaseException as e:
@@ -328,7 +336,7 @@ class AsyncSocketMixin(_SocketBase):
                     w.timer.cancel()
                 w.future.cancel()
         if self._poll_q:
-            for fut, _ in self._poll_q:
+            for fut, _, _ in self._poll_q:
                 fut.cancel()
             self._poll_q.clear()
 
@@ -460,13 +468,19 @@ class AsyncSocketMixin(_SocketBase):
             self._touched()  # reading EVENTS may have consumed the FD edge
             return future
         assert self._poll_q is not None
-        self._poll_q.append((future, flags))
+        self._poll_q.append((future, flags, self._seq))
+        self._seq += 1
         if timeout is not None and timeout > 0:
             handle = future.get_loop().call_later(timeout / 1000, _resolve_poll_timeout, future)
             future.add_done_callback(lambda f: handle.cancel())
         self._watch()
         self._schedule_pass()
         return future
+
+
+def _head_seq(*queues: deque[_Waiter] | None) -> int:
+    """The queuing number of the first operation waiting in ``queues`` (a large number if none)."""
+    return min((q[0].seq for q in queues if q), default=1 << 62)
 
 
 def _closed_result(loop: asyncio.AbstractEventLoop, raise_now: bool) -> asyncio.Future[Any]:

@@ -1366,3 +1366,109 @@ def probe_future_done_at_return():
         ctx.term()
 
     run(main)
+
+
+@probe
+def probe_send_noblock_behind_pending_send():
+    async def main():
+        ctx = zmq.asyncio.Context()
+        s = ctx.socket(zmq.PUSH)
+        s.linger = 0
+        first = s.send(b"1")
+        await asyncio.sleep(0.01)
+        await outcome(s.send, b"2", zmq.NOBLOCK, wait=0.2)
+        rec(first.done())
+        s.close()
+        ctx.term()
+
+    run(main)
+
+
+@probe
+def probe_recv_noblock_behind_pending_recv():
+    async def main():
+        ctx = zmq.asyncio.Context()
+        a, b = pair(ctx)
+        first = b.recv()
+        await asyncio.sleep(0.01)
+        await outcome(b.recv, zmq.NOBLOCK, wait=0.2)
+        await a.send(b"m")
+        await outcome(lambda: first)
+        a.close()
+        b.close()
+        ctx.term()
+
+    run(main)
+
+
+@probe
+def probe_recv_into_bad_buffers():
+    async def main():
+        ctx = zmq.asyncio.Context()
+        a, b = pair(ctx)
+        await outcome(b.recv_into, b"read-only", wait=0.2)
+        await outcome(b.recv_into, "text", wait=0.2)
+        await outcome(b.recv_into, bytearray(4), nbytes=-1, wait=0.2)
+        await outcome(b.recv_into, bytearray(4), nbytes=9, wait=0.2)
+        a.close()
+        b.close()
+        ctx.term()
+
+    run(main)
+
+
+@probe
+def probe_poll_while_recv_pending():
+    async def main():
+        ctx = zmq.asyncio.Context()
+        a, b = pair(ctx)
+        r = b.recv()
+        p = b.poll(1000)
+        await asyncio.sleep(0.01)
+        await a.send(b"one")
+        await outcome(lambda: r)
+        await outcome(lambda: p, wait=0.3)
+        a.close()
+        b.close()
+        ctx.term()
+
+    run(main)
+
+
+@probe
+def probe_poller_timeout_float_and_none_forever():
+    async def main():
+        ctx = zmq.asyncio.Context()
+        a, b = pair(ctx)
+        p = zmq.asyncio.Poller()
+        p.register(b, zmq.POLLIN)
+        await outcome(p.poll, 10.5)
+        f = p.poll(None)
+        await asyncio.sleep(0.05)
+        rec(f.done())
+        await a.send(b"x")
+        r = await outcome(lambda: f)
+        rec([(s is b, ev) for s, ev in r or []])
+        a.close()
+        b.close()
+        ctx.term()
+
+    run(main)
+
+
+@probe
+def probe_poll_before_recv_sees_message():
+    async def main():
+        ctx = zmq.asyncio.Context()
+        a, b = pair(ctx)
+        p = b.poll(1000)
+        r = b.recv()
+        await asyncio.sleep(0.01)
+        await a.send(b"one")
+        await outcome(lambda: r)
+        await outcome(lambda: p, wait=0.3)
+        a.close()
+        b.close()
+        ctx.term()
+
+    run(main)

@@ -127,14 +127,13 @@ def _get_loop() -> asyncio.AbstractEventLoop:
 class _Waiter:
     """A queued operation: ``fn(socket, *args)`` is retried until it stops returning WOULD_BLOCK."""
 
-    __slots__ = ("future", "fn", "args", "timer", "seq")
+    __slots__ = ("future", "fn", "args", "timer")
 
-    def __init__(self, future: asyncio.Future[Any], fn: Callable[..., Any], args: tuple[Any, ...], seq: int) -> None:
+    def __init__(self, future: asyncio.Future[Any], fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self.future = future
         self.fn = fn
         self.args = args
         self.timer: asyncio.TimerHandle | None = None
-        self.seq = seq  # order of queuing among the socket's waiting operations and polls
 
 
 if TYPE_CHECKING:  # the mixin is only ever mixed into zmq.Socket subclasses
@@ -153,8 +152,8 @@ class AsyncSocketMixin(_SocketBase):
     _loop: asyncio.AbstractEventLoop | None = None
     _recv_q: deque[_Waiter] | None = None
     _send_q: deque[_Waiter] | None = None
-    _poll_q: list[tuple[asyncio.Future[int], int, int]] | None = None  # (future, flags, seq)
-    _seq: int = 0  # numbers queued operations and polls in order
+    # waiting polls: (future, flags, the last recv and send waiting when the poll began)
+    _poll_q: list[tuple[asyncio.Future[int], int, _Waiter | None, _Waiter | None]] | None = None
     _watching: bool = False
     _pass_scheduled: bool = False
     _inproc: bool = False  # bound or connected to an inproc endpoint
@@ -221,13 +220,13 @@ class AsyncSocketMixin(_SocketBase):
             if self._poll_q:
                 # polls queued before the operations now waiting see the state before those
                 # run, the others the state after (a message a queued recv took is gone)
-                self._serve_polls(events, _head_seq(self._recv_q, self._send_q))
+                self._serve_polls(events, True)
             if events & POLLIN and self._recv_q:
                 received = self._serve(self._recv_q)
             if events & POLLOUT and self._send_q:
                 sent = self._serve(self._send_q)
             if self._poll_q:
-                self._serve_polls(get(self, EVENTS) if received or sent else events, None)
+                self._serve_polls(get(self, EVENTS) if received or sent else events, False)
             # Each queue was served until it would block, so reading EVENTS again (which
             # costs libzmq two syscalls) only pays when what we did may have readied the
             # other direction.
@@ -256,23 +255,24 @@ class AsyncSocketMixin(_SocketBase):
             progressed = True
         return progressed
 
-    def _serve_polls(self, events: int, before: int | None) -> None:
-        """Resolve the polls (queued before ``before``, if given) that ``events`` satisfies."""
+    def _serve_polls(self, events: int, only_first: bool) -> None:
+        """Resolve the polls that ``events`` satisfies (``only_first``: only those begun
+        before every operation still waiting, i.e. the operations they began after are done)."""
         assert self._poll_q is not None
-        still: list[tuple[asyncio.Future[int], int, int]] = []
+        still: list[tuple[asyncio.Future[int], int, _Waiter | None, _Waiter | None]] = []
         for entry in self._poll_q:
-            fut, flags, seq = entry
+            fut, flags, last_recv, last_send = entry
             if fut.done():
                 continue
-            if events & flags and (before is None or seq < before):
+            if events & flags and not (only_first and ((last_recv is not None and not last_recv.future.done())
+                                                       or (last_send is not None and not last_send.future.done()))):
                 fut.set_result(events & flags)
             else:
                 still.append(entry)
         self._poll_q[:] = still
 
     def _queue(self, queue: deque[_Waiter], future: asyncio.Future[Any], fn: Callable[..., Any], args: tuple[Any, ...], timeout_opt: int) -> asyncio.Future[Any]:
-        w = _Waiter(future, fn, args, self._seq)
-        self._seq += 1
+        w = _Waiter(future, fn, args)
         timeout = self._sync.get(self, timeout_opt)
         if timeout >= 0:
             w.timer = future.get_loop().call_later(timeout / 1000, _expire, future)
@@ -336,7 +336,7 @@ class AsyncSocketMixin(_SocketBase):
                     w.timer.cancel()
                 w.future.cancel()
         if self._poll_q:
-            for fut, _, _ in self._poll_q:
+            for fut, *_ in self._poll_q:
                 fut.cancel()
             self._poll_q.clear()
 
@@ -468,19 +468,14 @@ class AsyncSocketMixin(_SocketBase):
             self._touched()  # reading EVENTS may have consumed the FD edge
             return future
         assert self._poll_q is not None
-        self._poll_q.append((future, flags, self._seq))
-        self._seq += 1
+        recv_q, send_q = self._recv_q, self._send_q
+        self._poll_q.append((future, flags, recv_q[-1] if recv_q else None, send_q[-1] if send_q else None))
         if timeout is not None and timeout > 0:
             handle = future.get_loop().call_later(timeout / 1000, _resolve_poll_timeout, future)
             future.add_done_callback(lambda f: handle.cancel())
         self._watch()
         self._schedule_pass()
         return future
-
-
-def _head_seq(*queues: deque[_Waiter] | None) -> int:
-    """The queuing number of the first operation waiting in ``queues`` (a large number if none)."""
-    return min((q[0].seq for q in queues if q), default=1 << 62)
 
 
 def _closed_result(loop: asyncio.AbstractEventLoop, raise_now: bool) -> asyncio.Future[Any]:

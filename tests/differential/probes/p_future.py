@@ -688,3 +688,69 @@ def probe_unclosed_socket_warning():
     gc.collect()
     ctx.term()
     rec("done")
+
+
+@probe(needs=("tornado",))
+def probe_poll_order_against_recv():
+    F = future_mod()
+
+    async def main():
+        ctx = F.Context()
+        a, b = pair(ctx)
+        before = b.poll(1000)
+        r1 = b.recv()
+        after = b.poll(1000)
+        await asyncio.sleep(0.01)
+        await a.send(b"one")
+        await outcome(lambda: r1)
+        await outcome(lambda: before, wait=0.3)
+        await outcome(lambda: after, wait=0.3)
+        a.close()
+        b.close()
+        ctx.term()
+
+    run(main)
+
+
+@probe(needs=("tornado",))
+def probe_send_noblock_behind_pending_send():
+    F = future_mod()
+
+    async def main():
+        ctx = F.Context()
+        s = ctx.socket(zmq.PUSH)
+        s.linger = 0
+        s.bind("inproc://fnb")
+        first = s.send(b"1")
+        await asyncio.sleep(0.01)
+        second = s.send(b"2", zmq.NOBLOCK)
+        await asyncio.sleep(0.01)
+        rec((first.done(), second.done()))
+        pull = ctx.socket(zmq.PULL)
+        pull.linger = 0
+        pull.connect("inproc://fnb")
+        await outcome(pull.recv)
+        await outcome(pull.recv)
+        await outcome(lambda: second)
+        pull.close()
+        s.close()
+        ctx.term()
+
+    run(main)
+
+
+@probe(needs=("tornado",))
+def probe_closed_socket_recvs_raise_now():
+    F = future_mod()
+
+    async def main():
+        ctx = F.Context()
+        s = ctx.socket(zmq.PULL)
+        s.close()
+        for fn in (s.recv_multipart, s.recv_string, s.recv_json, s.recv_pyobj):
+            await outcome(fn, wait=0.1)
+        await outcome(s.recv_into, bytearray(2), wait=0.1)
+        await outcome(s.send_multipart, [b"x"], wait=0.1)
+        ctx.term()
+
+    run(main)

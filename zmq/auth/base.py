@@ -485,7 +485,7 @@ class Authenticator:
 
 
 class _PendingVerdict:
-    """The verdict of an async credentials provider: await it (or :meth:`close` it)."""
+    """The verdict of an async credentials provider: await it."""
 
     def __init__(self, auth: Authenticator, answer: Awaitable[Any], raw: bytes) -> None:
         self.auth = auth

@@ -1131,3 +1131,30 @@ def test_noblock_send_behind_a_waiting_send_waits_its_turn(actx):
             await within(lonely.send(b"x", zmq.NOBLOCK))
 
     run(main())
+
+
+def test_a_context_terminated_in_a_thread_lets_its_waiting_socket_close():
+    ctx = zmq.asyncio.Context()
+    s = ctx.socket(zmq.PULL)
+    s.linger = 0
+    s.bind(inproc())
+
+    async def main():
+        pending = s.recv()
+        await asyncio.sleep(0.01)
+        terminating = threading.Thread(target=ctx.term)
+        terminating.start()
+        try:
+            await asyncio.sleep(0.05)
+            # as in pyzmq: new operations raise ContextTerminated at once
+            with pytest.raises(zmq.ContextTerminated):
+                s.send(b"x")
+            with pytest.raises(zmq.ContextTerminated):
+                s.recv()
+            s.close()  # must work (it is what lets term() return), and cancels the wait
+            assert pending.cancelled()
+        finally:
+            await asyncio.get_running_loop().run_in_executor(None, terminating.join, 5)
+        assert not terminating.is_alive()
+
+    run(main())

@@ -328,3 +328,30 @@ def test_poller_reports_fds_and_accepts_one_fd_twice():
     finally:
         x.close()
         y.close()
+
+
+def test_a_registered_socket_closes_after_its_context_terminated_in_a_thread():
+    # pyzmq's close() raises ContextTerminated here (so term() never returns); ours closes
+    import threading
+
+    ctx = future.Context()
+    s = ctx.socket(zmq.PULL)
+    s.linger = 0
+    s.bind("tcp://127.0.0.1:*")
+
+    async def main() -> None:
+        pending = s.recv()  # waits: the socket is registered with the IOLoop
+        await asyncio.sleep(0.01)
+        terminating = threading.Thread(target=ctx.term)
+        terminating.start()
+        try:
+            await asyncio.sleep(0.05)
+            with pytest.raises(zmq.ContextTerminated):
+                s.send(b"x")
+            s.close()
+            assert pending.cancelled()
+        finally:
+            await asyncio.get_running_loop().run_in_executor(None, terminating.join, 5)
+        assert not terminating.is_alive()
+
+    _on_new_ioloop(main, all_fds=False)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import zmq
 from zmq.backend.cython.socket import NOTHROW_FLAG, WOULD_BLOCK
-from zmq.error import Again, ZMQError
+from zmq.error import Again, ContextTerminated, ZMQError
 
 # Plain ints: arithmetic on the enum members runs Python-level enum code.
 EVENTS, FD, RCVTIMEO, SNDTIMEO = int(zmq.EVENTS), int(zmq.FD), int(zmq.RCVTIMEO), int(zmq.SNDTIMEO)
@@ -297,6 +297,8 @@ class AsyncSocketMixin(_SocketBase):
         if not queue or (receiving and flags & NOBLOCK):
             try:
                 result = fn(self, *args)
+            except ContextTerminated:
+                raise  # at once, as pyzmq does (its context is going away)
             except BaseException as e:
                 future.set_exception(e)
                 return future
@@ -349,7 +351,10 @@ class AsyncSocketMixin(_SocketBase):
                 running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
             except RuntimeError:
                 running = None
-            fd = self._sync.get(self, FD)
+            try:
+                fd = self._sync.get(self, FD)
+            except ZMQError:  # its context is terminating (ETERM): the fd we last saw
+                fd = self._fd
             for loop in {self._loop, running} - {None}:
                 watcher = _watchers.get(loop)  # type: ignore[arg-type]
                 if watcher is not None and not watcher.loop.is_closed():

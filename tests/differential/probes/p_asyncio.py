@@ -1472,3 +1472,28 @@ def probe_poll_before_recv_sees_message():
         ctx.term()
 
     run(main)
+
+
+@probe
+def probe_term_in_thread_with_pending_recv():
+    import threading
+
+    async def main():
+        ctx = zmq.asyncio.Context()
+        s = ctx.socket(zmq.PULL)
+        s.linger = 0
+        s.bind("inproc://eterm")
+        f = s.recv()
+        p = s.poll(3000)
+        await asyncio.sleep(0.01)
+        t = threading.Thread(target=ctx.term)
+        t.start()
+        await outcome(lambda: f, wait=1.0)
+        await outcome(lambda: p, wait=0.3)
+        await outcome(s.recv, wait=0.2)
+        await outcome(s.send, b"x", wait=0.2)
+        s.close()
+        await asyncio.get_running_loop().run_in_executor(None, t.join, 2)
+        rec(t.is_alive())
+
+    run(main)

@@ -754,3 +754,27 @@ def probe_closed_socket_recvs_raise_now():
         ctx.term()
 
     run(main)
+
+
+@probe(needs=("tornado",))
+def probe_term_in_thread_with_pending_recv():
+    import threading
+
+    F = future_mod()
+
+    async def main():
+        ctx = F.Context()
+        s = ctx.socket(zmq.PULL)
+        s.linger = 0
+        s.bind("inproc://feterm")
+        f = s.recv()
+        await asyncio.sleep(0.01)
+        t = threading.Thread(target=ctx.term)
+        t.start()
+        await outcome(lambda: f, wait=0.5)
+        await outcome(s.send, b"x", wait=0.2)
+        call(s.close)
+        await asyncio.get_running_loop().run_in_executor(None, t.join, 2)
+        rec(t.is_alive())
+
+    run(main)

@@ -135,3 +135,19 @@ def test_report_deferred_modules(mine, tool, capsys):
     assert summary.endswith("%)") and " of " in summary
     with capsys.disabled():
         print("\n[api surface] deferred (not asserted):\n" + "\n".join(lines) + f"\n[api surface] {summary}")
+
+
+def test_versions():
+    """zmq.__version__ is the pyzmq API level implemented, cyzmq_version() cyzmq's own."""
+    import tomllib
+
+    import zmq
+    import zmq.sugar.version as v
+
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]
+    assert zmq.cyzmq_version() == v.cyzmq_version() == project["version"]
+    assert zmq.__version__ == zmq.pyzmq_version() == "27.3.0"
+    assert zmq.pyzmq_version_info() == v.version_info == (27, 3, 0)
+    assert (v.VERSION_MAJOR, v.VERSION_MINOR, v.VERSION_PATCH, v.VERSION_EXTRA) == (27, 3, 0, "")
+    assert "cyzmq_version" not in zmq.__all__  # `from zmq import *` gives pyzmq's names
+    assert not any(n.startswith("VERSION") for n in dir(zmq))

@@ -227,6 +227,8 @@ def _try_socket_option(ctx: zmq.Context, option: zmq.SocketOption, value: object
             try:
                 attr = how == "attr" and name not in _SHADOWED_BY_METHODS  # reading those gives the method
                 got = getattr(s, name.lower()) if attr else s.get(option)
+            except AttributeError as e:  # a write-only option read as an attribute (as pyzmq)
+                assert attr and "write-only" in str(e), f"{where} then get: {e}"
             except zmq.ZMQError as e:
                 assert e.errno == errno.EINVAL, f"{where} then get: errno {e.errno}"  # write-only option
             else:
@@ -324,6 +326,8 @@ def _try_context_option(option: zmq.ContextOption, value: object, how: str) -> N
         if exc is None:
             try:
                 got = getattr(ctx, option.name.lower()) if how == "attr" else ctx.get(option)
+            except AttributeError as e:  # a write-only option read as an attribute (as pyzmq)
+                assert how == "attr" and "write-only" in str(e), f"{where} then get: {e}"
             except zmq.ZMQError as e:
                 assert e.errno == errno.EINVAL, f"{where} then get: errno {e.errno}"  # write-only
             else:
@@ -817,8 +821,8 @@ def _socket_calls(mon_addr):
         "setsockopt_unicode": lambda s: s.setsockopt_unicode(zmq.ZAP_DOMAIN, "d"),
         "subscribe": lambda s: s.subscribe(b""),
         "unsubscribe": lambda s: s.unsubscribe(b""),
-        "join": lambda s: s.join("g"),
-        "leave": lambda s: s.leave("g"),
+        # (without the draft API, join/leave raise RuntimeError first, as in pyzmq)
+        **({"join": lambda s: s.join("g"), "leave": lambda s: s.leave("g")} if zmq.DRAFT_API else {}),
         "poll": lambda s: s.poll(0),
         "recv": lambda s: s.recv(zmq.NOBLOCK),
         "recv_into": lambda s: s.recv_into(bytearray(4), flags=zmq.NOBLOCK),
@@ -836,13 +840,13 @@ def _socket_calls(mon_addr):
         "send_string": lambda s: s.send_string("x", zmq.NOBLOCK),
         "send_unicode": lambda s: s.send_unicode("x", zmq.NOBLOCK),
         "hwm": lambda s: s.hwm,
-        "socket_type": lambda s: s.socket_type,
         "shadow": lambda s: type(s).shadow(s),
     }
 
 
 # Allowed to work on a closed socket: closing again, and plain state.
-SOCKET_OK_WHEN_CLOSED = {"close", "closed", "context", "copy_threshold", "underlying"}
+SOCKET_OK_WHEN_CLOSED = {"close", "closed", "context", "copy_threshold", "underlying", "socket_type",
+                         "join", "leave"}
 
 
 def _public_names(cls):
@@ -866,7 +870,7 @@ def test_every_socket_method_on_a_closed_socket(context, socket_type):
         with pytest.raises(zmq.ZMQError) as e:
             call(s)
         assert e.value.errno == errno.ENOTSOCK, f"{name}: {e.value!r}"
-    for name in ("linger", "rcvmore", "last_endpoint", "type", "events", "fd"):
+    for name in ("linger", "rcvmore", "last_endpoint", "events", "fd"):
         with pytest.raises(zmq.ZMQError) as e:
             getattr(s, name)
         assert e.value.errno == errno.ENOTSOCK
@@ -931,7 +935,7 @@ def test_every_context_method_on_a_terminated_context():
     for name, call in CONTEXT_CALLS.items():
         with pytest.raises(zmq.ContextTerminated):
             call(ctx)
-    for name in ("io_threads", "max_sockets", "blocky"):
+    for name in ("io_threads", "max_sockets"):
         with pytest.raises(zmq.ContextTerminated):
             getattr(ctx, name)
         with pytest.raises(zmq.ContextTerminated):
@@ -939,7 +943,7 @@ def test_every_context_method_on_a_terminated_context():
     for name, call in CONTEXT_OK_WHEN_TERMINATED.items():
         if call is not None:
             call(ctx)
-    assert ctx.closed and ctx.underlying == 0 and "terminated" in repr(ctx)
+    assert ctx.closed and ctx.underlying == 0 and repr(ctx).endswith(" closed>")
     # a fresh instance() replaces a terminated one
     inst = zmq.Context.instance()
     inst.term()

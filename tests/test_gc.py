@@ -128,7 +128,7 @@ def test_dropped_socket_in_a_reference_cycle_is_closed_by_gc(ctx):
     s = ctx.socket(zmq.PAIR)
     s.linger = 0
     s.bind("inproc://gc-cycle")
-    s.myself = s  # a cycle: only the cycle collector can free it
+    s._monitor_socket = s  # a cycle (through a declared attribute): only the cycle collector can free it
     with pytest.warns(ResourceWarning, match="unclosed socket"):
         del s
         gc.collect()
@@ -394,3 +394,116 @@ def test_context_shadow_wraps_without_owning(ctx, by):
     original.close()
     finished, _, error = run_bounded(ctx.term)
     assert finished and error is None
+
+
+# -- context managers, shadows and copies (pyzmq's behaviour) ---------------------------------
+
+
+def test_with_context_destroys_leftover_sockets_with_a_warning(dead_tcp_endpoint):
+    with pytest.warns(ResourceWarning, match=r"Destroying context with unclosed socket <zmq.Socket\(zmq.PUSH\)"):
+        with zmq.Context() as c:
+            s = c.socket(zmq.PUSH)
+            s.linger = 100  # each socket keeps its own LINGER: a queued message waits that long
+            s.connect(dead_tcp_endpoint)
+            s.send(b"undeliverable")
+            closed = c.socket(zmq.PULL)
+            closed.close()
+    assert s.closed and c.closed
+    assert repr(c).endswith(" closed>") and repr(s).startswith("<zmq.Socket(zmq.PUSH) at ")
+
+
+def test_with_context_without_open_sockets_just_terminates():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with zmq.Context() as c:
+            c.socket(zmq.PUSH).close()
+    assert c.closed
+
+
+def test_context_exit_on_exception_still_destroys():
+    with pytest.warns(ResourceWarning):
+        with pytest.raises(KeyError):
+            with zmq.Context() as c:
+                s = c.socket(zmq.PULL)
+                raise KeyError("x")
+    assert s.closed and c.closed
+
+
+@pytest.mark.parametrize("make", [
+    lambda c: zmq.Context(c),
+    lambda c: zmq.Context(shadow=c),
+    lambda c: zmq.Context(shadow=c.underlying),
+    lambda c: zmq.Context.shadow(c),
+    lambda c: __import__("copy").copy(c),
+    lambda c: __import__("copy").deepcopy(c),
+], ids=["positional", "shadow=ctx", "shadow=address", "shadow()", "copy", "deepcopy"])
+def test_context_shadows_and_copies(ctx, make):
+    other = make(ctx)
+    assert type(other) is zmq.Context and other is not ctx and other.underlying == ctx.underlying
+    with other.socket(zmq.PAIR) as a, ctx.socket(zmq.PAIR) as b:
+        a.bind("inproc://shadowed")
+        b.connect("inproc://shadowed")  # one libzmq context: inproc connects
+    other.term()  # a shadow only forgets the handle: the owner's context lives on
+    assert other.closed and not ctx.closed
+    finished, _, error = run_bounded(ctx.term)
+    assert finished and error is None
+
+
+def test_context_io_threads_errors():
+    with pytest.raises(zmq.ZMQError) as e:
+        zmq.Context(-1)
+    assert e.value.errno == zmq.EINVAL
+    for bad in ("2", 1.5, None):
+        with pytest.raises(TypeError):
+            zmq.Context(bad)
+    with pytest.raises(TypeError):
+        zmq.Context(io_threads=1, no_such_argument=1)
+    with pytest.raises(TypeError):
+        zmq.Context.shadow(None)  # not a new context passed off as a shadow
+
+
+def test_socket_copies_are_shadows(ctx):
+    import copy
+
+    with ctx.socket(zmq.PUSH) as s:
+        for dup in (copy.copy(s), copy.deepcopy(s), zmq.Socket(s), zmq.Socket(shadow=s)):
+            assert dup.underlying == s.underlying and dup.type == zmq.PUSH
+            dup.close()  # forgets the handle only
+            assert not s.closed and s.linger == -1
+
+
+def test_reprs(ctx):
+    assert repr(ctx) == f"<zmq.Context() at {id(ctx):#x}>"
+    a = ctx.socket(zmq.PUSH)
+    b = ctx.socket(zmq.SUB)
+    assert repr(ctx) == f"<zmq.Context(2 sockets) at {id(ctx):#x}>"
+    a.close()
+    assert repr(ctx) == f"<zmq.Context(1 socket) at {id(ctx):#x}>"
+    assert repr(a) == f"<zmq.Socket(zmq.PUSH) at {id(a):#x} closed>"
+    assert repr(b.bind("inproc://repr")) == "<SocketContext(bind='inproc://repr')>"
+    assert repr(b.connect("inproc://repr2")) == "<SocketContext(connect='inproc://repr2')>"
+    b.close()
+    ctx.term()
+    assert repr(ctx) == f"<zmq.Context() at {id(ctx):#x} closed>"
+
+
+def test_instance_of_a_subclass():
+    class Sub(zmq.Context):
+        pass
+
+    class Own(zmq.Context):
+        _instance = None
+
+    base = zmq.Context.instance()
+    try:
+        assert Sub.instance() is base  # shares the base's live instance (as pyzmq)
+        own = Own.instance()
+        assert type(own) is Own and own is Own.instance()
+        own.term()
+        base.term()
+        sub = Sub.instance()  # the inherited one is gone: a Sub of its own
+        assert type(sub) is Sub and sub is Sub.instance()
+        assert zmq.Context.instance() is not sub
+        sub.term()
+    finally:
+        zmq.Context.instance().term()

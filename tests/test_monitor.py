@@ -90,7 +90,7 @@ def test_get_monitor_socket_sees_connected_and_accepted_over_tcp(sockets):
     smon = server.get_monitor_socket()
     cmon = client.get_monitor_socket()
     try:
-        assert smon.socket_type == zmq.PAIR
+        assert smon.type == zmq.PAIR
         server.bind("tcp://127.0.0.1:*")
         endpoint = server.last_endpoint.decode()
         (_, _, where), _ = wait_for(smon, zmq.EVENT_LISTENING)

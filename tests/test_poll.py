@@ -355,3 +355,36 @@ def test_huge_poll_timeouts_overflow(pair):
         with pytest.raises(OverflowError):
             call()
     assert zmq.zmq_poll([(a, POLLIN)], 1.5) == []  # a float is truncated to ms
+
+
+def test_select_reports_in_the_order_given():
+    """zmq.select lists what is ready in the order of its input lists (pyzmq's order
+    depends on hashing), so results are reproducible."""
+    pipes = [os.pipe() for _ in range(3)]
+    try:
+        for _, w in pipes:
+            os.write(w, b"x")
+        reads = [r for r, _ in pipes]
+        for order in (reads, reads[::-1], [reads[1], reads[0], reads[2]]):
+            rlist, _, _ = zmq.select(order, [], [], 1.0)
+            assert rlist == order
+    finally:
+        for r, w in pipes:
+            os.close(r)
+            os.close(w)
+
+
+def test_poller_result_for_file_objects_is_their_fd(sockpair):
+    s1, s2 = sockpair
+    s2.sendall(b"x")
+    p = zmq.Poller()
+    p.register(s1, zmq.POLLIN)
+    assert p.poll(1000) == [(s1.fileno(), zmq.POLLIN)]  # as pyzmq: the fd, not the object
+    r, w = os.pipe()
+    try:
+        os.write(w, b"y")
+        p.register(r, zmq.POLLIN)
+        assert dict(p.poll(1000))[r] == zmq.POLLIN
+    finally:
+        os.close(r)
+        os.close(w)

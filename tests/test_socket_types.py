@@ -49,7 +49,7 @@ def _assert_nothing_pending(sock):
 
 def test_pair_pair(bound_pair):
     a, b = bound_pair(zmq.PAIR, zmq.PAIR)
-    assert a.socket_type == zmq.PAIR and b.socket_type == zmq.PAIR
+    assert a.type == zmq.PAIR and b.type == zmq.PAIR
     b.send(b"ping")
     assert a.recv() == b"ping"
     a.send_multipart([b"one", b"", b"three"])

@@ -12,6 +12,7 @@ import errno
 import os
 import re
 import stat
+import warnings
 from dataclasses import dataclass, field
 
 import pytest
@@ -374,7 +375,9 @@ def test_type_is_sockettype(sockets, socket_type):
     s = sockets(socket_type)
     t = s.get(zmq.TYPE)
     assert type(t) is zmq.SocketType and t == socket_type and t is socket_type
-    assert s.type is socket_type and s.socket_type is socket_type
+    assert s.type is socket_type
+    with pytest.warns(DeprecationWarning, match="use Socket.type"):
+        assert s.socket_type is socket_type
 
 
 def test_fd_is_a_real_file_descriptor(sockets):
@@ -515,11 +518,12 @@ def test_ipv4only_and_ipv6_are_two_views_of_one_flag(sockets):
 def test_options_as_attributes_case_insensitive(sockets):
     s = sockets(zmq.DEALER)
     s.linger = 5
-    assert s.linger == 5 and s.LINGER == 5 and s.get(zmq.LINGER) == 5
-    # Reading is lower or UPPER case only: option attributes are class properties, so that
-    # socket method calls stay fast (a __getattr__ fallback would slow every call).
+    assert s.linger == 5 and s.LINGER == 5 and s.Linger == 5 and s.get(zmq.LINGER) == 5
+    assert s.Last_Endpoint == s.Last_endpoint == s.last_endpoint == b""
+    # Option attributes are class properties (so that socket method calls stay fast: a
+    # __getattr__ fallback would slow every call), one per usual spelling; others fail.
     with pytest.raises(AttributeError):
-        s.Linger  # noqa: B018
+        s.LiNgEr  # noqa: B018
     s.LINGER = 7
     assert s.linger == 7
     s.RcvTimeo = 321
@@ -529,9 +533,87 @@ def test_options_as_attributes_case_insensitive(sockets):
     # Deprecated alias names reach the same option.
     s.identity = b"who"
     assert s.routing_id == b"who" and s.IDENTITY == b"who"
-    assert "linger" in dir(s) and "routing_id" in dir(s)
+    # dir() lists each option once, in UPPER case (as pyzmq)
+    assert "LINGER" in dir(s) and "ROUTING_ID" in dir(s) and "IDENTITY" in dir(s)
+    assert "linger" not in dir(s) and "Linger" not in dir(s) and "type" in dir(s)
     with pytest.raises(AttributeError):
         s.no_such_option  # noqa: B018
+
+
+def test_setting_an_unknown_attribute_is_refused(sockets):
+    s = sockets(zmq.PUSH)
+    with pytest.raises(AttributeError, match="Socket has no such option: LINGR"):
+        s.lingr = 0  # a typo must not pass silently
+    with pytest.raises(AttributeError, match="no such option: _PRIVATE"):
+        s._private = 1
+    assert "lingr" not in vars(s)
+    s.Linger = 3  # any case works when setting an option
+    assert s.linger == 3
+
+
+def test_subclass_attributes_must_be_declared(context):
+    class Declared(zmq.Socket):
+        extra = None
+
+        def __init__(self, *args, **kwargs):
+            self.extra = "before"
+            super().__init__(*args, **kwargs)
+            self.extra = "after"
+
+    made = []
+
+    class Undeclared(zmq.Socket):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)  # to close it: the failing __init__ leaves it open
+            self.extra = 1
+
+    with Declared(context, zmq.PUSH) as s:
+        assert s.extra == "after"
+    try:
+        with pytest.raises(AttributeError, match="Undeclared has no such option: EXTRA"):
+            Undeclared(context, zmq.PUSH)
+    finally:
+        for s in made:
+            s.close(linger=0)
+
+
+@pytest.mark.parametrize("kind", [zmq.PUSH, zmq.SUB, zmq.ROUTER, zmq.XPUB])
+def test_every_name_in_dir_reads_or_raises_attributeerror(sockets, kind):
+    import inspect
+    from unittest import mock
+
+    s = sockets(kind)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # reading socket_type
+        for name in dir(s):
+            try:
+                getattr(s, name)
+            except AttributeError:
+                pass  # write-only options: AttributeError, as hasattr()/Mock(spec=) expect
+        m = mock.Mock(spec=s)
+        assert "send" in dict(inspect.getmembers(s))
+    assert callable(m.send) and callable(m.recv_multipart)
+    with pytest.raises(AttributeError):
+        m.no_such_name  # noqa: B018
+    with pytest.raises(AttributeError, match="SUBSCRIBE attribute is write-only"):
+        s.SUBSCRIBE  # noqa: B018
+    with pytest.raises(AttributeError, match="HWM attribute is write-only"):
+        s.HWM  # noqa: B018
+    assert s.hwm == s.sndhwm
+
+
+def test_context_dir_and_mock_spec(context):
+    from unittest import mock
+
+    for name in ("IO_THREADS", "MAX_SOCKETS", "SOCKET_LIMIT", "THREAD_NAME_PREFIX"):
+        assert name in dir(context)
+    with pytest.raises(AttributeError, match="write-only"):
+        context.THREAD_AFFINITY_CPU_ADD  # noqa: B018
+    assert callable(mock.Mock(spec=context).socket)
+    with pytest.raises(AttributeError, match="Context has no such option: LINGR_TYPO"):
+        context.lingr_typo = 0
+    assert context.Max_Sockets == context.max_sockets == context.get(zmq.MAX_SOCKETS)
 
 
 def test_hwm_sets_both(sockets):
@@ -667,7 +749,7 @@ def test_str_for_binary_option_is_refused(sockets):
 def test_out_of_range_int(sockets, opt, value):
     s = sockets(zmq.DEALER)
     before = s.get(opt)
-    with pytest.raises(ValueError):
+    with pytest.raises(OverflowError):
         s.set(opt, value)
     assert s.get(opt) == before
 
@@ -733,10 +815,12 @@ def test_context_io_threads_and_max_sockets():
 
 
 def test_context_option_values_and_errors(context):
-    context.blocky = False
-    assert context.blocky == 0 and context.get(zmq.ContextOption.BLOCKY) == 0
-    context.ipv6 = 1  # a context option: new sockets start with IPV6 on
-    assert context.get(zmq.ContextOption.IPV6) == 1
+    context.set(zmq.BLOCKY, False)
+    assert context.get(zmq.BLOCKY) == 0
+    # IPV6 and BLOCKY are socket options to zmq.Context attributes (as pyzmq): defaults
+    # for new sockets
+    context.ipv6 = 1
+    assert context.get(zmq.IPV6) == 0 and context.sockopts == {zmq.IPV6: 1}
     with context.socket(zmq.DEALER) as s:
         assert s.ipv6 == 1
     # -1 is a real value here, not an error.
@@ -802,3 +886,39 @@ def test_context_default_that_does_not_apply_is_skipped(context):
     finally:
         pub.close()
         sub.close()
+
+
+def test_type_attribute_is_cached_and_read_only(context):
+    s = context.socket(zmq.ROUTER)
+    assert s.type is zmq.ROUTER and "type" in dir(s)  # listed, so Mock(spec=s).type works
+    with pytest.raises(zmq.ZMQError) as e:
+        s.type = zmq.PUSH  # TYPE is read-only: libzmq's EINVAL, not a silent instance attribute
+    assert e.value.errno == zmq.EINVAL and s.type is zmq.ROUTER
+    s.close()
+    assert s.type is zmq.ROUTER  # known after close (as pyzmq), as in the repr
+    with pytest.warns(DeprecationWarning, match="use Socket.type"):
+        assert s.socket_type is zmq.ROUTER
+
+
+def test_socket_type_must_be_an_int(context):
+    for bad in (1.0, "PUSH", None):
+        with pytest.raises(TypeError):
+            context.socket(bad)
+    with pytest.raises(TypeError, match="socket_type must be specified"):
+        context.socket(-1)
+    with pytest.raises(zmq.ZMQError) as e:
+        context.socket(12345)
+    assert e.value.errno == zmq.EINVAL
+    with zmq.Socket(context) as s:  # no type given: PAIR, as pyzmq
+        assert s.type is zmq.PAIR
+
+
+def test_context_default_of_the_wrong_type_closes_the_new_socket(context):
+    context.linger = "zero"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ResourceWarning for a socket left open
+        with pytest.raises(TypeError):
+            context.socket(zmq.PUSH)
+        gc_collect = __import__("gc").collect
+        gc_collect()
+    assert repr(context) == f"<zmq.Context() at {id(context):#x}>"  # no socket open

@@ -28,7 +28,11 @@ from zmq.backend import (
 )
 from zmq import sugar
 from zmq.sugar import *  # noqa: F403
-from zmq.sugar.version import __revision__, __version__
+from zmq.sugar.version import __revision__, __version__, cyzmq_version
+
+# Loaded by `import zmq` in pyzmq too, so `zmq.utils.jsonapi...` works without its own import.
+from zmq import utils  # noqa: E402
+from zmq.utils import interop as _interop, jsonapi as _jsonapi  # noqa: E402,F401
 
 #: copy=False sends of fewer bytes than this are copied anyway (cheaper than tracking).
 #: Read when a socket is created; each socket has its own ``copy_threshold``.
@@ -49,10 +53,12 @@ def get_library_dirs() -> list[str]:
     return [_os.path.join(_os.path.dirname(__file__), "backend", "cython")]
 
 
+# (As pyzmq's: the submodules, get_library_dirs and cyzmq_version are attributes, but
+# `from zmq import *` does not import them.)
 __all__ = [
-    "constants", "backend", "sugar", "COPY_THRESHOLD", "DRAFT_API", "PYZMQ_DRAFT_API",
+    "COPY_THRESHOLD", "DRAFT_API", "PYZMQ_DRAFT_API",
     "IPC_PATH_MAX_LEN", "curve_keypair", "curve_public", "has", "proxy", "proxy_steerable",
-    "strerror", "zmq_errno", "zmq_poll", "get_includes", "get_library_dirs",
+    "strerror", "zmq_errno", "zmq_poll", "get_includes",
     "__version__", "__revision__",
 ]
 # Extended in statements type checkers follow (they cannot evaluate `[...] + x.__all__`,

@@ -23,7 +23,7 @@ def main() -> None:
             assert endpoint.decode().endswith(f":{port}")
             assert_type(pub.get(zmq.LINGER), int)
             assert_type(pub.getsockopt(zmq.TYPE), zmq.SocketType)
-            assert pub.socket_type == zmq.PUB
+            assert pub.type == zmq.PUB
             sub.connect(endpoint.decode())
 
             # PUB drops messages until the subscription has arrived: publish until one lands.

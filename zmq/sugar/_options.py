@@ -1,6 +1,8 @@
 """Lookup of socket/context options by attribute name (``s.linger`` -> SocketOption.LINGER)."""
 from __future__ import annotations
 
+from typing import Any
+
 from zmq.constants import ContextOption, SocketOption
 
 _SOCKET: dict[str, SocketOption] = {name.lower(): member for name, member in SocketOption.__members__.items()}
@@ -17,6 +19,19 @@ def context_option(name: str) -> ContextOption | None:
     return _CONTEXT.get(name.lower())
 
 
-def socket_option_names() -> list[str]:
-    """Every socket option as a lower-case attribute name, for ``dir(socket)``."""
-    return sorted(_SOCKET)
+def context_option_names() -> list[str]:
+    """Every context option's name (UPPER case), for ``dir(context)``."""
+    return list(ContextOption.__members__)
+
+
+def option_spellings(name: str) -> list[str]:
+    """The attribute spellings an option gets as a property: ``linger``, ``LINGER``,
+    ``Linger``; ``last_endpoint``, ``LAST_ENDPOINT``, ``Last_endpoint``, ``Last_Endpoint``."""
+    upper = name.upper()
+    words = "_".join(w.capitalize() for w in upper.split("_"))
+    return list(dict.fromkeys((upper.lower(), upper, upper.capitalize(), words)))
+
+
+def no_such_option(obj: Any, name: str) -> AttributeError:
+    """The error for setting ``obj.<name>`` that is neither an attribute nor an option."""
+    return AttributeError(f"{type(obj).__name__} has no such option: {name.upper()}")

@@ -5,12 +5,12 @@ import os
 import threading
 import warnings
 import weakref
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 from zmq.backend import Context as _BackendContext
-from zmq.constants import SocketOption
+from zmq.constants import EINVAL, SocketOption
 from zmq.error import ZMQError
-from zmq.sugar._options import context_option, socket_option
+from zmq.sugar._options import context_option, context_option_names, no_such_option, socket_option
 from zmq.sugar.socket import Socket
 
 if TYPE_CHECKING:
@@ -42,14 +42,17 @@ class Context(_BackendContext, Generic[_S]):
     Context options are attributes (``ctx.io_threads = 2``); socket options set as
     attributes (``ctx.linger = 0``) become defaults for every socket created afterwards
     (silently skipped for socket types they don't apply to). ``with zmq.Context() as ctx:``
-    terminates the context on exit.
+    terminates the context on exit (destroying it, with a ResourceWarning for each socket
+    still open). Setting an attribute that is neither an option nor declared by the class
+    raises AttributeError.
 
     Parameters
     ----------
-    io_threads : int
-        Number of libzmq I/O threads.
-    shadow : int, optional
-        Address of an existing libzmq context to wrap (see :meth:`shadow`).
+    io_threads : int or Context
+        Number of libzmq I/O threads; or a Context to shadow (as ``shadow=``).
+    shadow : int or Context, optional
+        An existing libzmq context to wrap without owning it: its address or a Context
+        (see :meth:`shadow`). Copies (``copy.copy``) of a Context are shadows too.
     """
 
     _socket_class: type[Socket] = Socket
@@ -58,11 +61,23 @@ class Context(_BackendContext, Generic[_S]):
     _instance_lock = threading.Lock()
 
     sockopts: dict[int, Any]
+    _shadow_obj: _BackendContext | None = None  # the Context shadowed, kept alive
 
-    def __init__(self, io_threads: int = 1, shadow: int = 0, **kwargs: Any) -> None:
+    def __init__(self, io_threads: int | _BackendContext = 1, shadow: _BackendContext | int = 0) -> None:
+        if isinstance(io_threads, _BackendContext):
+            io_threads, shadow = 1, io_threads
+        if isinstance(shadow, _BackendContext):
+            object.__setattr__(self, "_shadow_obj", shadow)
+            shadow = shadow.underlying
         super().__init__(io_threads=io_threads, shadow=shadow)
         object.__setattr__(self, "sockopts", {})
         object.__setattr__(self, "_sockets", weakref.WeakSet())
+
+    def __copy__(self: _C, memo: object = None) -> _C:
+        """A shadow of this context (sharing the libzmq context, which this one keeps owning)."""
+        return self.__class__(shadow=self)
+
+    __deepcopy__ = __copy__
 
     @classmethod
     def instance(cls: type[_C], io_threads: int = 1) -> _C:
@@ -77,18 +92,21 @@ class Context(_BackendContext, Generic[_S]):
         Returns
         -------
         Context
-            The same object on every call in a process, until it is terminated. Each
-            subclass (``zmq.asyncio.Context``...) has its own instance.
+            The same object on every call in a process, until it is terminated. A
+            subclass shares the instance of its base class while that one is alive
+            (unless it declares its own ``_instance = None``, as ``zmq.asyncio.Context``
+            does); otherwise its first call creates an instance of the subclass.
         """
-        inst = cls.__dict__.get("_instance")
-        if inst is None or inst.closed or cls.__dict__.get("_instance_pid") != os.getpid():
+        inst = cls._instance
+        if inst is None or inst.closed or cls._instance_pid != os.getpid():
             with cls._instance_lock:
-                inst = cls.__dict__.get("_instance")
-                if inst is None or inst.closed or cls.__dict__.get("_instance_pid") != os.getpid():
+                inst = cls._instance
+                if inst is None or inst.closed or cls._instance_pid != os.getpid():
                     inst = cls(io_threads=io_threads)
                     cls._instance = inst
                     cls._instance_pid = os.getpid()
-        return inst
+        # (typed as this class's: a subclass sharing its base's instance is pyzmq's quirk)
+        return cast(_C, inst)
 
     @classmethod
     def shadow(cls: type[_C], address: int | _BackendContext) -> _C:
@@ -107,7 +125,7 @@ class Context(_BackendContext, Generic[_S]):
             its owner.
         """
         if isinstance(address, _BackendContext):
-            address = address.underlying
+            return cls(shadow=address)
         return cls(shadow=int(address))
 
     @classmethod
@@ -123,7 +141,14 @@ class Context(_BackendContext, Generic[_S]):
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.term()
+        # Sockets still open would make term() wait forever: destroy (close them, each
+        # with its own LINGER) and say so.
+        for s in self._open_sockets():
+            warnings.warn(f"Destroying context with unclosed socket {s!r}", ResourceWarning, stacklevel=2)
+        self.destroy()
+
+    def _open_sockets(self) -> list[Socket]:
+        return [s for s in list(self._sockets) if not s.closed]
 
     def __del__(self) -> None:
         if not _exiting and self._owns_handle:
@@ -132,9 +157,14 @@ class Context(_BackendContext, Generic[_S]):
     def __repr__(self) -> str:
         cls = type(self)
         name = f"zmq.{cls.__name__}" if cls.__module__.startswith("zmq.sugar") else f"{cls.__module__}.{cls.__name__}"
-        n = len(getattr(self, "_sockets", ()))
-        state = " terminated" if self.closed else ""
-        return f"<{name}({n} socket{'s' if n != 1 else ''}{state}) at {id(self):#x}>"
+        if self.closed:
+            return f"<{name}() at {id(self):#x} closed>"
+        n = len(self._open_sockets()) if "_sockets" in self.__dict__ else 0
+        count = f"{n} socket{'s' if n != 1 else ''}" if n else ""
+        return f"<{name}({count}) at {id(self):#x}>"
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(context_option_names()))
 
     # -- sockets ---------------------------------------------------------------------------
 
@@ -167,7 +197,9 @@ class Context(_BackendContext, Generic[_S]):
         ------
         zmq.ZMQError
             libzmq refused to create the socket: an invalid type (EINVAL), too many
-            sockets (EMFILE), or a terminated context (ETERM).
+            sockets (EMFILE), or a terminated context (ContextTerminated, ETERM).
+        TypeError
+            ``socket_type`` is not an int, or negative.
         """
         cls = socket_class or self._socket_class
         s = cls(self, socket_type, **kwargs)
@@ -231,36 +263,46 @@ class Context(_BackendContext, Generic[_S]):
         return self.sockopts[opt]
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if not name.startswith("_") and name not in self.__dict__ and not hasattr(type(self), name):
-            copt = context_option(name)
-            if copt is not None:
-                self.set(copt, value)
-                return
-            sopt = socket_option(name)
-            if sopt is not None:
-                self.sockopts[sopt] = value
-                return
-        object.__setattr__(self, name, value)
+        if name in self.__dict__ or hasattr(type(self), name):
+            object.__setattr__(self, name, value)
+            return
+        copt = context_option(name)
+        if copt is not None:
+            self.set(copt, value)
+            return
+        sopt = socket_option(name)
+        if sopt is None:
+            raise no_such_option(self, name)  # a typo (ctx.lingr = 0), or an undeclared attribute
+        self.sockopts[sopt] = value
 
     def __getattr__(self, name: str) -> Any:
-        if not name.startswith("_"):
-            copt = context_option(name)
-            if copt is not None:
+        copt = context_option(name)
+        if copt is not None:
+            try:
                 return self.get(copt)
-            sopt = socket_option(name)
-            if sopt is not None:
-                try:
-                    return self.sockopts[sopt]
-                except KeyError:
-                    raise AttributeError(f"no default for socket option {name!r} is set on this context") from None
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            except ZMQError as e:
+                if e.errno == EINVAL:  # THREAD_AFFINITY_CPU_ADD...: libzmq only lets set them
+                    raise AttributeError(f"{name} attribute is write-only") from None
+                raise
+        sopt = socket_option(name)
+        if sopt is not None:
+            try:
+                return self.sockopts[sopt]
+            except KeyError:
+                raise AttributeError(sopt.name) from None
+        raise AttributeError(f"{type(self).__name__} has no such option: {name.upper()}")
 
     def __delattr__(self, name: str) -> None:
-        sopt = socket_option(name) if not name.startswith("_") else None
-        if sopt is not None and sopt in self.sockopts:
-            del self.sockopts[sopt]
+        if name in self.__dict__ or hasattr(type(self), name):
+            object.__delattr__(self, name)
             return
-        object.__delattr__(self, name)
+        sopt = socket_option(name)
+        if sopt is None:
+            raise AttributeError(f"No such socket option: {name.upper()!r}")
+        try:
+            del self.sockopts[sopt]
+        except KeyError:
+            raise AttributeError(sopt.name) from None
 
 
 SyncContext = Context

@@ -48,8 +48,10 @@ cdef class Context:
             self.handle = <void *><uintptr_t>shadow
             self._shadow = True
             return
-        if not isinstance(io_threads, int) or isinstance(io_threads, bool) or io_threads < 0:
-            raise ValueError(f"io_threads must be a non-negative int, not {io_threads!r}")
+        if not isinstance(io_threads, int) or isinstance(io_threads, bool):
+            raise TypeError(f"io_threads must be an int, not {type(io_threads).__name__!r}")
+        if io_threads < 0:
+            raise_zmq_error(EINVAL)
         self.handle = zmq_ctx_new()
         if self.handle == NULL:
             raise_zmq_error(zmq_errno())

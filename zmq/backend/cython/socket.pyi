@@ -480,5 +480,5 @@ class Socket:
         """Receive a multipart message as Frames and return ``deserialize(frames)``."""
 
     # -- polling ----------------------------------------------------------------------------
-    def poll(self, timeout: float | None = None, flags: int = 1) -> int:
+    def poll(self, timeout: float | None = None, flags: int = ...) -> int:  # default zmq.POLLIN
         """Wait up to ``timeout`` ms (None: forever) for ``flags`` (POLLIN/POLLOUT); returns the ready events."""

@@ -170,6 +170,8 @@ cdef inline int _do_io(int op, void *handle, zmq_msg_t *msg, void *buf, size_t n
     return zmq_recv(handle, buf, n, flags)
 
 
+from zmq.constants import POLLIN as _POLLIN  # poll()'s default, shown by inspect.signature
+
 cdef object _SocketType = None
 cdef object _json = None
 cdef object _pickle = None
@@ -369,8 +371,9 @@ cdef class Socket:
         ------
         TypeError
             The value has the wrong type for the option.
-        ValueError
-            An int value does not fit the option's C type.
+        OverflowError
+            An int value does not fit the option's C type (as pyzmq, and as Python's own
+            C-int arguments).
         ZMQError
             libzmq refused the option (EINVAL for an unknown option or bad value).
         """
@@ -406,17 +409,17 @@ cdef class Socket:
                 raise TypeError(f"option {c_option} takes an int, not {type(optval).__name__!r}")
         if kind == OPT_INT64:
             if not -(2 ** 63) <= optval < 2 ** 63:
-                raise ValueError(f"value {optval} out of range for 64-bit option {c_option}")
+                raise OverflowError(f"value {optval} out of range for 64-bit option {c_option}")
             i64 = optval
             check_rc(zmq_setsockopt(self.handle, c_option, &i64, sizeof(int64_t)))
         elif kind == OPT_UINT64:
             if not 0 <= optval < 2 ** 64:
-                raise ValueError(f"value {optval} out of range for unsigned 64-bit option {c_option}")
+                raise OverflowError(f"value {optval} out of range for unsigned 64-bit option {c_option}")
             u64 = optval
             check_rc(zmq_setsockopt(self.handle, c_option, &u64, sizeof(uint64_t)))
         else:
             if not -(2 ** 31) <= optval < 2 ** 31:
-                raise ValueError(f"value {optval} out of range for int option {c_option}")
+                raise OverflowError(f"value {optval} out of range for int option {c_option}")
             ival = optval
             if kind == OPT_HWM:
                 self._set_int(ZMQ_SNDHWM, ival)
@@ -595,9 +598,11 @@ cdef class Socket:
 
         Raises
         ------
-        ZMQError
-            ENOTSUP when libzmq is built without the draft API.
+        RuntimeError
+            libzmq or cyzmq is built without the draft API (as pyzmq).
         """
+        if not CYZMQ_DRAFT_API:
+            raise RuntimeError("libzmq and cyzmq must be built with draft support")
         self._check_usable()
         if isinstance(group, str):
             group = group.encode("utf-8")
@@ -613,9 +618,11 @@ cdef class Socket:
 
         Raises
         ------
-        ZMQError
-            ENOTSUP when libzmq is built without the draft API.
+        RuntimeError
+            libzmq or cyzmq is built without the draft API (as pyzmq).
         """
+        if not CYZMQ_DRAFT_API:
+            raise RuntimeError("libzmq and cyzmq must be built with draft support")
         self._check_usable()
         if isinstance(group, str):
             group = group.encode("utf-8")
@@ -1280,7 +1287,7 @@ cdef class Socket:
 
     # -- polling --------------------------------------------------------------------------
 
-    def poll(self, timeout=None, flags=ZMQ_POLLIN):
+    def poll(self, timeout=None, flags=_POLLIN):
         """Wait until the socket is readable (``flags=zmq.POLLIN``) or writable (POLLOUT).
 
         Parameters

@@ -151,3 +151,19 @@ def test_versions():
     assert (v.VERSION_MAJOR, v.VERSION_MINOR, v.VERSION_PATCH, v.VERSION_EXTRA) == (27, 3, 0, "")
     assert "cyzmq_version" not in zmq.__all__  # `from zmq import *` gives pyzmq's names
     assert not any(n.startswith("VERSION") for n in dir(zmq))
+
+
+def test_stopwatch():
+    import time
+
+    import zmq
+
+    with pytest.warns(DeprecationWarning, match="zmq.Stopwatch is deprecated"):
+        w = zmq.Stopwatch()
+    with pytest.raises(zmq.ZMQError) as e:
+        w.stop()  # never started: an error, not a meaningless number
+    assert e.value.errno == zmq.EINVAL
+    w.start()
+    time.sleep(0.01)
+    first = w.stop()
+    assert 5_000 <= first < 5_000_000 and w.stop() >= first  # stop() measures from start() again

@@ -46,3 +46,26 @@ def probe_version_comparisons():
 def probe_version_function_types():
     for fn in (zmq.pyzmq_version, zmq.pyzmq_version_info, zmq.zmq_version, zmq.zmq_version_info):
         rec([fn.__name__, type(fn()).__name__])
+
+
+@probe
+def probe_stopwatch():
+    import time
+
+    w = zmq.Stopwatch()
+    w.start()
+    time.sleep(0.01)
+    t = w.stop()
+    rec([type(t).__name__, 5000 <= t < 2_000_000])
+    t2 = w.stop()
+    rec([type(t2).__name__, t2 >= t])
+    w.start()
+    w.start()
+    rec(type(w.stop()).__name__)
+    rec(sorted(n for n in dir(w) if not n.startswith("_")))
+
+
+@probe
+def probe_stopwatch_stop_before_start():
+    w = zmq.Stopwatch()
+    call(lambda: type(w.stop()).__name__)

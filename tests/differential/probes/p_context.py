@@ -244,10 +244,15 @@ def probe_with_open_socket():
 
 @probe
 def probe_with_open_socket_pending_message():
+    import time
+
+    start = time.monotonic()
     with zmq.Context() as ctx:
         s = ctx.socket(zmq.PUSH)
+        s.linger = 300  # the socket's own LINGER is honoured by the exit (a queued message waits)
         s.connect("tcp://127.0.0.1:1")
         s.send(b"pending")
+    rec(0.2 < time.monotonic() - start < 3)
     rec(ctx.closed)
     rec(s.closed)
 

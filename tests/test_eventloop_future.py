@@ -355,3 +355,12 @@ def test_a_registered_socket_closes_after_its_context_terminated_in_a_thread():
         assert not terminating.is_alive()
 
     _on_new_ioloop(main, all_fds=False)
+
+
+def test_star_import_gives_pyzmqs_names():
+    namespace: dict[str, Any] = {}
+    exec("from zmq.eventloop.future import *", namespace)
+    names = {k for k in namespace if not k.startswith("__")}
+    assert names == {"Any", "CancelledError", "Context", "Future", "IOLoop", "Poller", "Socket", "annotations",
+                     "asyncio", "warnings"}
+    assert namespace["asyncio"] is asyncio and namespace["Socket"] is future.Socket

@@ -10,7 +10,7 @@ when the IOLoop sees the socket become ready. They are separate classes from
 from __future__ import annotations
 
 import asyncio
-import warnings  # noqa: F401  (part of this module's historical namespace)
+import warnings
 from typing import Any
 
 from tornado.ioloop import IOLoop
@@ -19,7 +19,9 @@ import zmq
 from zmq._async import AsyncPollerMixin
 from zmq.asyncio import _AsyncContext, _AsyncSocket
 
-__all__ = ["CancelledError", "Context", "Future", "IOLoop", "Poller", "Socket"]
+# What `from zmq.eventloop.future import *` gives in pyzmq, helper imports included.
+__all__ = ["Any", "CancelledError", "Context", "Future", "IOLoop", "Poller", "Socket", "annotations", "asyncio",
+           "warnings"]
 
 #: The future type every method here returns (Tornado's own Future is this class).
 Future = asyncio.Future

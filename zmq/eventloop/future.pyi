@@ -6,15 +6,19 @@ Tornado's Future is :class:`asyncio.Future`, and these classes run on ``zmq._asy
 (neither module's Socket is a subclass of the other's).
 """
 
+from __future__ import annotations
+
 import asyncio
-from typing import Any
+import warnings as warnings
+from typing import Any as Any
 
 from tornado.ioloop import IOLoop as IOLoop
 
 import zmq
 from zmq.asyncio import _AsyncContext, _AsyncSocket
 
-__all__ = ["CancelledError", "Context", "Future", "IOLoop", "Poller", "Socket"]
+__all__ = ["Any", "CancelledError", "Context", "Future", "IOLoop", "Poller", "Socket", "annotations", "asyncio",
+           "warnings"]
 
 Future = asyncio.Future
 """The future type every method here returns (Tornado's own Future is this class)."""

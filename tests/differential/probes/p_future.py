@@ -778,3 +778,10 @@ def probe_term_in_thread_with_pending_recv():
         rec(t.is_alive())
 
     run(main)
+
+
+@probe(needs=("tornado",))
+def probe_star_import():
+    ns = {}
+    exec("from zmq.eventloop.future import *", ns)
+    rec(sorted(k for k in ns if not k.startswith("__")))

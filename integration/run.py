@@ -152,40 +152,50 @@ def make_subreaper() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed")
 
 
-def kill_leftovers() -> list[str]:
-    """Kill (by pid) every process still below this one; return their command lines."""
-    leftovers = []
+def children() -> list[tuple[int, str]]:
+    """(pid, command line) of the live processes whose parent is this one; reaps zombies."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            break
+    found = []
     for pid_dir in Path("/proc").iterdir():
         if not pid_dir.name.isdigit():
             continue
         try:
-            stat = (pid_dir / "stat").read_text()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            ppid = int((pid_dir / "stat").read_text().rsplit(")", 1)[1].split()[1])
             cmd = (pid_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except (OSError, ValueError, IndexError):
             continue
         if ppid == os.getpid() and cmd:
-            leftovers.append((int(pid_dir.name), cmd.strip()))
-    for pid, _ in leftovers:
-        try:
-            # Its own children are re-parented here once it dies and are found by the next call.
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-    return [f"{pid} {cmd[:150]}" for pid, cmd in leftovers]
+            found.append((int(pid_dir.name), cmd.strip()))
+    return found
 
 
-def reap_all() -> list[str]:
-    """Kill leftovers until none is left (each round catches the orphans of the previous one)."""
-    found: list[str] = []
+def reap_all(grace: float = 5.0) -> list[str]:
+    """Processes left behind by a part: what is still running ``grace`` seconds after the part
+    ended (a kernel whose client died exits by itself within about a second) is killed by pid,
+    round after round (each catches the orphans of the previous one); returns their command lines."""
+    deadline = time.monotonic() + grace
+    while children() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    killed: list[str] = []
     for _ in range(20):
-        time.sleep(0.2)
-        batch = kill_leftovers()
+        batch = children()
         if not batch:
             break
-        found += batch
-    return found
+        for pid, cmd in batch:
+            killed.append(f"{pid} {cmd[:150]}")
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        time.sleep(0.2)
+    return killed
 
 
 def private_env(base: Path, name: str) -> dict[str, str]:
@@ -384,7 +394,7 @@ def main() -> int:
         if args.keep:
             print(f"integration: logs kept in {base}")
     finally:
-        reap_all()
+        reap_all(grace=0)
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
     print(f"integration: {table.passed} passed, {len(table.failed)} failed")

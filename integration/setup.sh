@@ -3,7 +3,7 @@
 #   .venv-int         cyzmq from this checkout
 #   .venv-int-pyzmq   pyzmq $PYZMQ_VERSION built from source against the system libzmq
 # and fetches the jupyter_client sdist whose test suite is run. A venv whose stamp matches the pins,
-# this script and (for cyzmq) the build sources is kept. Never installs pyzmq into .venv-int.
+# this script and cyzmq's packaging is kept. Never installs pyzmq into .venv-int (only cyzmq's files-less companion).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -11,11 +11,16 @@ PYTHON="${PYTHON:-python3}"
 PYZMQ_VERSION="${PYZMQ_VERSION:-27.3.0}"
 PINS=integration/pins.txt
 CACHE=.venv-int-cache
-KEY="$(cat "$PINS" integration/setup.sh | sha256sum | cut -c1-16)"
+KEY="$(cat "$PINS" integration/setup.sh pyproject.toml packaging/companion.py | sha256sum | cut -c1-16)"
 
-# How each venv gets its zmq. The cyzmq line becomes the pip swap-in once packaging/ provides it.
+# How each venv gets its zmq. cyzmq as a user swaps it in (docs/install.md): pip installs cyzmq
+# and its files-less `pyzmq` companion, which meets the applications' pyzmq requirement.
 # (CYZMQ_BUILD_LOCK: a lock file to hold while the editable install may rebuild the extensions in place.)
-install_cyzmq() { flock "${CYZMQ_BUILD_LOCK:-$ROOT/integration}" "$1/bin/python" -m pip install -q --no-build-isolation --no-deps -e "$ROOT"; }
+install_cyzmq() {
+    "$1/bin/python" packaging/companion.py "$1/companion" >/dev/null
+    flock "${CYZMQ_BUILD_LOCK:-$ROOT/integration}" "$1/bin/python" -m pip install -q --no-build-isolation \
+        --find-links "$1/companion" -e "$ROOT"
+}
 install_pyzmq() { "$1/bin/python" -m pip install -q --no-binary pyzmq "pyzmq==$PYZMQ_VERSION"; }
 
 make_venv() {  # make_venv DIR INSTALLER
@@ -32,6 +37,7 @@ make_venv() {  # make_venv DIR INSTALLER
     # The applications and their test requirements, exactly pinned, without resolving pyzmq in.
     "$dir/bin/python" -m pip install -q --no-deps -r "$PINS"
     "$installer" "$dir"
+    check="$("$dir/bin/python" -m pip check 2>&1)" || { echo "$check"; echo "integration: $dir: requirements not met"; exit 1; }
     touch "$stamp"
     echo "integration: $dir ready in $((SECONDS - t0)) s, $(du -sh "$dir" | cut -f1)"
 }
@@ -42,6 +48,8 @@ make_venv .venv-int-pyzmq install_pyzmq
 # The two venvs must run different zmq packages: ours from this checkout, pyzmq from site-packages.
 (cd / && "$ROOT/.venv-int/bin/python" -c 'import sys, zmq; sys.exit(not zmq.__file__.startswith(sys.argv[1]))' "$ROOT/zmq") ||
     { echo "integration: .venv-int does not import zmq from $ROOT/zmq"; exit 1; }
+(cd / && "$ROOT/.venv-int/bin/python" -c 'import sys, importlib.metadata as m; sys.exit("+cyzmq" not in m.version("pyzmq"))') ||
+    { echo "integration: .venv-int's pyzmq distribution is not cyzmq's companion"; exit 1; }
 (cd / && "$ROOT/.venv-int-pyzmq/bin/python" -c 'import sys, zmq; sys.exit(zmq.pyzmq_version() != sys.argv[1] or "site-packages" not in zmq.__file__)' "$PYZMQ_VERSION") ||
     { echo "integration: .venv-int-pyzmq does not import pyzmq $PYZMQ_VERSION"; exit 1; }
 

@@ -9,6 +9,7 @@ from typing import Any
 import nbformat
 from conftest import wait_gone
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 CELLS = [
     "import os, sys, time\nprint(os.getpid())",                          # 0: the kernel's pid
@@ -48,9 +49,10 @@ def stream(outputs: list, name: str = "stdout") -> str:
 def test_notebook(tmp_path: Path, metric: Any) -> None:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(src) for src in CELLS]
-    client = NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True,
+    config = Config()
+    config.KernelManager.ip = "127.0.0.1"
+    client = NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True, config=config,
                             resources={"metadata": {"path": str(tmp_path)}})
-    client.ip = "127.0.0.1"
     t0 = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - t0

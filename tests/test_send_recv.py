@@ -932,3 +932,15 @@ def test_too_long_ipc_path_error_says_why(sockets, tmp_path, method):
     assert e.value.errno == errno.ENAMETOOLONG
     text = str(e.value)
     assert path in text and str(zmq.IPC_PATH_MAX_LEN) in text and "IPC_PATH_MAX_LEN" in text
+
+
+@pytest.mark.skipif(zmq.DRAFT_API, reason="the draft API sends routing ids and groups")
+def test_send_routing_id_or_group_needs_the_draft_api(pair):
+    a, b = pair
+    for kw in ({"routing_id": 1}, {"group": "g"}):
+        with pytest.raises(RuntimeError, match="draft"):
+            a.send(b"x", **kw)
+        with pytest.raises(RuntimeError, match="draft"):
+            a.send(zmq.Frame(b"x"), **kw)
+    with pytest.raises(zmq.Again):  # nothing was sent
+        b.recv(zmq.NOBLOCK)

@@ -884,3 +884,27 @@ def probe_poll_huge_timeout():
     call(p.poll, 2 ** 40)
     call(zmq.select, [b], [], [], 2 ** 40)
     ctx.destroy(0)
+
+
+@probe
+def probe_send_routing_id_group_non_draft():
+    ctx, a, b = _pair()
+    if zmq.DRAFT_API:
+        rec("draft")
+        ctx.destroy(0)
+        return
+    call(a.send, b"x", routing_id=1)
+    call(a.send, b"x", group="g")
+    call(a.send, zmq.Frame(b"x"), routing_id=1)
+    call(b.recv, zmq.NOBLOCK)
+    ctx.destroy(0)
+
+
+@probe
+def probe_frame_buffer_survives_socket_close():
+    ctx, a, b = _pair()
+    a.send(b"x" * 100_000, copy=False)
+    f = b.recv(copy=False)
+    view = f.buffer
+    ctx.destroy(0)
+    rec((len(view), bytes(view[:3]), f.bytes[-3:]))

@@ -787,7 +787,7 @@ cdef class Socket:
         track : bool
             Return a :class:`MessageTracker` that tells when libzmq released the memory.
         routing_id, group : optional
-            For SERVER and RADIO sockets (draft API).
+            For SERVER and RADIO sockets (draft API: RuntimeError without it).
 
         Returns
         -------
@@ -813,6 +813,10 @@ cdef class Socket:
         cdef Py_ssize_t n
         self._check_usable()
         if routing_id is not None or group is not None:
+            if not CYZMQ_DRAFT_API:  # as Frame.routing_id/group (and pyzmq) say it
+                raise RuntimeError(
+                    f"send({'routing_id' if routing_id is not None else 'group'}=...) needs libzmq built "
+                    f"with the draft API ({'CLIENT-SERVER' if routing_id is not None else 'RADIO-DISH'} sockets)")
             frame = data if isinstance(data, Frame) else Frame(data, track=track, copy=copy)
             if zmq_msg_init(&msg) < 0 or zmq_msg_copy(&msg, &frame.zmq_msg) < 0:
                 raise_zmq_error(zmq_errno())

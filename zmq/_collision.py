@@ -22,7 +22,7 @@ FIX_CYZMQ = "pip install --force-reinstall --find-links DIR cyzmq"
 FIX_PYZMQ = "pip uninstall -y cyzmq pyzmq && pip install pyzmq"
 
 
-def check(pkg_dir):
+def check(pkg_dir: str) -> None:
     """Raise ImportError if pyzmq's files are in *pkg_dir* (the ``zmq/`` being imported).
 
     Parameters
@@ -40,7 +40,7 @@ def check(pkg_dir):
             raise ImportError(message(pkg_dir), name="zmq", path=pkg_dir)
 
 
-def message(pkg_dir):
+def message(pkg_dir: str) -> str:
     """The error text for a *pkg_dir* holding the files of both pyzmq and cyzmq."""
     import importlib.metadata
 

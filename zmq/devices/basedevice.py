@@ -106,7 +106,7 @@ class _SocketPlan:
         """
         self.sockopts.append((opt, value))
 
-    def bind_to_random_port(self, addr: str, *args: int, **kwargs: int) -> int:
+    def bind_to_random_port(self, /, addr: str, *args: int, **kwargs: int) -> int:
         """Plan a bind of the {role} socket to a free port of ``addr``.
 
         A throwaway socket binds the port (with :meth:`zmq.Socket.bind_to_random_port`'s

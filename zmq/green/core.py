@@ -353,7 +353,7 @@ class _Socket(zmq.Socket):
             self._kick()
         return value
 
-    getsockopt = get
+    getsockopt = get  # type: ignore[assignment]
 
     def _bind(self, addr: str | bytes) -> None:
         super()._bind(addr)

@@ -903,3 +903,36 @@ def probe_send_multipart_untracked_frame_after_tracked():
     a.send(b"next")
     call(lambda: [len(p) for p in b.recv_multipart(zmq.NOBLOCK)])
     ctx.destroy(0)
+
+
+@probe
+def probe_frame_bytes_cache_after_write():
+    f = zmq.Frame(b"abc")
+    rec(f.bytes)
+    memoryview(f)[0] = ord("X")
+    rec(f.bytes)
+    rec(bytes(f.buffer))
+    g = zmq.Frame(bytearray(b"abc"))
+    memoryview(g)[0] = ord("Y")
+    rec(g.bytes)
+    r = _received(b"rcv")
+    rec(r.bytes)
+    memoryview(r)[0] = ord("Z")
+    rec((r.bytes, bytes(r)))
+
+
+@probe(needs=("numpy",))
+def probe_frame_over_writable_array():
+    import numpy as np
+
+    arr = np.zeros(100_000, dtype=np.uint8)
+    f = zmq.Frame(arr, copy=False)
+    view = np.frombuffer(f, dtype=np.uint8)
+    rec(bool(view.flags.writeable))
+    view[0] = 5
+    rec(int(arr[0]))
+    g = zmq.Frame(arr)  # copy=None, large: shared
+    rec(bool(np.frombuffer(g, dtype=np.uint8).flags.writeable))
+    h = zmq.Frame(memoryview(bytearray(10)), copy=False)
+    rec(memoryview(h).readonly)
+    del f, g, h, view

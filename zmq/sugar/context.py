@@ -134,7 +134,7 @@ class Context(_BackendContext, Generic[_S]):
         try:
             from pyczmq import ffi, zctx  # type: ignore[import-not-found]
         except ImportError as e:
-            raise ImportError("Context.shadow_pyczmq needs pyczmq: pip install pyczmq") from e
+            raise ModuleNotFoundError("Context.shadow_pyczmq needs pyczmq: pip install pyczmq", name="pyczmq") from e
         return cls(shadow=int(ffi.cast("size_t", zctx.underlying(ctx))))
 
     def __enter__(self: _C) -> _C:

@@ -4,6 +4,10 @@ import enum
 import zmq
 from _probe import call, probe, rec
 
+# The probes below enumerate every member of every enum and every constant (surface_coverage.py).
+COVERS = ("zmq.constants", "zmq[UPPER]", "zmq:SocketType", "zmq:SocketOption", "zmq:ContextOption", "zmq:Flag",
+          "zmq:PollEvent", "zmq:MessageOption", "zmq:Event", "zmq:SecurityMechanism", "zmq:DeviceType", "zmq:Errno")
+
 
 def _enums():
     import zmq.constants as c
@@ -162,6 +166,16 @@ def probe_zmq_upper_names():
 
 
 @probe
+def probe_zmq_upper_values():
+    out = []
+    for n in sorted(dir(zmq)):
+        if n.isupper() and not n.startswith("_"):
+            v = getattr(zmq, n)
+            out.append([n, type(v).__name__, int(v) if isinstance(v, int) else repr(v)])
+    rec(out)
+
+
+@probe
 def probe_sugar_public_names():
     import zmq.sugar as s
 
@@ -232,3 +246,9 @@ def probe_error_classes():
     rec(str(zmq.ZMQError(zmq.ETERM)))
     rec(type(zmq.ZMQError(zmq.ETERM)).__name__)
     rec(repr(zmq.Again()))
+
+
+@probe
+def probe_intenum_reexport():
+    rec(zmq.IntEnum is enum.IntEnum)
+    rec([issubclass(zmq.SocketType, zmq.IntEnum), issubclass(zmq.Flag, zmq.IntEnum)])

@@ -592,3 +592,12 @@ def probe_context_pickle():
     call(pickle.dumps, a)
     a.term()
 
+
+
+@probe
+def probe_shadow_pyczmq_without_pyczmq():
+    # pyczmq is installed under neither interpreter: the call must fail the same way
+    import zmq.asyncio
+
+    call(zmq.Context.shadow_pyczmq, object())
+    call(zmq.asyncio.Context.shadow_pyczmq, object())

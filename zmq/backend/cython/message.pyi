@@ -79,8 +79,6 @@ class Frame:
         """An int message property (``zmq.MORE``, ``zmq.SRCFD``, ``zmq.SHARED``)."""
     def __getitem__(self, key: int | str | builtins.bytes) -> int | str:
         """``frame[key]`` is ``frame.get(key)``."""
-    def __getattr__(self, name: str) -> int:
-        """Message properties as attributes (``frame.shared``)."""
     def set(self, option: int, value: int) -> None:
         """Set an int message property."""
     @property

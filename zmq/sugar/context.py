@@ -1,14 +1,16 @@
 """The pyzmq-style Context: the singleton, socket factory, option defaults for new sockets."""
 from __future__ import annotations
 
+import collections
 import os
 import threading
+import time
 import warnings
 import weakref
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 from zmq.backend import Context as _BackendContext
-from zmq.constants import EINVAL, SocketOption
+from zmq.constants import EINVAL, LINGER as _LINGER, SocketOption
 from zmq.error import ZMQError
 from zmq.sugar._options import context_option, context_option_names, no_such_option, socket_option
 from zmq.sugar.socket import Socket
@@ -46,6 +48,23 @@ class Context(_BackendContext, Generic[_S]):
     still open). Setting an attribute that is neither an option nor declared by the class
     raises AttributeError.
 
+    Shutdown rules (cyzmq's, so that shutdown never hangs without a word):
+
+    - A socket garbage-collected while still open (with a LINGER other than 0) is not
+      closed by the collector: the context keeps it open, its queued messages still
+      going out, until the context ends. :meth:`destroy` then closes it with the
+      ``linger`` it is given (``destroy(linger=0)`` returns at once), :meth:`term` with
+      the socket's own LINGER (as if it had been closed when collected, so queued
+      messages are delivered as pyzmq delivers them). Close sockets yourself to free
+      them earlier. A collected socket with LINGER 0 is closed at once.
+    - A :meth:`term` (or ``with`` exit, or :meth:`destroy`) still blocked after
+      :attr:`term_warning_after` seconds warns (RuntimeWarning) which sockets may still
+      hold unsent messages, with their LINGER and endpoints; the wait goes on.
+    - At interpreter exit, contexts still alive are not terminated: their unsent
+      messages are dropped and the process exits at once (as pyzmq does). A hang at
+      exit cannot be interrupted cleanly and no LINGER bound fits every program;
+      terminate the context yourself when messages must be delivered.
+
     Parameters
     ----------
     io_threads : int or Context
@@ -54,6 +73,10 @@ class Context(_BackendContext, Generic[_S]):
         An existing libzmq context to wrap without owning it: its address or a Context
         (see :meth:`shadow`). Copies (``copy.copy``) of a Context are shadows too.
     """
+
+    #: Seconds a :meth:`term` may block before a RuntimeWarning names the sockets it
+    #: waits for (the wait goes on); None: never warn. Set on the class or an instance.
+    term_warning_after: float | None = 5.0
 
     _socket_class: type[Socket] = Socket
     _instance: Context[Any] | None = None
@@ -72,6 +95,11 @@ class Context(_BackendContext, Generic[_S]):
         super().__init__(io_threads=io_threads, shadow=shadow)
         object.__setattr__(self, "sockopts", {})
         object.__setattr__(self, "_sockets", weakref.WeakSet())
+        # Sockets collected while open, kept open for destroy()/term() to close (see the
+        # class docstring); and what sockets closed with a LINGER left behind (for the
+        # warning of a blocked term(); bounded, as it only serves that message).
+        object.__setattr__(self, "_collected", [])
+        object.__setattr__(self, "_lingering", collections.deque(maxlen=1000))
 
     def __copy__(self: _C, memo: object = None) -> _C:
         """A shadow of this context (sharing the libzmq context, which this one keeps owning)."""
@@ -150,6 +178,88 @@ class Context(_BackendContext, Generic[_S]):
     def _open_sockets(self) -> list[Socket]:
         return [s for s in list(self._sockets) if not s.closed]
 
+    def _adopt_collected(self, sock: Socket) -> bool:
+        """Keep ``sock``, being garbage-collected while open, for destroy()/term() to close.
+
+        Returns False when the context cannot keep it (terminated, exiting): the caller
+        closes it then.
+        """
+        if _exiting or self.closed or "_collected" not in self.__dict__:
+            return False
+        self._sockets.discard(sock)
+        self._collected.append(sock)
+        return True
+
+    def _close_collected(self, linger: int | None) -> None:
+        collected = self._collected
+        while collected:
+            collected.pop().close(linger=linger)
+
+    def _note_linger(self, sock: Socket, linger: int | None) -> None:
+        """Remember a socket being closed with a LINGER that may keep term() waiting."""
+        endpoints = sock._endpoints
+        if not endpoints or "_lingering" not in self.__dict__:
+            return
+        if linger is None:
+            try:
+                linger = sock.get(_LINGER)
+            except ZMQError:
+                return
+        if linger != 0:
+            self._lingering.append((repr(sock), linger, endpoints, time.monotonic()))
+
+    def _term_blockers(self) -> list[str]:
+        """Descriptions of the sockets a blocked term() may be waiting for."""
+        now = time.monotonic()
+        lines = [f"{s!r} (still open)" for s in self._open_sockets()]
+        for name, linger, endpoints, closed_at in list(self._lingering):
+            if linger < 0 or now - closed_at < linger / 1000:
+                what = "LINGER=-1 (forever)" if linger < 0 else f"LINGER={linger} ms"
+                lines.append(f"{name} closed with {what}, endpoints {', '.join(endpoints)}")
+        return lines
+
+    def _warn_term_blocked(self, waited: float) -> None:
+        blockers = self._term_blockers()
+        shown = "; ".join(blockers[:20]) + (f"; and {len(blockers) - 20} more" if len(blockers) > 20 else "")
+        warnings.warn(
+            f"Context.term() has been blocked for {waited:g} s, waiting for libzmq to deliver"
+            f" the unsent messages of sockets closed with a LINGER (or for open sockets to close):"
+            f" {shown or 'sockets this Context did not create or track'}."
+            f" Close sockets with linger=0, or use destroy(linger=0), to drop them.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+
+    def term(self) -> None:
+        """Terminate the context: wait until every socket is closed and has sent what its
+        LINGER allows, then free it. Blocking calls in other threads get ContextTerminated.
+
+        Sockets garbage-collected while open are closed first, with their own LINGER. If
+        the wait lasts longer than :attr:`term_warning_after` seconds, a RuntimeWarning
+        names the sockets that may still hold unsent messages and their endpoints; the
+        wait goes on. Calling term() again is harmless.
+        """
+        if self.closed:
+            return
+        if "_collected" in self.__dict__:
+            self._close_collected(None)
+        limit = self.term_warning_after
+        if limit is None or not self._owns_handle:
+            super().term()
+            return
+        done = threading.Event()
+
+        def watch() -> None:
+            if not done.wait(limit):
+                self._warn_term_blocked(limit)
+
+        watcher = threading.Thread(target=watch, name="cyzmq-term-watch", daemon=True)
+        watcher.start()
+        try:
+            super().term()
+        finally:
+            done.set()
+
     def __del__(self) -> None:
         if not _exiting and self._owns_handle:
             warnings.warn(f"unclosed context {self!r}", ResourceWarning, stacklevel=2, source=self)
@@ -223,10 +333,14 @@ class Context(_BackendContext, Generic[_S]):
         ----------
         linger : int, optional
             LINGER for the sockets being closed, in milliseconds (``0`` drops unsent
-            messages at once); by default each socket keeps its own.
+            messages at once); by default each socket keeps its own. It applies to the
+            sockets garbage-collected while open too (the context kept them open for
+            this), so ``destroy(linger=0)`` returns at once.
         """
         if self.closed:
             return
+        if "_collected" in self.__dict__:
+            self._close_collected(linger)
         for s in list(self._sockets):
             if not s.closed:
                 s.close(linger=linger)

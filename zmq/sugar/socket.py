@@ -56,6 +56,8 @@ class Socket(_BackendSocket):
     """
 
     _monitor_socket: Socket | None = None
+    #: Endpoints given to bind()/connect() (named by the warning of a blocked term()).
+    _endpoints: tuple[str, ...] = ()
     #: The socket's type, read once at creation (so a closed socket still knows it).
     _type: SocketType | None = None
 
@@ -102,7 +104,34 @@ class Socket(_BackendSocket):
     def __del__(self) -> None:
         if not self.closed and self._owns_handle:
             warnings.warn(f"unclosed socket {self!r}", ResourceWarning, stacklevel=2, source=self)
+            # Closing now with an infinite LINGER would leave its queued messages beyond
+            # the reach of Context.destroy(linger=0): its context keeps it open instead,
+            # and closes it with the LINGER destroy() is given (or its own, by term()).
+            ctx = self.context
+            adopt = getattr(ctx, "_adopt_collected", None)
+            try:
+                keep = adopt is not None and self.get(SocketOption.LINGER) != 0
+            except ZMQError:
+                keep = False
+            if keep and adopt(self):
+                return
             self.close()  # honours the LINGER option
+
+    def close(self, linger: int | None = None) -> None:
+        """Close the socket (idempotent; a shadow socket only forgets its handle).
+
+        Parameters
+        ----------
+        linger : int, optional
+            Milliseconds to keep trying to deliver pending outgoing messages; default: the
+            LINGER option (-1: until delivered or the context terminates). Applied even when
+            the context is already terminating.
+        """
+        if self._endpoints and not self.closed:
+            note = getattr(self.context, "_note_linger", None)
+            if note is not None:
+                note(self, linger)
+        super().close(linger)
 
     def __repr__(self) -> str:
         cls = type(self)
@@ -240,6 +269,7 @@ class Socket(_BackendSocket):
         self._bind(addr)
         if isinstance(addr, str) and addr.endswith(":*"):
             addr = self.get(SocketOption.LAST_ENDPOINT).decode()
+        self._remember_endpoint(addr)
         return _SocketContext(self, "bind", addr)
 
     def connect(self, addr: str) -> _SocketContext:
@@ -266,7 +296,13 @@ class Socket(_BackendSocket):
             (EPROTONOSUPPORT).
         """
         self._connect(addr)
+        self._remember_endpoint(addr)
         return _SocketContext(self, "connect", addr)
+
+    def _remember_endpoint(self, addr: Any) -> None:
+        endpoints = self._endpoints
+        if len(endpoints) < 16:  # enough to name it in a warning
+            object.__setattr__(self, "_endpoints", (*endpoints, str(addr)))
 
     def bind_to_random_port(
         self, addr: str, min_port: int = 49152, max_port: int = 65536, max_tries: int = 100

@@ -1,0 +1,415 @@
+"""AnyIO support: Context, Socket and Poller whose blocking calls are awaitable under any
+AnyIO backend (asyncio or trio). There is no start step and no thread: a socket may be used
+from any task of the running event loop.
+
+Every operation first tries the libzmq call at once without blocking (the compiled core's
+``NOTHROW_FLAG`` attempts return ``WOULD_BLOCK`` instead of raising). Only when it would
+block does the task wait on the socket's ``ZMQ_FD`` with AnyIO's low-level fd wait.
+
+``ZMQ_FD`` is edge-triggered: it says "something changed", and any libzmq call may consume
+that signal. So a task re-reads ``EVENTS`` after every miss before it waits, and whenever a
+call here may have consumed the edge while other tasks wait on the same fd, those tasks are
+woken to check again (:class:`_FDState`). Only one task at a time waits on an fd (AnyIO
+allows no more); the others wait on an event the waiting task sets when it wakes.
+
+Cancellation never loses a message: a message is taken from libzmq only by a synchronous
+attempt whose result is returned without any await in between, so a receive cancelled
+before it returns leaves its message for the next one, and a cancelled send sent either
+the whole message or nothing.
+"""
+from __future__ import annotations
+
+import math
+from types import TracebackType
+from typing import Any, Callable
+
+import anyio
+import anyio.lowlevel
+
+import zmq
+from zmq.asyncio import _AsyncContext
+from zmq.backend.cython.socket import NOTHROW_FLAG, WOULD_BLOCK
+from zmq.error import Again, ZMQError
+
+__all__ = ["Context", "Socket", "Poller"]
+
+# Plain ints: arithmetic on the enum members runs Python-level enum code.
+EVENTS, FD, RCVTIMEO, SNDTIMEO = int(zmq.EVENTS), int(zmq.FD), int(zmq.RCVTIMEO), int(zmq.SNDTIMEO)
+NOBLOCK, POLLIN, POLLOUT = int(zmq.NOBLOCK), int(zmq.POLLIN), int(zmq.POLLOUT)
+TRY = NOBLOCK | NOTHROW_FLAG
+_ENOTSOCK = int(zmq.ENOTSOCK)
+# Operations that complete at once do not yield to the event loop (as in zmq.asyncio); one
+# in this many checkpoints first, so a socket that never runs dry cannot starve other tasks.
+_YIELD_EVERY = 64
+
+_wait_readable: Callable[[int], Any] = getattr(anyio, "wait_readable", None) or anyio.wait_socket_readable  # type: ignore[assignment]
+_wait_writable: Callable[[int], Any] = getattr(anyio, "wait_writable", None) or anyio.wait_socket_writable  # type: ignore[assignment]
+_notify_closing: Callable[[int], None] | None = getattr(anyio, "notify_closing", None)
+
+
+class _FDState:
+    """The tasks waiting for one readable fd: one "leader" waits on the fd itself, the
+    others ("followers") on an event the leader sets when it stops waiting."""
+
+    __slots__ = ("fd", "leader", "event", "waiting", "wait_in", "wait_out")
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.leader: anyio.CancelScope | None = None
+        self.event: anyio.Event | None = None
+        self.waiting = 0  # tasks inside wait()
+        self.wait_in = 0  # ... of which wait for POLLIN
+        self.wait_out = 0  # ... for POLLOUT
+
+    def wanted(self) -> int:
+        """The events the waiting tasks wait for."""
+        return (POLLIN if self.wait_in else 0) | (POLLOUT if self.wait_out else 0)
+
+    def touch(self) -> None:
+        """Someone's libzmq call may have consumed the fd's edge: wake every waiting task."""
+        if self.leader is not None:
+            self.leader.cancel()  # its wait returns normally; on the way out it wakes the rest
+        else:
+            self._wake_followers()
+
+    def _wake_followers(self) -> None:
+        event, self.event = self.event, None
+        if event is not None:
+            event.set()
+
+    async def wait(self, want: int) -> None:
+        """Wait until the fd signals or :meth:`touch` is called (either may be spurious:
+        the caller re-checks). ``want``: the events the caller waits for."""
+        self.waiting += 1
+        self.wait_in += want & POLLIN
+        self.wait_out += (want & POLLOUT) >> 2
+        try:
+            if self.leader is None:
+                with anyio.CancelScope() as scope:
+                    self.leader = scope
+                    try:
+                        await _wait_readable(self.fd)
+                    except anyio.ClosedResourceError:
+                        pass  # the socket was closed (the caller finds it closed)
+                    finally:
+                        self.leader = None
+                        self._wake_followers()
+            else:
+                if self.event is None:
+                    self.event = anyio.Event()
+                await self.event.wait()
+        finally:
+            self.waiting -= 1
+            self.wait_in -= want & POLLIN
+            self.wait_out -= (want & POLLOUT) >> 2
+
+    def close(self) -> None:
+        """The fd is about to be closed: stop waiting on it and wake every task."""
+        if self.leader is not None:
+            if _notify_closing is not None:
+                try:
+                    _notify_closing(self.fd)  # unregisters the fd now, before it can be reused
+                except Exception:  # (not called from a task of the running event loop)
+                    pass
+            self.leader.cancel()
+        self._wake_followers()
+
+
+# fd -> its state; shared by every Socket (and view) of one libzmq socket, and by Pollers.
+_states: dict[int, _FDState] = {}
+
+
+def _state(fd: int) -> _FDState:
+    st = _states.get(fd)
+    if st is None:
+        st = _states[fd] = _FDState(fd)
+    return st
+
+
+def _closed() -> ZMQError:
+    return ZMQError(_ENOTSOCK)
+
+
+class Socket(zmq.Socket):
+    """A :class:`zmq.Socket` whose send/recv/poll methods are awaitable under AnyIO
+    (asyncio or trio); ``async with`` closes it."""
+
+    _st: _FDState | None = None
+    _streak: int = 0
+
+    @classmethod
+    def from_socket(cls, socket: zmq.Socket) -> Socket:
+        """A Socket of this class sharing ``socket``'s libzmq socket (which keeps ownership)."""
+        return cls(shadow=socket.underlying)
+
+    async def __aenter__(self) -> Socket:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _fd_state(self) -> _FDState:
+        st = self._st
+        if st is None:
+            st = self._st = _state(zmq.Socket.get(self, FD))
+        return st
+
+    async def _op(self, fn: Callable[..., Any], args: tuple[Any, ...], flags: int, want: int) -> Any:
+        """Run ``fn(self, *args)`` (a non-blocking, non-raising attempt) until it completes."""
+        if self._streak >= _YIELD_EVERY:
+            self._streak = 0
+            await anyio.lowlevel.checkpoint()  # (before the attempt: cancelling here loses nothing)
+        else:
+            self._streak += 1
+        if self.closed:
+            raise _closed()
+        result = fn(self, *args)
+        if result is not WOULD_BLOCK:
+            st = self._st
+            if st is not None and st.waiting:
+                st.touch()
+            return result
+        st = self._fd_state()
+        if flags & NOBLOCK:
+            self._missed(st, zmq.Socket.get(self, EVENTS))
+            raise Again()
+        timeout = zmq.Socket.get(self, RCVTIMEO if want == POLLIN else SNDTIMEO)
+        if timeout < 0:
+            return await self._retry(st, fn, args, want)
+        with anyio.move_on_after(timeout / 1000):
+            return await self._retry(st, fn, args, want)
+        raise Again()
+
+    @staticmethod
+    def _missed(st: _FDState, events: int) -> None:
+        # Our call may have readied what another waiting task waits for, consuming the edge.
+        if events & st.wanted():
+            st.touch()
+
+    async def _retry(self, st: _FDState, fn: Callable[..., Any], args: tuple[Any, ...], want: int) -> Any:
+        get = zmq.Socket.get
+        while True:
+            events = get(self, EVENTS)
+            if events & want:
+                result = fn(self, *args)
+                if result is not WOULD_BLOCK:
+                    if st.waiting:
+                        st.touch()
+                    return result
+                events = get(self, EVENTS)
+            self._missed(st, events)
+            await st.wait(want)
+            if self.closed:
+                raise _closed()
+
+    def close(self, linger: int | None = None) -> None:
+        """Close the socket; tasks waiting on it raise :class:`zmq.ZMQError` (ENOTSOCK)."""
+        if not self.closed:
+            st = self._st
+            if st is None:
+                try:
+                    st = _states.get(zmq.Socket.get(self, FD))
+                except ZMQError:
+                    st = None
+            if st is not None:
+                if _states.get(st.fd) is st:
+                    del _states[st.fd]
+                st.close()
+            self._st = None
+        super().close(linger)
+
+    def get(self, option: int) -> Any:
+        """Get a socket option (see :meth:`zmq.Socket.get`)."""
+        value = zmq.Socket.get(self, option)
+        if option == EVENTS and self._st is not None and self._st.waiting:
+            self._st.touch()  # reading EVENTS may consume the FD edge waiting tasks need
+        return value
+
+    getsockopt = get
+
+    # -- the async API -----------------------------------------------------------------------
+
+    async def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:  # type: ignore[override]
+        """Receive one part (bytes, or a Frame if ``copy=False``)."""
+        return await self._op(zmq.Socket.recv, (flags | TRY, copy, track), flags, POLLIN)
+
+    async def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:  # type: ignore[override]
+        """Receive a whole multipart message: a list of parts."""
+        return await self._op(zmq.Socket.recv_multipart, (flags | TRY, copy, track), flags, POLLIN)
+
+    async def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> Any:  # type: ignore[override]
+        """Receive one part decoded to str."""
+        return await self._op(zmq.Socket.recv_string, (flags | TRY, encoding), flags, POLLIN)
+
+    recv_unicode = recv_string  # type: ignore[assignment]
+
+    async def recv_json(self, flags: int = 0, **kwargs: Any) -> Any:
+        """Receive one part decoded from JSON."""
+        sync = zmq.Socket.recv_json
+        return await self._op(lambda s, f: sync(s, f, **kwargs), (flags | TRY,), flags, POLLIN)
+
+    async def recv_pyobj(self, flags: int = 0) -> Any:
+        """Receive one part and unpickle it (trusted peers only)."""
+        return await self._op(zmq.Socket.recv_pyobj, (flags | TRY,), flags, POLLIN)
+
+    async def recv_serialized(self, deserialize: Callable[[list[Any]], Any], flags: int = 0, copy: bool = True) -> Any:  # type: ignore[override]
+        """Receive a multipart message and return ``deserialize(parts)``."""
+        return await self._op(zmq.Socket.recv_serialized, (deserialize, flags | TRY, copy), flags, POLLIN)
+
+    async def recv_into(self, buf: Any, /, *, nbytes: int = 0, flags: int = 0) -> int:  # type: ignore[override]
+        """Receive one part into the writable buffer ``buf`` (at most ``nbytes`` bytes, 0: all
+        of it); return the message's size (larger than the space given: truncated)."""
+        result: int = await self._op(_recv_into_now, (buf, nbytes, flags), flags, POLLIN)
+        return result
+
+    async def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Send one part; return None (a MessageTracker with ``track=True``). Keyword
+        arguments (``routing_id``, ``group``) go to :meth:`zmq.Socket.send`."""
+        if kwargs:
+            sync = zmq.Socket.send
+            return await self._op(lambda s, *a: sync(s, *a, **kwargs), (data, flags | TRY, copy, track), flags, POLLOUT)
+        return await self._op(zmq.Socket.send, (data, flags | TRY, copy, track), flags, POLLOUT)
+
+    async def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Send a multipart message (all of it or, if cancelled while waiting, none)."""
+        sync = zmq.Socket.send_multipart
+        parts = msg_parts if type(msg_parts) is list else list(msg_parts)
+        if kwargs:
+            return await self._op(lambda s, *a: sync(s, *a, **kwargs), (parts, flags | TRY, copy, track), flags, POLLOUT)
+        return await self._op(sync, (parts, flags | TRY, copy, track), flags, POLLOUT)
+
+    async def send_string(self, u: str, flags: int = 0, copy: bool = True, encoding: str = "utf-8", **kwargs: Any) -> Any:  # type: ignore[override]
+        """Send a str encoded with ``encoding``."""
+        if not isinstance(u, str):
+            raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
+        return await self.send(u.encode(encoding), flags, copy, **kwargs)
+
+    send_unicode = send_string  # type: ignore[assignment]
+
+    async def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Send ``obj`` as JSON. Serialization errors raise before anything is sent."""
+        import json
+
+        extra = {k: kwargs.pop(k) for k in ("routing_id", "group") if k in kwargs}
+        return await self.send(json.dumps(obj, **kwargs).encode("utf-8"), flags, **extra)
+
+    async def send_pyobj(self, obj: Any, flags: int = 0, protocol: int | None = None, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Send ``obj`` pickled. Pickling errors raise before anything is sent."""
+        import pickle
+
+        return await self.send(pickle.dumps(obj, pickle.DEFAULT_PROTOCOL if protocol is None else protocol), flags, **kwargs)
+
+    async def send_serialized(self, msg: Any, serialize: Callable[[Any], Any], flags: int = 0, copy: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Send ``serialize(msg)`` as a multipart message."""
+        return await self.send_multipart(serialize(msg), flags, copy, **kwargs)
+
+    async def poll(self, timeout: int | None = None, flags: int = POLLIN) -> int:  # type: ignore[override]
+        """Wait until the socket has any of ``flags`` ready (ms timeout; None or negative:
+        forever); return the ready events (0 on timeout)."""
+        if self.closed:
+            zmq.Socket.poll(self, 0)  # raises the sync poll's error for a closed socket
+        flags = int(flags)
+        st = self._fd_state()
+        events: int = zmq.Socket.get(self, EVENTS)
+        if events & flags or timeout == 0:
+            if st.waiting:
+                st.touch()
+            await anyio.lowlevel.checkpoint()
+            return events & flags
+        with anyio.move_on_after(timeout / 1000 if timeout is not None and timeout > 0 else math.inf):
+            while True:
+                self._missed(st, events)
+                await st.wait(flags)
+                if self.closed:
+                    raise _closed()
+                events = zmq.Socket.get(self, EVENTS)
+                if events & flags:
+                    if st.waiting:
+                        st.touch()
+                    return events & flags
+        return 0
+
+
+def _recv_into_now(sock: zmq.Socket, buf: Any, nbytes: int, flags: int) -> Any:
+    """One non-blocking ``recv_into`` (the core's has no non-raising mode): its size, or WOULD_BLOCK."""
+    try:
+        return zmq.Socket.recv_into(sock, buf, nbytes=nbytes, flags=flags | NOBLOCK)
+    except Again:
+        return WOULD_BLOCK
+
+
+class Context(_AsyncContext, zmq.Context[Socket]):
+    """A :class:`zmq.Context` whose sockets are :class:`zmq.anyio.Socket`; ``async with``
+    terminates it (in a worker thread, so tasks closing their sockets keep running)."""
+
+    _socket_class = Socket
+
+    async def __aenter__(self) -> Context:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        await anyio.to_thread.run_sync(self.term)
+
+
+class Poller(zmq.Poller):
+    """A :class:`zmq.Poller` whose ``poll(timeout)`` is awaitable under AnyIO."""
+
+    _socket_class = Socket
+
+    async def poll(self, timeout: float | None = -1) -> list[tuple[Any, int]]:  # type: ignore[override]
+        """Wait up to ``timeout`` ms (None or negative: forever) for the registered sockets
+        and fds; return the ``(socket, events)`` pairs that are ready.
+
+        A registered object that is neither a zmq socket nor an int is reported by its file
+        descriptor, as :func:`zmq.zmq_poll` reports it.
+        """
+        ready = self._check()
+        if ready or timeout == 0:
+            await anyio.lowlevel.checkpoint()
+            return ready
+        with anyio.move_on_after(timeout / 1000 if timeout is not None and timeout > 0 else math.inf):
+            while True:
+                async with anyio.create_task_group() as tg:
+                    for obj, flags in self.sockets:
+                        if isinstance(obj, zmq.Socket):
+                            tg.start_soon(_wait_item, tg.cancel_scope, _state(zmq.Socket.get(obj, FD)), flags, obj)
+                            continue
+                        fd = obj if isinstance(obj, int) else obj.fileno()
+                        if flags & POLLIN:
+                            tg.start_soon(_wait_item, tg.cancel_scope, _state(fd), POLLIN, None)
+                        if flags & POLLOUT:
+                            tg.start_soon(_wait_writable_item, tg.cancel_scope, fd)
+                ready = self._check()
+                if ready:
+                    return ready
+        return []
+
+    def _check(self) -> list[tuple[Any, int]]:
+        ready = zmq.zmq_poll(self.sockets, 0)
+        for i, (obj, events) in enumerate(ready):
+            if not isinstance(obj, (int, zmq.Socket)):
+                ready[i] = (obj.fileno(), events)
+        # zmq_poll consumes FD edges: tasks waiting on the polled sockets must re-check.
+        for obj, _ in self.sockets:
+            if isinstance(obj, zmq.Socket) and not obj.closed:
+                st = _states.get(zmq.Socket.get(obj, FD))
+                if st is not None and st.waiting:
+                    st.touch()
+        return ready
+
+
+async def _wait_item(scope: anyio.CancelScope, st: _FDState, flags: int, sock: zmq.Socket | None) -> None:
+    if sock is not None:
+        # re-check before waiting: the edge may be gone (read by zmq_poll or someone else)
+        if sock.closed or zmq.Socket.get(sock, EVENTS) & flags:
+            scope.cancel()
+            return
+    await st.wait(flags)
+    scope.cancel()
+
+
+async def _wait_writable_item(scope: anyio.CancelScope, fd: int) -> None:
+    await _wait_writable(fd)
+    scope.cancel()

@@ -18,7 +18,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, Callable
 
 import zmq
-from zmq.backend.cython.socket import NOTHROW_FLAG, WOULD_BLOCK
+from zmq.backend import NOTHROW_FLAG, WOULD_BLOCK
 from zmq.error import Again, ContextTerminated, ZMQError
 
 # Plain ints: arithmetic on the enum members runs Python-level enum code.

@@ -31,7 +31,7 @@ _strerror: Callable[[int], str] | None = None
 def _describe(errnum: int) -> str:
     global _strerror
     if _strerror is None:  # imported late: the compiled core imports this module
-        from zmq.backend.cython._utils import strerror
+        from zmq.backend import strerror
 
         _strerror = strerror
     return _strerror(errnum)
@@ -67,7 +67,7 @@ class ZMQError(ZMQBaseError):
         if isinstance(errno, str):
             errno, msg = None, errno
         elif errno is None:
-            from zmq.backend.cython._utils import zmq_errno
+            from zmq.backend import zmq_errno
 
             errno = zmq_errno()
         self.errno = errno
@@ -147,7 +147,7 @@ class ZMQVersionError(NotImplementedError):
     def __init__(self, min_version: str, msg: str = "Feature") -> None:
         self.min_version = min_version
         self.msg = msg
-        from zmq.backend.cython._utils import zmq_version_info
+        from zmq.backend import zmq_version_info
 
         self.version = ".".join(map(str, zmq_version_info()))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import NoReturn, Union
 
 import zmq
-from zmq.backend.cython._devices import monitored_queue as _monitored_queue
+from zmq.backend import _monitored_queue
 
 __all__ = ["monitored_queue"]
 

@@ -41,7 +41,7 @@ import zmq
 from zmq import POLLIN, POLLOUT
 from zmq._async import EVENTS, FD, TRY, AsyncSocketMixin, fd_watcher
 from zmq.backend import Socket as _CoreSocket
-from zmq.backend.cython.socket import WOULD_BLOCK
+from zmq.backend import WOULD_BLOCK
 from zmq.utils import jsonapi
 
 # The compiled core's methods, called unbound: no attribute look-up per message, and

@@ -31,8 +31,8 @@ import gevent  # type: ignore[import-untyped,unused-ignore]
 from gevent.event import Event  # type: ignore[import-untyped,unused-ignore]
 
 import zmq
-from zmq.backend.cython.socket import NOTHROW_FLAG, WOULD_BLOCK
-from zmq.backend.cython.socket import Socket as _BackendSocket
+from zmq.backend import NOTHROW_FLAG, WOULD_BLOCK
+from zmq.backend import Socket as _BackendSocket
 from zmq.error import Again
 
 __all__ = ["_Context", "_Socket"]

@@ -1,4 +1,4 @@
 """Frame (alias Message): one message part owning a libzmq ``zmq_msg_t``."""
-from zmq.backend.cython.message import Frame, Message
+from zmq.backend import Frame, Message
 
 __all__ = ["Frame", "Message"]

@@ -33,7 +33,7 @@ from threading import Event, Lock, Thread
 from typing import Any, Final, NamedTuple
 
 import zmq
-from zmq.backend.cython.message import _drain_released_buffers
+from zmq.backend import _drain_released_buffers
 
 __all__ = ["GarbageCollector", "GarbageCollectorThread", "gcref", "gc"]
 

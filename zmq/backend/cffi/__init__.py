@@ -2,10 +2,11 @@
 a C compiler. It provides the same names as the compiled (Cython) backend."""
 from zmq.backend.cffi.context import Context
 from zmq.backend.cffi.devices import monitored_queue
-from zmq.backend.cffi.message import Frame, Message, MessageTracker, _drain_released_buffers
+from zmq.backend.cffi.message import _FINISHED_TRACKER, Frame, Message, MessageTracker, _drain_released_buffers
 from zmq.backend.cffi.socket import NOTHROW_FLAG, WOULD_BLOCK, Socket
 from zmq.backend.cffi.utils import (
     DRAFT_API,
+    IPC_PATH_MAX_LEN,
     curve_keypair,
     curve_public,
     device,
@@ -18,6 +19,11 @@ from zmq.backend.cffi.utils import (
     zmq_version_info,
 )
 
-__all__ = ["Context", "Socket", "Frame", "Message", "MessageTracker", "NOTHROW_FLAG", "WOULD_BLOCK",
-           "DRAFT_API", "monitored_queue", "curve_keypair", "curve_public", "device", "has", "proxy", "proxy_steerable",
-           "strerror", "zmq_errno", "zmq_poll", "zmq_version_info", "_drain_released_buffers"]
+PYZMQ_DRAFT_API = DRAFT_API
+
+__all__ = [
+    "Context", "Socket", "Frame", "Message", "MessageTracker", "proxy", "proxy_steerable", "zmq_poll",
+    "strerror", "zmq_errno", "has", "curve_keypair", "curve_public", "zmq_version_info", "IPC_PATH_MAX_LEN",
+    "PYZMQ_DRAFT_API", "DRAFT_API", "device", "monitored_queue", "NOTHROW_FLAG", "WOULD_BLOCK",
+    "_FINISHED_TRACKER", "_drain_released_buffers",
+]

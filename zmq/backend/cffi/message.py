@@ -16,6 +16,7 @@ import builtins
 import itertools
 import sys
 import threading
+import weakref
 from typing import Any
 
 from zmq.backend.cffi._ffi import DRAFT_API, ENOTSUP, NULL, c_int, check, ffi, lib, zmq_error
@@ -49,14 +50,17 @@ def _drain_released_buffers() -> None:
     """Nothing to drain in this backend: buffers are released by the free callback itself."""
 
 
-def init_zero_copy(msg: Any, data: Any, event: threading.Event | None) -> None:
-    """Initialise ``msg`` over ``data``'s memory; ``data`` stays alive until libzmq lets go."""
+def init_zero_copy(msg: Any, data: Any, event: threading.Event | None) -> bool:
+    """Initialise ``msg`` over ``data``'s memory; ``data`` stays alive until libzmq lets go.
+    Returns whether that memory is read-only."""
+    readonly = memoryview(data).readonly
     buf = ffi.from_buffer(data)
     key = next(_keys)
     _lent[key] = ((data, buf), event)
     if lib.zmq_msg_init_data(msg, buf, len(buf), _release, ffi.cast("void *", key)) < 0:
         del _lent[key]
         raise zmq_error(lib.zmq_errno())
+    return readonly
 
 
 class MessageTracker:
@@ -116,8 +120,15 @@ class MessageTracker:
         for peer in list(self.peers):
             peer.wait(-1 if deadline is None else max(0.0, deadline - time.monotonic()))
 
-    def __repr__(self) -> str:
-        return f"<zmq.MessageTracker({'done' if self.done else 'pending'}) at {id(self):#x}>"
+
+
+def _finished() -> MessageTracker:
+    tracker = MessageTracker()
+    return tracker
+
+
+#: The tracker of messages libzmq never shared (copied sends): done from the start.
+_FINISHED_TRACKER = _finished()
 
 
 def _tracker_for(event: threading.Event) -> MessageTracker:
@@ -130,34 +141,44 @@ def _tracker_for(event: threading.Event) -> MessageTracker:
 class Frame:
     """One message part, owned by a libzmq ``zmq_msg_t``.
 
-    Returned by ``recv(copy=False)``; :attr:`buffer` exposes its memory without a copy.
-    Built from data, it is a message ready to send several times.
+    Returned by ``recv(copy=False)``; :attr:`buffer` exposes its memory without a copy,
+    writable except when the frame shares the memory of a read-only object. Built from
+    data, it is a message ready to send several times. Frames compare and hash by identity;
+    compare ``frame.bytes`` for content.
 
     Parameters
     ----------
     data : bytes-like, optional
         The content. Never a ``str`` (encode it).
     track : bool
-        Give the frame a :class:`MessageTracker` (implies a zero-copy frame).
+        Give the frame a :class:`MessageTracker`: done from the start for a frame that
+        copied its data; for a zero-copy one, once libzmq has released the memory.
     copy : bool, optional
         Copy ``data`` (True) or share its memory (False). Default: share when the data is
         at least ``copy_threshold`` bytes.
     copy_threshold : int, optional
         Size from which ``copy=None`` shares memory (default ``zmq.COPY_THRESHOLD``).
+    **kwargs
+        Accepted and ignored, for compatibility.
     """
 
     #: True when more parts of the same message follow (set on received frames).
     more = False
     #: The MessageTracker of a tracked frame, else None.
     tracker: MessageTracker | None = None
+    _readonly = False
+    _view_ref: Any = None
+    _tracker_event: Any = None
 
     def __init__(self, data: Any = None, track: bool = False, copy: bool | None = None,
-                 copy_threshold: int | None = None) -> None:
+                 copy_threshold: int | None = None, **kwargs: Any) -> None:
         self.zmq_msg = ffi.new("zmq_msg_t *")
         lib.zmq_msg_init(self.zmq_msg)
         self._bytes: builtins.bytes | None = None
         self._data: Any = None
         if data is None:
+            if track:
+                self.tracker = _FINISHED_TRACKER
             return
         if isinstance(data, Frame):
             data = data.bytes
@@ -167,7 +188,7 @@ class Frame:
         if copy is None:
             threshold = COPY_THRESHOLD_DEFAULT if copy_threshold is None else copy_threshold
             copy = view.nbytes < threshold
-        if copy and not track:
+        if copy:
             n = view.nbytes
             lib.zmq_msg_close(self.zmq_msg)
             if lib.zmq_msg_init_size(self.zmq_msg, n) < 0:
@@ -175,16 +196,17 @@ class Frame:
                 raise MemoryError()
             if not view.c_contiguous:  # Fortran order: cffi reads C-contiguous memory only
                 view = memoryview(view.tobytes(order="A"))
-            ffi.memmove(lib.zmq_msg_data(self.zmq_msg), ffi.from_buffer(view), n)
+            if n:
+                ffi.memmove(lib.zmq_msg_data(self.zmq_msg), ffi.from_buffer(view), n)
             if type(data) is bytes:
                 self._bytes = data
+            if track:
+                self.tracker = _FINISHED_TRACKER
             return
-        if copy:
-            data = view.tobytes(order="A")
         event = threading.Event() if track else None
         lib.zmq_msg_close(self.zmq_msg)
         try:
-            init_zero_copy(self.zmq_msg, data, event)
+            self._readonly = init_zero_copy(self.zmq_msg, data, event)
         except BaseException:
             lib.zmq_msg_init(self.zmq_msg)
             raise
@@ -201,11 +223,12 @@ class Frame:
 
     def _view(self) -> memoryview:
         size = lib.zmq_msg_size(self.zmq_msg)
-        if size == 0:
-            return memoryview(b"")
-        return memoryview(ffi.buffer(lib.zmq_msg_data(self.zmq_msg), size))
+        view = memoryview(ffi.buffer(lib.zmq_msg_data(self.zmq_msg), size)) if size else memoryview(bytearray())
+        return view.toreadonly() if self._readonly else view
 
     def __buffer__(self, flags: int) -> memoryview:
+        if flags & 1 and self._readonly:  # PyBUF_WRITABLE
+            raise BufferError("this Frame shares the memory of a read-only object: it cannot be written to")
         return self._view()
 
     def __bytes__(self) -> builtins.bytes:
@@ -220,24 +243,46 @@ class Frame:
 
     @property
     def buffer(self) -> memoryview:
-        """A memoryview of the content (no copy)."""
-        return self._view()
+        """A memoryview of the content (no copy); the same one while it is alive."""
+        view = self._view_ref() if self._view_ref is not None else None
+        if view is None:
+            view = self._view()
+            self._view_ref = weakref.ref(view)  # weak: a strong one would be a cycle
+        return view
 
     @property
-    def tracker_event(self) -> MessageTracker | None:
-        """Deprecated spelling kept for compatibility: the frame's tracker (or None)."""
-        return self.tracker
+    def tracker_event(self) -> Any:
+        """A threading.Event-like view of :attr:`tracker` (set once libzmq released the
+        memory); None for untracked frames and for frames that copied their data."""
+        if self.tracker is None or self.tracker is _FINISHED_TRACKER:
+            return None
+        if self._tracker_event is None:
+            self._tracker_event = _TrackerEvent(self.tracker)
+        return self._tracker_event
 
-    def get(self, option: int | str) -> int | str:
-        """Get a message property: an int one (``zmq.MORE``...) or a metadata name (``"Socket-Type"``)."""
-        if isinstance(option, str):
-            value = lib.zmq_msg_gets(self.zmq_msg, option.encode("utf-8"))
+    def get(self, option: int | str | builtins.bytes) -> int | str:
+        """Get a message property: an int one (``zmq.MORE``...) or a metadata name
+        (``"Socket-Type"``, as str or bytes)."""
+        if isinstance(option, (str, builtins.bytes)):
+            value = lib.zmq_msg_gets(self.zmq_msg, option.encode("utf-8") if isinstance(option, str) else option)
             if value == NULL:
                 raise zmq_error(lib.zmq_errno())
             return ffi.string(value).decode("utf-8", "replace")
         return check(lib.zmq_msg_get(self.zmq_msg, c_int(option, "option")))
 
-    __getitem__ = get
+    def __getitem__(self, key: int | str | builtins.bytes) -> int | str:
+        return self.get(key)
+
+    def __getattr__(self, name: str) -> Any:
+        # message properties as attributes, as option names are on sockets: frame.shared
+        if name.startswith("_"):
+            raise AttributeError(name)
+        upper = name.upper()
+        if upper == "SHARED":
+            return self.get(_SHARED)
+        if upper == "SRCFD":
+            raise AttributeError(f"{name} attribute is write-only")
+        raise AttributeError(f"Frame has no such option: {upper}")
 
     def set(self, option: int, value: int) -> None:
         """Set an int message property (libzmq accepts few; most raise ZMQError(EINVAL))."""
@@ -246,51 +291,92 @@ class Frame:
     @property
     def routing_id(self) -> int | None:
         """The routing id of a SERVER/CLIENT message (draft API; None when unset)."""
-        if not DRAFT_API:
-            raise zmq_error(ENOTSUP)
-        rid = lib.zmq_msg_routing_id(self.zmq_msg)
-        return rid or None
+        _need_draft("routing_id", "CLIENT-SERVER")
+        return lib.zmq_msg_routing_id(self.zmq_msg) or None
 
     @routing_id.setter
     def routing_id(self, value: int) -> None:
-        if not DRAFT_API:
-            raise zmq_error(ENOTSUP)
+        _need_draft("routing_id", "CLIENT-SERVER")
         check(lib.zmq_msg_set_routing_id(self.zmq_msg, value))
 
     @property
     def group(self) -> str | None:
         """The RADIO/DISH group of the message (draft API; None when unset)."""
-        if not DRAFT_API:
-            raise zmq_error(ENOTSUP)
+        _need_draft("group", "RADIO-DISH")
         g = lib.zmq_msg_group(self.zmq_msg)
-        return None if g == NULL else ffi.string(g).decode("utf-8", "replace")
+        return None if g == NULL or g[0] == b"\0" else ffi.string(g).decode("utf-8", "replace")
 
     @group.setter
     def group(self, value: str | builtins.bytes) -> None:
-        if not isinstance(value, (str, builtins.bytes)):
-            raise TypeError(f"group must be str or bytes, not {type(value).__name__!r}")
-        if not DRAFT_API:
-            raise zmq_error(ENOTSUP)
+        _need_draft("group", "RADIO-DISH")
         check(lib.zmq_msg_set_group(self.zmq_msg, value.encode("utf-8") if isinstance(value, str) else value))
 
     def __copy__(self) -> Frame:
         """A new Frame sharing this one's content (libzmq reference counting, no copy)."""
         other = Frame()
         check(lib.zmq_msg_copy(other.zmq_msg, self.zmq_msg))
-        other.more = self.more
         other._bytes = self._bytes
+        other._readonly = self._readonly
         other.tracker = self.tracker
         return other
 
-    fast_copy = __copy__
-
-    def __str__(self) -> str:
-        return self.bytes.decode("utf-8", "replace")
 
     def __repr__(self) -> str:
         n = len(self)
-        head = bytes(self._view()[:32])
-        return f"<zmq.Frame({head!r}{'...' if n > 32 else ''}{n}B)>"
+        data = ffi.cast("char *", lib.zmq_msg_data(self.zmq_msg))
+        if n <= 16:
+            return f"<zmq.Frame({ffi.unpack(data, n)!r})>"
+        return f"<zmq.Frame({ffi.unpack(data, 12)!r}...{_size_text(n)})>"
+
+    __str__ = __repr__
+
+
+class _TrackerEvent(threading.Event):
+    """``frame.tracker_event``: set once the frame's tracker is done."""
+
+    def __init__(self, tracker: MessageTracker) -> None:
+        super().__init__()
+        self._tracker = tracker
+
+    def is_set(self) -> bool:
+        return super().is_set() or self._tracker.done
+
+    isSet = is_set
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if super().is_set():
+            return True
+        try:
+            self._tracker.wait(-1 if timeout is None else timeout)
+        except NotDone:
+            return False
+        return True
+
+
+_TrackerEvent.__module__ = "zmq.sugar.frame"
+_TrackerEvent.__qualname__ = _TrackerEvent.__name__ = "Event"
+_SHARED = 3
+
+
+def _need_draft(attribute: str, sockets: str) -> None:
+    if not DRAFT_API:
+        raise RuntimeError(f"Frame.{attribute} needs libzmq built with the draft API ({sockets} sockets)")
+
+
+def _size_text(n: int) -> str:
+    """A short size for reprs: 999B, 65kB, 10MB, 2GB."""
+    if n < 1000:
+        return f"{n}B"
+    if n < (1 << 20):
+        return f"{n // 1000}kB"
+    if n < 1000000000:
+        return f"{n // 1000000}MB"
+    return f"{n // 1000000000}GB"
+
+
+# where users find them (and pyzmq defines them)
+Frame.__module__ = "zmq.sugar.frame"
+MessageTracker.__module__ = "zmq.sugar.tracker"
 
 
 Message = Frame
@@ -315,5 +401,5 @@ def new_frame() -> Frame:
     return Frame()
 
 
-__all__ = ["Frame", "Message", "MessageTracker", "COPY_THRESHOLD_DEFAULT"]
+__all__ = ["Frame", "Message", "MessageTracker", "COPY_THRESHOLD_DEFAULT", "_FINISHED_TRACKER"]
 del sys

@@ -2,6 +2,7 @@
 poll and proxy."""
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable
 
 from zmq.backend.cffi._ffi import (
@@ -9,7 +10,10 @@ from zmq.backend.cffi._ffi import (
 )
 from zmq.backend.cffi.socket import Socket
 
-__all__ = ["DRAFT_API", "zmq_version_info", "has", "strerror", "zmq_errno", "curve_keypair", "curve_public",
+#: The longest ipc:// path libzmq can bind: sockaddr_un.sun_path less its NUL.
+IPC_PATH_MAX_LEN = 103 if sys.platform == "darwin" or "bsd" in sys.platform else 107
+
+__all__ = ["DRAFT_API", "IPC_PATH_MAX_LEN", "zmq_version_info", "has", "strerror", "zmq_errno", "curve_keypair", "curve_public",
            "zmq_poll", "proxy", "proxy_steerable", "device"]
 
 

@@ -149,6 +149,14 @@ def test_interrupt(kernel: Kernel) -> None:
     assert reply["content"]["status"] == "error"
     assert reply["content"]["ename"] == "KeyboardInterrupt"
     assert time.monotonic() - t0 < 10
+    # As a front end does, wait for the cell's idle status: ipykernel sends the error reply
+    # before it starts aborting queued requests (stop_on_error), so a request sent on the reply
+    # alone may land in that window and be aborted, a race of ipykernel's whatever the zmq.
+    while True:
+        msg = fl.run(kc.get_iopub_msg(timeout=TIMEOUT))
+        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "idle"):
+            break
     reply, outputs = kernel.execute("print('after')")
     assert reply["content"]["status"] == "ok" and streams(outputs, "stdout") == "after\n"
 

@@ -19,12 +19,15 @@ the whole message or nothing.
 """
 from __future__ import annotations
 
+import asyncio
 import math
+import threading
 from types import TracebackType
 from typing import Any, Callable
 
 import anyio
 import anyio.lowlevel
+import sniffio
 
 import zmq
 from zmq.asyncio import _AsyncContext
@@ -41,6 +44,7 @@ _ENOTSOCK = int(zmq.ENOTSOCK)
 # Operations that complete at once do not yield to the event loop (as in zmq.asyncio); one
 # in this many checkpoints first, so a socket that never runs dry cannot starve other tasks.
 _YIELD_EVERY = 64
+_streak = 0  # operations since the last such checkpoint (any socket's: a plain int is cheapest)
 
 _wait_readable: Callable[[int], Any] = getattr(anyio, "wait_readable", None) or anyio.wait_socket_readable  # type: ignore[assignment]
 _wait_writable: Callable[[int], Any] = getattr(anyio, "wait_writable", None) or anyio.wait_socket_writable  # type: ignore[assignment]
@@ -48,18 +52,26 @@ _notify_closing: Callable[[int], None] | None = getattr(anyio, "notify_closing",
 
 
 class _FDState:
-    """The tasks waiting for one readable fd: one "leader" waits on the fd itself, the
-    others ("followers") on an event the leader sets when it stops waiting."""
+    """The tasks waiting for one readable fd.
 
-    __slots__ = ("fd", "leader", "event", "waiting", "wait_in", "wait_out")
+    Under asyncio the fd gets one reader callback on the loop (kept while tasks keep coming
+    back, so a busy socket costs no epoll_ctl per wait), which resolves the waiting tasks'
+    futures. Elsewhere (trio) one "leader" task waits on the fd with AnyIO's fd wait and the
+    others ("followers") on an event the leader sets when it stops waiting.
+    """
+
+    __slots__ = ("fd", "leader", "event", "futures", "loop", "waiting", "wait_in", "wait_out", "inproc")
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
         self.leader: anyio.CancelScope | None = None
         self.event: anyio.Event | None = None
+        self.futures: list[asyncio.Future[None]] = []
+        self.loop: asyncio.AbstractEventLoop | None = None  # whose reader watches fd
         self.waiting = 0  # tasks inside wait()
         self.wait_in = 0  # ... of which wait for POLLIN
         self.wait_out = 0  # ... for POLLOUT
+        self.inproc = False  # the socket has inproc endpoints (see _kick_inproc_receivers)
 
     def wanted(self) -> int:
         """The events the waiting tasks wait for."""
@@ -67,6 +79,8 @@ class _FDState:
 
     def touch(self) -> None:
         """Someone's libzmq call may have consumed the fd's edge: wake every waiting task."""
+        if self.futures:
+            self._resolve()
         if self.leader is not None:
             self.leader.cancel()  # its wait returns normally; on the way out it wakes the rest
         else:
@@ -77,6 +91,23 @@ class _FDState:
         if event is not None:
             event.set()
 
+    def _resolve(self) -> None:
+        futures, self.futures = self.futures, []
+        for fut in futures:
+            if not fut.done():
+                fut.set_result(None)
+
+    def _readable(self) -> None:
+        if self.futures:
+            self._resolve()
+        else:  # nobody came back since the last wake-up: stop watching
+            self._unwatch()
+
+    def _unwatch(self) -> None:
+        loop, self.loop = self.loop, None
+        if loop is not None and not loop.is_closed():
+            loop.remove_reader(self.fd)
+
     async def wait(self, want: int) -> None:
         """Wait until the fd signals or :meth:`touch` is called (either may be spurious:
         the caller re-checks). ``want``: the events the caller waits for."""
@@ -84,7 +115,9 @@ class _FDState:
         self.wait_in += want & POLLIN
         self.wait_out += (want & POLLOUT) >> 2
         try:
-            if self.leader is None:
+            if sniffio.current_async_library() == "asyncio":
+                await self._wait_asyncio(want)
+            elif self.leader is None:
                 with anyio.CancelScope() as scope:
                     self.leader = scope
                     try:
@@ -103,8 +136,29 @@ class _FDState:
             self.wait_in -= want & POLLIN
             self.wait_out -= (want & POLLOUT) >> 2
 
+    async def _wait_asyncio(self, want: int) -> None:
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:
+            self._unwatch()
+            loop.add_reader(self.fd, self._readable)
+            self.loop = loop
+        fut = loop.create_future()
+        self.futures.append(fut)
+        receivers = _inproc_receivers() if self.inproc and want & POLLIN else None
+        if receivers is not None:
+            receivers[self] = None
+        try:
+            await fut
+        finally:
+            if not fut.done():  # cancelled
+                self.futures.remove(fut)
+            if receivers is not None and not self.wait_in - (want & POLLIN):
+                receivers.pop(self, None)
+
     def close(self) -> None:
         """The fd is about to be closed: stop waiting on it and wake every task."""
+        self._unwatch()  # before the fd goes: libzmq reuses fd numbers
+        self._resolve()
         if self.leader is not None:
             if _notify_closing is not None:
                 try:
@@ -117,6 +171,32 @@ class _FDState:
 
 # fd -> its state; shared by every Socket (and view) of one libzmq socket, and by Pollers.
 _states: dict[int, _FDState] = {}
+
+
+_local = threading.local()
+
+
+def _inproc_receivers() -> dict[_FDState, None]:
+    """This thread's fds of inproc sockets with tasks waiting to receive (an ordered set)."""
+    try:
+        receivers: dict[_FDState, None] = _local.receivers
+    except AttributeError:
+        receivers = _local.receivers = {}
+    return receivers
+
+
+def _kick_inproc_receivers(sender: _FDState | None) -> None:
+    """An inproc send just succeeded: wake this thread's waiting inproc receivers at once.
+
+    Their peer may be the sender, in this thread; without this they would wait for the
+    event loop's next poll of their fd to see the message (a loop round trip per message).
+    Only asyncio waiters register (waking one is resolving a future; under trio it would
+    be a cancellation, which costs more than the poll it saves).
+    """
+    receivers = _inproc_receivers()
+    for st in list(receivers):
+        if st is not sender:
+            st.touch()
 
 
 def _state(fd: int) -> _FDState:
@@ -135,7 +215,7 @@ class Socket(zmq.Socket):
     (asyncio or trio); ``async with`` closes it."""
 
     _st: _FDState | None = None
-    _streak: int = 0
+    _inproc: bool = False  # bound or connected to an inproc endpoint
 
     @classmethod
     def from_socket(cls, socket: zmq.Socket) -> Socket:
@@ -154,15 +234,36 @@ class Socket(zmq.Socket):
         st = self._st
         if st is None:
             st = self._st = _state(zmq.Socket.get(self, FD))
+            st.inproc = st.inproc or self._inproc
         return st
+
+    def bind(self, addr: str) -> Any:
+        """Bind (see :meth:`zmq.Socket.bind`); inproc endpoints enable same-thread fast delivery."""
+        result = super().bind(addr)
+        if isinstance(addr, str) and addr.startswith("inproc://"):
+            self._mark_inproc()
+        return result
+
+    def connect(self, addr: str) -> Any:
+        """Connect (see :meth:`zmq.Socket.connect`); inproc endpoints enable same-thread fast delivery."""
+        result = super().connect(addr)
+        if isinstance(addr, str) and addr.startswith("inproc://"):
+            self._mark_inproc()
+        return result
+
+    def _mark_inproc(self) -> None:
+        self._inproc = True
+        if self._st is not None:
+            self._st.inproc = True
 
     async def _op(self, fn: Callable[..., Any], args: tuple[Any, ...], flags: int, want: int) -> Any:
         """Run ``fn(self, *args)`` (a non-blocking, non-raising attempt) until it completes."""
-        if self._streak >= _YIELD_EVERY:
-            self._streak = 0
+        global _streak
+        if _streak >= _YIELD_EVERY:
+            _streak = 0
             await anyio.lowlevel.checkpoint()  # (before the attempt: cancelling here loses nothing)
         else:
-            self._streak += 1
+            _streak += 1
         if self.closed:
             raise _closed()
         result = fn(self, *args)
@@ -170,6 +271,8 @@ class Socket(zmq.Socket):
             st = self._st
             if st is not None and st.waiting:
                 st.touch()
+            if self._inproc and want == POLLOUT:
+                _kick_inproc_receivers(st)
             return result
         st = self._fd_state()
         if flags & NOBLOCK:
@@ -197,6 +300,8 @@ class Socket(zmq.Socket):
                 if result is not WOULD_BLOCK:
                     if st.waiting:
                         st.touch()
+                    if self._inproc and want == POLLOUT:
+                        _kick_inproc_receivers(st)
                     return result
                 events = get(self, EVENTS)
             self._missed(st, events)

@@ -7,7 +7,6 @@ release is :func:`cyzmq_version` (the version in ``pyproject.toml``).
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 
 from zmq.backend import zmq_version_info
 
@@ -39,6 +38,8 @@ def cyzmq_version() -> str:
     It is the installed distribution's version, i.e. ``[project] version`` of
     pyproject.toml; ``"unknown"`` when cyzmq runs without being installed.
     """
+    import importlib.metadata  # here, not at import: it costs more than all of `import zmq`
+
     try:
         return importlib.metadata.version("cyzmq")
     except importlib.metadata.PackageNotFoundError:

@@ -115,21 +115,25 @@ class _FDState:
         self.wait_in += want & POLLIN
         self.wait_out += (want & POLLOUT) >> 2
         try:
-            if sniffio.current_async_library() == "asyncio":
+            library = sniffio.current_async_library()
+            if library == "asyncio":
                 await self._wait_asyncio(want)
-            elif self.leader is None:
-                with anyio.CancelScope() as scope:
+                return
+            # trio's own primitives where they are trio's (AnyIO's wrappers cost a little more)
+            scope_class, wait_readable, event_class = _trio_primitives() if library == "trio" else _anyio_primitives
+            if self.leader is None:
+                with scope_class() as scope:
                     self.leader = scope
                     try:
-                        await _wait_readable(self.fd)
-                    except anyio.ClosedResourceError:
+                        await wait_readable(self.fd)
+                    except _closed_errors():
                         pass  # the socket was closed (the caller finds it closed)
                     finally:
                         self.leader = None
                         self._wake_followers()
             else:
                 if self.event is None:
-                    self.event = anyio.Event()
+                    self.event = event_class()
                 await self.event.wait()
         finally:
             self.waiting -= 1
@@ -167,6 +171,29 @@ class _FDState:
                     pass
             self.leader.cancel()
         self._wake_followers()
+
+
+_anyio_primitives: tuple[Any, Any, Any] = (anyio.CancelScope, _wait_readable, anyio.Event)
+_trio: tuple[Any, Any, Any] | None = None
+
+
+def _trio_primitives() -> tuple[Any, Any, Any]:
+    global _trio
+    if _trio is None:
+        import trio
+        import trio.lowlevel
+
+        _trio = (trio.CancelScope, trio.lowlevel.wait_readable, trio.Event)
+    return _trio
+
+
+def _closed_errors() -> tuple[type[BaseException], ...]:
+    """What an fd wait raises when the fd is closed under it (AnyIO's or trio's error)."""
+    if _trio is None:
+        return (anyio.ClosedResourceError,)
+    import trio
+
+    return (anyio.ClosedResourceError, trio.ClosedResourceError)
 
 
 # fd -> its state; shared by every Socket (and view) of one libzmq socket, and by Pollers.
@@ -474,21 +501,32 @@ class Poller(zmq.Poller):
         if ready or timeout == 0:
             await anyio.lowlevel.checkpoint()
             return ready
-        with anyio.move_on_after(timeout / 1000 if timeout is not None and timeout > 0 else math.inf):
-            while True:
-                async with anyio.create_task_group() as tg:
-                    for obj, flags in self.sockets:
-                        if isinstance(obj, zmq.Socket):
-                            tg.start_soon(_wait_item, tg.cancel_scope, _state(zmq.Socket.get(obj, FD)), flags, obj)
-                            continue
-                        fd = obj if isinstance(obj, int) else obj.fileno()
-                        if flags & POLLIN:
-                            tg.start_soon(_wait_item, tg.cancel_scope, _state(fd), POLLIN, None)
-                        if flags & POLLOUT:
-                            tg.start_soon(_wait_writable_item, tg.cancel_scope, fd)
-                ready = self._check()
-                if ready:
-                    return ready
+        # States of fds that no zmq.anyio.Socket owns (plain fds, sync zmq sockets): nobody
+        # would stop watching them when they close, so they are forgotten after each round.
+        foreign: list[_FDState] = []
+        try:
+            with anyio.move_on_after(timeout / 1000 if timeout is not None and timeout > 0 else math.inf):
+                while True:
+                    async with anyio.create_task_group() as tg:
+                        for obj, flags in self.sockets:
+                            if isinstance(obj, zmq.Socket):
+                                st = _state(zmq.Socket.get(obj, FD))
+                                if not isinstance(obj, Socket):
+                                    foreign.append(st)
+                                tg.start_soon(_wait_item, tg.cancel_scope, st, flags, obj)
+                                continue
+                            fd = obj if isinstance(obj, int) else obj.fileno()
+                            if flags & POLLIN:
+                                foreign.append(_state(fd))
+                                tg.start_soon(_wait_item, tg.cancel_scope, foreign[-1], POLLIN, None)
+                            if flags & POLLOUT:
+                                tg.start_soon(_wait_writable_item, tg.cancel_scope, fd)
+                    _forget(foreign)
+                    ready = self._check()
+                    if ready:
+                        return ready
+        finally:
+            _forget(foreign)
         return []
 
     def _check(self) -> list[tuple[Any, int]]:
@@ -503,6 +541,15 @@ class Poller(zmq.Poller):
                 if st is not None and st.waiting:
                     st.touch()
         return ready
+
+
+def _forget(states: list[_FDState]) -> None:
+    for st in states:
+        if not st.waiting:
+            st._unwatch()
+            if _states.get(st.fd) is st:
+                del _states[st.fd]
+    states.clear()
 
 
 async def _wait_item(scope: anyio.CancelScope, st: _FDState, flags: int, sock: zmq.Socket | None) -> None:

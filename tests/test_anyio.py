@@ -290,3 +290,55 @@ async def test_cancellation_storm_multipart_is_atomic(ctx):
     assert sends_cancelled > 0 and recvs_cancelled > 0
     a.close()
     b.close()
+
+
+async def test_one_socket_waiting_both_ways_at_once(ctx):
+    # One task blocked sending on `a` (tiny HWM) while another waits to receive on it:
+    # each one's libzmq calls consume the FD edge the other may need.
+    a, b = pair(ctx, zmq.PAIR, zmq.PAIR, hwm=2, tcp=True)
+    n, echoed = 3000, []
+
+    async def sender():
+        for i in range(n):
+            await a.send(b"%d" % i)
+
+    async def receiver():
+        for _ in range(n):
+            echoed.append(int(await a.recv()))
+
+    async def echo():
+        for _ in range(n):
+            await b.send(await b.recv())
+
+    with anyio.fail_after(60):
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(receiver)
+            tg.start_soon(echo)
+            tg.start_soon(sender)
+    assert echoed == list(range(n))
+    a.close()
+    b.close()
+
+
+async def test_from_socket_view_and_events_reads(ctx):
+    sync_ctx = zmq.Context()
+    try:
+        raw_a, raw_b = sync_ctx.socket(zmq.PAIR), sync_ctx.socket(zmq.PAIR)
+        raw_a.linger = raw_b.linger = 0
+        raw_a.bind("inproc://view")
+        raw_b.connect("inproc://view")
+        a, b = zmq.anyio.Socket.from_socket(raw_a), zmq.anyio.Socket.from_socket(raw_b)
+
+        async def later():
+            await anyio.sleep(0.02)
+            b.get(zmq.EVENTS)  # reading EVENTS may eat the edge the waiting recv needs
+            raw_b.send(b"sync")
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(later)
+            with anyio.fail_after(5):
+                assert await a.recv() == b"sync"
+        raw_a.close()
+        raw_b.close()
+    finally:
+        sync_ctx.term()

@@ -635,3 +635,14 @@ def test_tracker_event_of_a_zero_copy_frame_follows_its_tracker(push_pull):
     del frame
     gc.collect()
     assert event.wait(WAIT) is True and event.is_set()
+
+
+def test_frame_reads_copy_threshold_when_it_is_made(monkeypatch):
+    # as sockets do: applications (and jupyter_client's tests) change zmq.COPY_THRESHOLD at run time
+    monkeypatch.setattr(zmq, "COPY_THRESHOLD", 1)
+    shared = zmq.Frame(b"small", track=True)
+    assert not shared.tracker.done  # shared with libzmq: pending while the frame lives
+    monkeypatch.setattr(zmq, "COPY_THRESHOLD", 10_000)
+    copied = zmq.Frame(b"x" * 100, track=True)
+    assert copied.tracker.done  # copied: nothing to wait for
+    assert bytes(shared.bytes) == b"small" and len(copied) == 100

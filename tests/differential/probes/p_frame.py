@@ -936,3 +936,15 @@ def probe_frame_over_writable_array():
     h = zmq.Frame(memoryview(bytearray(10)), copy=False)
     rec(memoryview(h).readonly)
     del f, g, h, view
+
+
+@probe
+def probe_frame_follows_copy_threshold_set_at_run_time():
+    # jupyter_client's tests patch zmq.COPY_THRESHOLD to track small messages
+    zmq.COPY_THRESHOLD = 1
+    f = zmq.Frame(b"small", track=True)
+    rec(f.tracker is not None and f.tracker.done)
+    zmq.COPY_THRESHOLD = 10_000
+    g = zmq.Frame(b"x" * 100, track=True)
+    rec(g.tracker.done)
+    del f, g

@@ -186,7 +186,13 @@ class Frame:
             raise TypeError(_not_a_buffer(data))
         view = memoryview(data)
         if copy is None:
-            threshold = COPY_THRESHOLD_DEFAULT if copy_threshold is None else copy_threshold
+            # zmq.COPY_THRESHOLD as it is now (applications and their tests change it), as sockets do
+            threshold = (getattr(sys.modules.get("zmq"), "COPY_THRESHOLD", COPY_THRESHOLD_DEFAULT)
+                         if copy_threshold is None else copy_threshold)
+            if not isinstance(threshold, int):
+                raise TypeError(f"copy_threshold must be an int, not {type(threshold).__name__!r}")
+            if threshold < 0:
+                raise OverflowError("can't convert negative value to size_t")
             copy = view.nbytes < threshold
         if copy:
             n = view.nbytes
@@ -402,4 +408,3 @@ def new_frame() -> Frame:
 
 
 __all__ = ["Frame", "Message", "MessageTracker", "COPY_THRESHOLD_DEFAULT", "_FINISHED_TRACKER"]
-del sys

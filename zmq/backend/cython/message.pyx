@@ -21,6 +21,7 @@ from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython._check cimport check_rc, c_int_arg, raise_zmq_error, monotonic_ms, fork_generation
 
 import atexit
+import sys
 from weakref import ref as _weakref
 
 from zmq.error import NotDone
@@ -401,7 +402,9 @@ cdef class Frame:
         if not PyObject_CheckBuffer(data):
             raise TypeError(_not_a_buffer(data))
         if copy is None:
-            threshold = COPY_THRESHOLD_DEFAULT if copy_threshold is None else copy_threshold
+            # zmq.COPY_THRESHOLD as it is now (applications and their tests change it), as sockets do
+            threshold = (getattr(sys.modules.get("zmq"), "COPY_THRESHOLD", COPY_THRESHOLD_DEFAULT)
+                         if copy_threshold is None else copy_threshold)
             copy = (len(data) if isinstance(data, bytes) else memoryview(data).nbytes) < threshold
         if copy:
             PyObject_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)

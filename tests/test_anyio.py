@@ -342,3 +342,24 @@ async def test_from_socket_view_and_events_reads(ctx):
         raw_b.close()
     finally:
         sync_ctx.term()
+
+
+async def test_closing_a_socket_a_poller_waits_on_raises(ctx):
+    a, b = pair(ctx)
+    poller = zmq.anyio.Poller()
+    poller.register(b, zmq.POLLIN)
+    errors: list[type[BaseException]] = []
+
+    async def poll():
+        try:
+            await poller.poll()
+        except zmq.ZMQError as e:
+            errors.append(type(e))
+
+    with anyio.fail_after(5):
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(poll)
+            await anyio.sleep(0.02)
+            b.close()
+    assert errors == [zmq.ZMQError]
+    a.close()

@@ -495,7 +495,8 @@ class Poller(zmq.Poller):
         and fds; return the ``(socket, events)`` pairs that are ready.
 
         A registered object that is neither a zmq socket nor an int is reported by its file
-        descriptor, as :func:`zmq.zmq_poll` reports it.
+        descriptor, as :func:`zmq.zmq_poll` reports it. Closing a registered socket while
+        the poll waits makes it raise :class:`zmq.ZMQError`.
         """
         ready = self._check()
         if ready or timeout == 0:

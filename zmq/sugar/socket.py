@@ -6,6 +6,7 @@ from the compiled core, so none of it pays for a Python-level frame here.
 from __future__ import annotations
 
 import itertools
+import re
 import warnings
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,6 +20,46 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="Socket")
 _monitor_ids = itertools.count()
+
+
+_DECIMAL_PORT = re.compile(r"[0-9]+\Z")
+_SIGNED_PORT = re.compile(r"[+-]?[0-9]+\Z")
+
+
+def _port_of(hostport: str) -> str | None:
+    """The port part of ``host:port`` (``[v6]:port`` too), or None if there is none."""
+    if hostport.startswith("["):
+        _, sep, rest = hostport.partition("]")
+        return rest[1:] if sep and rest.startswith(":") else None
+    return hostport.rpartition(":")[2] if ":" in hostport else None
+
+
+def _check_endpoint(addr: Any) -> None:
+    """Refuse a tcp/udp endpoint whose port is not ``*`` or a decimal in 0-65535.
+
+    libzmq 4.3 parses ports loosely and wraps them (``:99999`` binds 34463, ``:-1``
+    65535, ``:5x`` 5); this check runs before libzmq sees the endpoint. Other transports
+    (ipc, inproc...) and non-str values are left to libzmq.
+
+    Raises
+    ------
+    zmq.ZMQError
+        EINVAL, naming the endpoint and the port.
+    """
+    if not isinstance(addr, str) or not addr.startswith(("tcp://", "udp://")):
+        return
+    *sources, dest = addr[6:].split(";")
+    for i, part in enumerate((*sources, dest)):
+        port = _port_of(part)
+        if port is None or port == "*" or not port.isascii() or "\x00" in port:
+            continue  # (a non-ASCII port: encoding or libzmq refuses it, as before)
+        if _DECIMAL_PORT.match(port) and int(port) <= 65535:
+            continue
+        # A source part may be a bare IPv6 address without port ("fe80::1;..."): only a
+        # number there is taken for a port; the destination's port must be a number.
+        if i < len(sources) and not _SIGNED_PORT.match(port):
+            continue
+        raise ZMQError(EINVAL, f"Invalid argument (addr={addr!r}): port {port!r} is not * or 0-65535")
 
 
 class _SocketContext:
@@ -265,7 +306,10 @@ class Socket(_BackendSocket):
         ------
         zmq.ZMQError
             The endpoint is invalid or taken (e.g. EADDRINUSE); the message names it.
+            A tcp/udp port that is not ``*`` or 0-65535 is EINVAL (libzmq itself would
+            wrap it: ``:99999`` would bind port 34463).
         """
+        _check_endpoint(addr)
         self._bind(addr)
         if isinstance(addr, str) and addr.endswith(":*"):
             addr = self.get(SocketOption.LAST_ENDPOINT).decode()
@@ -292,9 +336,10 @@ class Socket(_BackendSocket):
         Raises
         ------
         zmq.ZMQError
-            The endpoint is invalid (EINVAL) or its transport unsupported
-            (EPROTONOSUPPORT).
+            The endpoint is invalid (EINVAL, a tcp/udp port outside 0-65535 included) or
+            its transport unsupported (EPROTONOSUPPORT).
         """
+        _check_endpoint(addr)
         self._connect(addr)
         self._remember_endpoint(addr)
         return _SocketContext(self, "connect", addr)
@@ -316,10 +361,18 @@ class Socket(_BackendSocket):
         ------
         ZMQBindError
             No port in the range could be bound.
+        zmq.ZMQError
+            EINVAL: ``min_port`` is outside 0-65535 or ``max_port`` (exclusive) outside
+            1-65536.
         """
+        if not (0 <= min_port <= 65535 and 1 <= max_port <= 65536):
+            raise ZMQError(EINVAL, f"Invalid argument: port range [{min_port}, {max_port}) is not within 0-65535")
         if min_port == 49152 and max_port == 65536:
+            _check_endpoint(f"{addr}:*")
             self._bind(f"{addr}:*")
-            return int(self.get(SocketOption.LAST_ENDPOINT).decode().rsplit(":", 1)[-1])
+            bound = self.get(SocketOption.LAST_ENDPOINT).decode()
+            self._remember_endpoint(bound)
+            return int(bound.rsplit(":", 1)[-1])
         import random
 
         for _ in range(max_tries):
@@ -330,6 +383,7 @@ class Socket(_BackendSocket):
                 if e.errno not in (98, 13, 48, 10048) and "in use" not in (e.strerror or ""):
                     raise
             else:
+                self._remember_endpoint(f"{addr}:{port}")
                 return port
         raise ZMQBindError(f"could not bind {addr} to a port in [{min_port}, {max_port}) in {max_tries} tries")
 

@@ -772,3 +772,34 @@ def probe_signatures():
         sig = inspect.signature(fn)
         rec([fn.__name__, [(p.name, p.kind.name, repr(p.default) if p.default is not p.empty else None)
                             for p in sig.parameters.values()]])
+
+
+@probe
+def probe_tcp_port_out_of_range():
+    ctx, s = _ctx_sock(zmq.PULL)
+    for addr in ("tcp://127.0.0.1:99999", "tcp://127.0.0.1:-1", "tcp://[::1]:70000;127.0.0.1:5555"):
+        try:
+            s.bind(addr)
+        except zmq.ZMQError as e:
+            rec(["bind", addr, e.errno])
+        else:
+            rec(["bind", addr, "bound", s.last_endpoint != b""])
+            s.unbind(s.last_endpoint)
+    p = ctx.socket(zmq.PUSH)
+    p.linger = 0
+    for addr in ("tcp://127.0.0.1:99999", "tcp://localhost:5555;127.0.0.1:99999"):
+        try:
+            p.connect(addr)
+        except zmq.ZMQError as e:
+            rec(["connect", addr, e.errno])
+        else:
+            rec(["connect", addr, "connected"])
+    try:
+        port = s.bind_to_random_port("tcp://127.0.0.1", min_port=70000, max_port=70010)
+    except zmq.ZMQError as e:
+        rec(["random", e.errno])
+    else:
+        rec(["random", "bound", port > 65535])
+    p.close()
+    s.close()
+    ctx.term()

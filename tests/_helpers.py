@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sys
 from typing import Any, Awaitable, Iterator, Optional, TypeVar
 
 import pytest
@@ -18,6 +19,19 @@ import zmq
 #: Receive and send timeout of the sockets :func:`make` creates: a failing test must fail,
 #: not hang.
 TIMEOUT_MS = 5000
+
+#: Whether Frames export the buffer protocol (``memoryview(frame)``, ``np.frombuffer(frame)``):
+#: the compiled backend's do; a pure-Python class (the CFFI backend's Frame) can only from
+#: CPython 3.12 on (docs/howto/backends.md). ``frame.buffer`` works everywhere.
+FRAME_EXPORTS_BUFFER = zmq.backend.BACKEND == "cython" or (
+    sys.implementation.name == "cpython" and sys.version_info >= (3, 12))
+needs_frame_buffer = pytest.mark.skipif(
+    not FRAME_EXPORTS_BUFFER,
+    reason="the CFFI backend's Frame cannot export the buffer protocol on this interpreter "
+           "(frame.buffer works): docs/howto/backends.md")
+#: Tests of the compiled backend's own internals (the Cython cimport API, its typed arguments).
+needs_cython_backend = pytest.mark.skipif(
+    zmq.backend.BACKEND != "cython", reason=f"tests the compiled (Cython) backend; this run uses {zmq.backend.BACKEND}")
 
 _T = TypeVar("_T")
 _made: list[zmq.Socket] = []

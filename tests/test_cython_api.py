@@ -17,8 +17,11 @@ import threading
 import pytest
 
 import zmq
+from _helpers import needs_cython_backend
 
 pytest.importorskip("Cython")
+# `from zmq cimport Socket` builds against the compiled backend's types
+pytestmark = needs_cython_backend
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The checkout whose zmq is under test (conftest.py makes sure it is this one).

@@ -98,7 +98,7 @@ INSPECT = textwrap.dedent(
 
 def _tool_env(tmp: Path) -> dict[str, str]:
     """The environment of every pip/uv run: no configuration, index or cache of this machine."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "UV_", "PYTHON", "VIRTUAL_ENV"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "UV_", "PYTHON", "VIRTUAL_ENV", "ZMQ_BACKEND"))}
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1",
                UV_NO_CONFIG="1", UV_CACHE_DIR=str(tmp / "uv-cache"), UV_PYTHON_DOWNLOADS="never",
                NO_COLOR="1")

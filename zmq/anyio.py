@@ -31,7 +31,7 @@ import sniffio
 
 import zmq
 from zmq.asyncio import _AsyncContext
-from zmq.backend.cython.socket import NOTHROW_FLAG, WOULD_BLOCK
+from zmq.backend import NOTHROW_FLAG, WOULD_BLOCK
 from zmq.error import Again, ZMQError
 
 __all__ = ["Context", "Socket", "Poller"]

@@ -10,6 +10,7 @@ call) and the wait resumes for what is left of SNDTIMEO/RCVTIMEO.
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Any, Callable
 
 from zmq.backend.cffi._ffi import (
@@ -17,7 +18,7 @@ from zmq.backend.cffi._ffi import (
     c_int, check, ffi, fork_generation, lib, monotonic_ms, raise_forked, run_signal_handlers, zmq_error,
 )
 from zmq.backend.cffi.context import Context
-from zmq.backend.cffi.message import Frame, MessageTracker, _tracker_for, init_zero_copy
+from zmq.backend.cffi.message import _FINISHED_TRACKER, Frame, MessageTracker, init_zero_copy
 
 NOTHROW_FLAG = NOTHROW
 
@@ -50,6 +51,7 @@ _KINDS.update(dict.fromkeys((32, 38, 45, 46, 55, 63, 64, 68, 92, 95, 99, 100, 10
 _CTYPES = {_INT: "int *", _INT64: "int64_t *", _UINT64: "uint64_t *", _FD: "int *"}
 
 _SEND, _RECV, _SEND_MSG, _RECV_MSG = range(4)
+_ENAMETOOLONG = 36
 
 
 def _encode_addr(addr: Any) -> bytes:
@@ -65,6 +67,13 @@ def _encode_addr(addr: Any) -> bytes:
 
 
 def _describe(err: int, addr: Any) -> str:
+    text = addr.decode("utf-8", "replace") if isinstance(addr, bytes) else str(addr)
+    if err == _ENAMETOOLONG and text.startswith("ipc://"):
+        from zmq.backend.cffi.utils import IPC_PATH_MAX_LEN
+
+        return (f"ipc path {text[6:]!r} is {len(text) - 6} characters long, more than the "
+                f"{IPC_PATH_MAX_LEN} that fit in sockaddr_un.sun_path (check paths against "
+                f"zmq.IPC_PATH_MAX_LEN) (addr={addr!r})")
     return f"{ffi.string(lib.zmq_strerror(err)).decode('utf-8', 'replace')} (addr={addr!r})"
 
 
@@ -304,26 +313,33 @@ class Socket:
     # -- sending --------------------------------------------------------------------------
 
     def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
-             routing_id: int | None = None, group: str | None = None) -> Any:
+             routing_id: int | None = None, group: str | None = None, **kwargs: Any) -> Any:
         """Send one message part.
 
         Returns
         -------
-        None, or a MessageTracker when ``track=True``.
+        None for a copied send; a Frame's own tracker for a Frame; with ``copy=False``, the
+        (finished) tracker of data under ``copy_threshold``, or with ``track=True`` the
+        tracker of the shared memory.
         """
         c_flags = c_int(flags, "flags")
         self._check_usable()
         if routing_id is not None or group is not None:
+            if not DRAFT_API:  # as Frame.routing_id/group (and pyzmq) say it
+                raise RuntimeError(
+                    f"send({'routing_id' if routing_id is not None else 'group'}=...) needs libzmq built "
+                    f"with the draft API ({'CLIENT-SERVER' if routing_id is not None else 'RADIO-DISH'} sockets)")
             frame = data if isinstance(data, Frame) else Frame(data, track=track, copy=copy)
             if routing_id is not None:
                 frame.routing_id = routing_id
             if group is not None:
                 frame.group = group
             data = frame
-        tracker = MessageTracker() if track else None
-        if _send_part(self, data, c_flags, copy, tracker) is WOULD_BLOCK:
-            return WOULD_BLOCK
-        return tracker
+        tracker = None
+        if track:
+            _check_tracked(data)
+            tracker = MessageTracker()
+        return _send_part(self, data, c_flags, copy, tracker)
 
     _send = send
 
@@ -337,9 +353,13 @@ class Socket:
             raise TypeError("send_multipart takes a sequence of parts, not a single message: use send()")
         parts = list(msg_parts)
         if not parts:
-            raise ValueError("a multipart message needs at least one part")
+            raise IndexError("a multipart message needs at least one part")
         for i, part in enumerate(parts):
-            if type(part) is bytes or isinstance(part, Frame):
+            if type(part) is bytes:
+                continue
+            if isinstance(part, Frame):
+                if track:
+                    _check_tracked(part)
                 continue
             if isinstance(part, str):
                 raise TypeError(f"part {i} is a str: encode it (or use send_string for single parts)")
@@ -349,17 +369,18 @@ class Socket:
                 raise TypeError(f"part {i} must be bytes-like (bytes, bytearray, memoryview, Frame), "
                                 f"not {type(part).__name__!r}") from None
             if not view.contiguous:
-                raise ValueError(f"part {i} is not a contiguous buffer")
+                raise (ValueError if copy else BufferError)(f"part {i} is not a contiguous buffer")
         tracker = MessageTracker() if track else None
         c_flags &= ~SNDMORE
         last = len(parts) - 1
         # only the first part can block: once it is queued libzmq takes the whole message
-        if _send_part(self, parts[0], c_flags | (SNDMORE if last else 0), copy, tracker) is WOULD_BLOCK:
+        result = _send_part(self, parts[0], c_flags | (SNDMORE if last else 0), copy, tracker)
+        if result is WOULD_BLOCK:
             return WOULD_BLOCK
         c_flags &= ~NOTHROW
         for i in range(1, last + 1):
-            _send_part(self, parts[i], c_flags | (SNDMORE if i < last else 0), copy, tracker)
-        return tracker
+            result = _send_part(self, parts[i], c_flags | (SNDMORE if i < last else 0), copy, tracker)
+        return result
 
     # -- receiving ------------------------------------------------------------------------
 
@@ -374,21 +395,34 @@ class Socket:
 
     _recv = recv
 
-    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+    def recv_into(self, buffer: Any, /, *, nbytes: int = 0, flags: int = 0) -> int:
         """Receive one part straight into a writable buffer; returns the message size (the
-        message is truncated to the space given when bigger)."""
+        message is truncated to the space given when bigger).
+
+        Raises BufferError for a read-only or non-contiguous buffer, TypeError for an object
+        that is no buffer at all."""
         c_nbytes = c_int(nbytes, "nbytes")
         c_flags = c_int(flags, "flags")
         self._check_usable()
+        try:
+            view = memoryview(buffer)
+        except TypeError:
+            raise TypeError(f"recv_into needs a writable bytes-like object, not {type(buffer).__name__!r}") from None
+        if view.readonly:
+            raise BufferError("recv_into needs a writable buffer: this one is read-only")
+        if not view.contiguous:
+            raise BufferError("recv_into needs a contiguous buffer")
         if c_nbytes < 0:
             raise ValueError(f"nbytes must be >= 0, not {c_nbytes}")
-        view = memoryview(buffer)
-        if view.readonly or not view.contiguous:
-            raise BufferError("recv_into needs a writable contiguous buffer")
         if c_nbytes == 0:
             c_nbytes = view.nbytes
         elif c_nbytes > view.nbytes:
             raise ValueError(f"nbytes={c_nbytes} is larger than the buffer ({view.nbytes} bytes)")
+        if not view.c_contiguous:
+            # Fortran order (NumPy): its transpose is the same memory in C order, which cffi takes
+            import numpy
+
+            view = memoryview(numpy.asarray(buffer).T)  # type: ignore[arg-type]
         return _io(self, _RECV, None, ffi.from_buffer(view, require_writable=True), c_nbytes, c_flags)
 
     def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
@@ -569,7 +603,12 @@ def _wait(sock: Socket, op: int, msg: Any, buf: Any, n: int, flags: int) -> int:
 
 
 def _send_part(sock: Socket, data: Any, flags: int, copy: bool, tracker: MessageTracker | None) -> Any:
-    """Send one part: None, or WOULD_BLOCK; tracked zero-copy parts join ``tracker``."""
+    """Send one part and return what ``send`` returns for it (or WOULD_BLOCK).
+
+    A Frame: its tracker. Copied data: None with ``copy=True``; the finished tracker when
+    ``copy=False`` but the data was under ``copy_threshold``. Shared data: ``tracker``
+    (which it joins) when tracking, else None.
+    """
     if isinstance(data, Frame):
         msg = ffi.new("zmq_msg_t *")
         if lib.zmq_msg_init(msg) < 0 or lib.zmq_msg_copy(msg, data.zmq_msg) < 0:
@@ -578,7 +617,7 @@ def _send_part(sock: Socket, data: Any, flags: int, copy: bool, tracker: Message
             return WOULD_BLOCK
         if tracker is not None and data.tracker is not None:
             tracker.peers.add(data.tracker)
-        return None
+        return data.tracker
     if type(data) is bytes:
         n = len(data)
         buf: Any = data
@@ -591,24 +630,30 @@ def _send_part(sock: Socket, data: Any, flags: int, copy: bool, tracker: Message
             raise TypeError(f"a bytes-like object (bytes, bytearray, memoryview, array, Frame) is required, "
                             f"not {type(data).__name__!r}") from None
         if not view.contiguous:
-            raise ValueError("the buffer is not contiguous")
+            raise (ValueError if copy else BufferError)("the buffer is not contiguous")
         if not view.c_contiguous:  # Fortran order: cffi shares C-contiguous memory only
             data = view.tobytes(order="A")
             view = memoryview(data)
         n = view.nbytes
         buf = ffi.from_buffer(view)
     if copy or n < sock.copy_threshold:
-        return WOULD_BLOCK if _io(sock, _SEND, None, buf, n, flags) is WOULD_BLOCK else None
-    import threading
-
+        if _io(sock, _SEND, None, buf, n, flags) is WOULD_BLOCK:
+            return WOULD_BLOCK
+        return None if copy else _FINISHED_TRACKER
     event = threading.Event() if tracker is not None else None
     msg = ffi.new("zmq_msg_t *")
     init_zero_copy(msg, data, event)
     if _send_msg(sock, msg, flags) is WOULD_BLOCK:
         return WOULD_BLOCK
-    if event is not None:
-        tracker.events.add(event)  # type: ignore[union-attr]
-    return None
+    if tracker is not None and event is not None:
+        tracker.events.add(event)
+    return tracker
+
+
+def _check_tracked(part: Any) -> None:
+    """``track=True`` with a Frame built without tracking is an error (before anything is sent)."""
+    if isinstance(part, Frame) and part.tracker is None:
+        raise ValueError("Not a tracked message: this Frame was created without track=True")
 
 
 def _send_msg(sock: Socket, msg: Any, flags: int) -> Any:

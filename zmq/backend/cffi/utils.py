@@ -105,7 +105,9 @@ def zmq_poll(sockets: Any, timeout: int | None = -1) -> list[tuple[Any, int]]:
     ms = -1 if timeout is None or timeout < 0 else int(timeout)
     poll_items(items, n, ms, lambda: any(isinstance(s[0], Socket) and s[0]._handle != h
                                           for s, h in zip(sockets, handles)))
-    return [(sockets[i][0], items[i].revents) for i in range(n) if items[i].revents]
+    # sockets as given; anything else (int fds, objects with fileno()) as its fd
+    return [(sockets[i][0] if items[i].socket != NULL else items[i].fd, items[i].revents)
+            for i in range(n) if items[i].revents]
 
 
 def _handle(s: Any, role: str) -> Any:

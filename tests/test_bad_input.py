@@ -847,7 +847,7 @@ def _socket_calls(mon_addr):
 
 # Allowed to work on a closed socket: closing again, and plain state.
 SOCKET_OK_WHEN_CLOSED = {"close", "closed", "context", "copy_threshold", "underlying", "socket_type",
-                         "join", "leave"}
+                         "join", "leave", "set_pickle_security", "pickle_security"}  # (pure Python settings)
 
 
 def _public_names(cls):
@@ -923,6 +923,7 @@ CONTEXT_OK_WHEN_TERMINATED = {
     "shadow": None,
     "shadow_pyczmq": None,
     "term_warning_after": lambda c: c.term_warning_after,
+    "set_pickle_security": lambda c: c.set_pickle_security(),
 }
 
 

@@ -7,6 +7,7 @@ import threading
 import time
 import warnings
 import weakref
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 from zmq.backend import Context as _BackendContext
@@ -85,6 +86,7 @@ class Context(_BackendContext, Generic[_S]):
 
     sockopts: dict[int, Any]
     _shadow_obj: _BackendContext | None = None  # the Context shadowed, kept alive
+    _pickle_security: tuple[bytes | None, tuple[str | type, ...] | None] | None = None
 
     def __init__(self, io_threads: int | _BackendContext = 1, shadow: _BackendContext | int = 0) -> None:
         if isinstance(io_threads, _BackendContext):
@@ -322,8 +324,23 @@ class Context(_BackendContext, Generic[_S]):
         except BaseException:
             s.close(linger=0)  # a default of the wrong type: don't leave the socket to the GC
             raise
+        if self._pickle_security is not None:
+            s.set_pickle_security(*self._pickle_security)
         self._sockets.add(s)
         return s
+
+    def set_pickle_security(self, key: bytes | None = None, allowed: Iterable[str | type] | None = None) -> None:
+        """The default :meth:`Socket.set_pickle_security` of sockets created from now on
+        (signed pickles with ``key``, and/or only the ``allowed`` classes unpickled).
+        Both None restores pyzmq's default (no checks) for new sockets. A socket's own
+        call overrides it.
+        """
+        if key is None and allowed is None:
+            object.__setattr__(self, "_pickle_security", None)
+            return
+        if key is not None and (not isinstance(key, bytes) or not key):
+            raise TypeError("key must be non-empty bytes") if not isinstance(key, bytes) else ValueError("key must not be empty")
+        object.__setattr__(self, "_pickle_security", (key, None if allowed is None else tuple(allowed)))
 
     def destroy(self, linger: int | None = None) -> None:
         """Close every socket created by this context (with ``linger`` ms if given), then

@@ -5,13 +5,20 @@ from the compiled core, so none of it pays for a Python-level frame here.
 """
 from __future__ import annotations
 
+import builtins
+import hashlib
+import hmac
+import io
 import itertools
+import pickle
 import re
 import warnings
+import weakref
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from zmq.backend import Socket as _BackendSocket
-from zmq.constants import EINVAL, SocketOption, SocketType
+from zmq.constants import EINVAL, ENOTSOCK, SocketOption, SocketType
 from zmq.error import ZMQBindError, ZMQError
 from zmq.sugar._options import no_such_option, option_spellings, socket_option
 
@@ -62,6 +69,110 @@ def _check_endpoint(addr: Any) -> None:
         raise ZMQError(EINVAL, f"Invalid argument (addr={addr!r}): port {port!r} is not * or 0-65535")
 
 
+class PickleRefused(pickle.UnpicklingError):
+    """A message refused by :meth:`Socket.recv_pyobj` in a safe pickle mode, without
+    unpickling it: unsigned, signed with another key, or naming a class not allowed."""
+
+
+#: Prefix of a signed pickle: this tag, then the HMAC-SHA256 of the pickle, then the pickle.
+_SIGNED_TAG = b"cyzmq-hmac-sha256:"
+_DIGEST_SIZE = hashlib.sha256().digest_size
+
+
+class _PicklePolicy:
+    """The safe pickle settings of a socket (see :meth:`Socket.set_pickle_security`)."""
+
+    __slots__ = ("key", "allowed")
+
+    def __init__(self, key: bytes | None, allowed: frozenset[str] | None) -> None:
+        self.key = key
+        self.allowed = allowed
+
+    def dumps(self, obj: Any, protocol: int | None) -> bytes:
+        data = pickle.dumps(obj, pickle.DEFAULT_PROTOCOL if protocol is None else protocol)
+        if self.key is None:
+            return data
+        return _SIGNED_TAG + hmac.new(self.key, data, hashlib.sha256).digest() + data
+
+    def loads(self, msg: Any) -> Any:
+        data = bytes(msg)
+        if self.key is not None:
+            if not data.startswith(_SIGNED_TAG):
+                raise PickleRefused("recv_pyobj: the message is not signed (this socket accepts only signed pickles); not unpickled")
+            start = len(_SIGNED_TAG) + _DIGEST_SIZE
+            digest, data = data[len(_SIGNED_TAG):start], data[start:]
+            if not hmac.compare_digest(digest, hmac.new(self.key, data, hashlib.sha256).digest()):
+                raise PickleRefused("recv_pyobj: the message's signature does not match this socket's key; not unpickled")
+        if self.allowed is None:
+            return pickle.loads(data)
+        return _RestrictedUnpickler(io.BytesIO(data), self.allowed).load()
+
+
+class _RestrictedUnpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, allowed: frozenset[str]) -> None:
+        super().__init__(file)
+        self._allowed = allowed
+
+    def find_class(self, module: str, name: str) -> Any:
+        if f"{module}.{name}" not in self._allowed:
+            raise PickleRefused(f"recv_pyobj: {module}.{name} is not on this socket's allow-list; not unpickled")
+        return super().find_class(module, name)
+
+
+def _class_name(c: str | type) -> str:
+    return c if isinstance(c, str) else f"{c.__module__}.{c.__qualname__}"
+
+
+class _SafePickleMethod:
+    """send_pyobj/recv_pyobj of one socket in a safe mode, set on the instance (so the
+    class's compiled methods stay the default path); holds the socket weakly (no cycle)."""
+
+    __slots__ = ("_socket", "_policy", "_recv", "__weakref__")
+
+    def __init__(self, socket: Socket, policy: _PicklePolicy, recv: bool) -> None:
+        self._socket = weakref.ref(socket)
+        self._policy = policy
+        self._recv = recv
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        sock = self._socket()
+        if sock is None:
+            raise ZMQError(ENOTSOCK)
+        if self._recv:
+            return _recv_safe(sock, self._policy, *args, **kwargs)
+        return _send_safe(sock, self._policy, *args, **kwargs)
+
+
+def _send_safe(sock: Socket, policy: _PicklePolicy, obj: Any, flags: int = 0, protocol: int | None = None, **kwargs: Any) -> Any:
+    # type(sock).send: the plain, green (cooperative) or async (a Future) send of this socket.
+    return type(sock).send(sock, policy.dumps(obj, protocol), flags, **kwargs)
+
+
+def _recv_safe(sock: Socket, policy: _PicklePolicy, flags: int = 0) -> Any:
+    got: Any = type(sock).recv(sock, flags)
+    if not hasattr(got, "add_done_callback"):
+        return policy.loads(got)
+    # An async socket: a Future of the checked object.
+    out = got.get_loop().create_future()
+
+    def done(f: Any) -> None:
+        if out.cancelled():
+            return
+        if f.cancelled():
+            out.cancel()
+        elif f.exception() is not None:
+            out.set_exception(f.exception())
+        else:
+            try:
+                out.set_result(policy.loads(f.result()))
+            except Exception as e:  # noqa: BLE001 - handed to the awaiting caller
+                out.set_exception(e)
+
+    got.add_done_callback(done)
+    out.add_done_callback(lambda o: got.cancel() if o.cancelled() else None)
+    return out
+
+
 class _SocketContext:
     """Returned by :meth:`Socket.bind`/:meth:`Socket.connect`: ``with`` it to unbind/disconnect on exit."""
 
@@ -97,6 +208,7 @@ class Socket(_BackendSocket):
     """
 
     _monitor_socket: Socket | None = None
+    _pickle_policy: _PicklePolicy | None = None
     #: Endpoints given to bind()/connect() (named by the warning of a blocked term()).
     _endpoints: tuple[str, ...] = ()
     #: The socket's type, read once at creation (so a closed socket still knows it).
@@ -154,7 +266,7 @@ class Socket(_BackendSocket):
                 keep = adopt is not None and self.get(SocketOption.LINGER) != 0
             except ZMQError:
                 keep = False
-            if keep and adopt(self):
+            if keep and adopt is not None and adopt(self):
                 return
             self.close()  # honours the LINGER option
 
@@ -418,6 +530,55 @@ class Socket(_BackendSocket):
         mon.connect(addr)
         self._monitor_socket = mon
         return mon
+
+    # -- safe pickles ----------------------------------------------------------------------
+
+    def set_pickle_security(self, key: bytes | None = None, allowed: Iterable[str | builtins.type] | None = None) -> None:
+        """Make :meth:`send_pyobj`/:meth:`recv_pyobj` safe against untrusted peers.
+
+        By default (both None) they pickle and unpickle anything, as pyzmq does:
+        unpickling runs code chosen by the sender. See docs/howto/security.md.
+
+        Parameters
+        ----------
+        key : bytes, optional
+            Signed mode: a secret shared with the peers. send_pyobj adds an HMAC-SHA256
+            of the pickle made with it; recv_pyobj checks it before unpickling, and
+            raises :class:`PickleRefused` (the bytes never unpickled) for a message
+            that is unsigned or signed with another key.
+        allowed : iterable of str or class, optional
+            Restricted mode: recv_pyobj unpickles only these classes (and functions),
+            given as classes or ``"module.QualName"`` strings; any other one raises
+            :class:`PickleRefused`. (Plain containers, numbers, str and bytes need no
+            entry.) Both modes can be combined.
+
+        Notes
+        -----
+        A refused message has been consumed; the socket stays usable. Sockets of
+        :mod:`zmq.asyncio`, :mod:`zmq.eventloop.future` and :mod:`zmq.green` honour
+        the modes too (their recv_pyobj then awaits the checked object).
+        :meth:`Context.set_pickle_security` sets the default for new sockets.
+        """
+        if key is not None and not isinstance(key, bytes):
+            raise TypeError(f"key must be bytes, not {type(key).__name__!r}")
+        if key == b"":
+            raise ValueError("key must not be empty")
+        names = None if allowed is None else frozenset(_class_name(c) for c in allowed)
+        if key is None and names is None:
+            for name in ("send_pyobj", "recv_pyobj"):
+                self.__dict__.pop(name, None)
+            object.__setattr__(self, "_pickle_policy", None)
+            return
+        policy = _PicklePolicy(key, names)
+        object.__setattr__(self, "_pickle_policy", policy)
+        object.__setattr__(self, "send_pyobj", _SafePickleMethod(self, policy, recv=False))
+        object.__setattr__(self, "recv_pyobj", _SafePickleMethod(self, policy, recv=True))
+
+    @property
+    def pickle_security(self) -> tuple[bytes | None, frozenset[str] | None]:
+        """The (key, allowed) set by :meth:`set_pickle_security` ((None, None): pyzmq's)."""
+        policy = self._pickle_policy
+        return (None, None) if policy is None else (policy.key, policy.allowed)
 
     def disable_monitor(self) -> None:
         """Stop the monitoring started by :meth:`get_monitor_socket` (or :meth:`monitor`)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes.util
 import errno as _errno
+import operator
 import os
 import time
 from typing import Any
@@ -172,6 +173,19 @@ def interrupted(err: int) -> bool:
     return err == EINTR or err == EAGAIN
 
 
+def timeout_ms(timeout: Any) -> int:
+    """A poll timeout in ms: None or negative -> -1 (forever); a float is truncated; an int
+    beyond a C int is an OverflowError (a huge timeout would otherwise wait forever)."""
+    if timeout is None:
+        return -1
+    t = int(timeout) if isinstance(timeout, float) else operator.index(timeout)
+    if t < 0:
+        return -1
+    if t > 2147483647:
+        raise OverflowError(f"timeout={timeout} ms does not fit in a C int")
+    return t
+
+
 def monotonic_ms() -> int:
     """Milliseconds of the monotonic clock."""
     return int(time.monotonic() * 1000)
@@ -185,5 +199,5 @@ def c_int(value: object, what: str) -> int:
         else:
             raise TypeError(f"{what} must be an int, not {type(value).__name__!r}")
     if not -(2 ** 31) <= value < 2 ** 31:  # type: ignore[operator]
-        raise ValueError(f"{what}={value} does not fit in a C int")
+        raise OverflowError(f"{what}={value} does not fit in a C int")
     return value  # type: ignore[return-value]

@@ -10,6 +10,7 @@ from zmq.backend.cffi._ffi import (
 )
 
 _IO_THREADS, _THREAD_PRIORITY, _THREAD_SCHED_POLICY = 1, 3, 4
+_EINVAL = 22
 
 
 def _term(handle: Any, fork_gen: int) -> None:
@@ -55,8 +56,10 @@ class Context:
             setattr_(self, "_handle", ffi.cast("void *", shadow))
             setattr_(self, "_shadow", True)
             return
-        if not isinstance(io_threads, int) or isinstance(io_threads, bool) or io_threads < 0:
-            raise ValueError(f"io_threads must be a non-negative int, not {io_threads!r}")
+        if not isinstance(io_threads, int) or isinstance(io_threads, bool):
+            raise TypeError(f"io_threads must be an int, not {type(io_threads).__name__!r}")
+        if io_threads < 0:
+            raise zmq_error(_EINVAL)
         handle = lib.zmq_ctx_new()
         if handle == NULL:
             raise zmq_error(lib.zmq_errno())

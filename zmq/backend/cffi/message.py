@@ -98,19 +98,19 @@ class MessageTracker:
         """True once libzmq has released every message this tracker watches."""
         return self._is_done()
 
-    def wait(self, timeout: float | None = -1) -> None:
-        """Block until :attr:`done`, for at most ``timeout`` seconds (negative or None: forever).
+    def wait(self, timeout: float = -1) -> None:
+        """Block until :attr:`done`, for at most ``timeout`` seconds (negative: forever).
 
         Raises
         ------
         NotDone
             The messages were still in use when the timeout expired.
         """
-        if timeout is not None and not isinstance(timeout, (int, float)):
+        if not isinstance(timeout, (int, float)):
             raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__!r}")
         import time
 
-        deadline = None if timeout is None or timeout < 0 else time.monotonic() + timeout
+        deadline = None if timeout < 0 else time.monotonic() + timeout
         for event in list(self.events):
             while not event.is_set():
                 left = 0.1 if deadline is None else min(0.1, deadline - time.monotonic())
@@ -185,6 +185,8 @@ class Frame:
         if isinstance(data, str) or not _is_buffer(data):
             raise TypeError(_not_a_buffer(data))
         view = memoryview(data)
+        if not view.contiguous:
+            raise BufferError("memoryview: underlying buffer is not contiguous")
         if copy is None:
             # zmq.COPY_THRESHOLD as it is now (applications and their tests change it), as sockets do
             threshold = (getattr(sys.modules.get("zmq"), "COPY_THRESHOLD", COPY_THRESHOLD_DEFAULT)

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from zmq.backend.cffi._ffi import (
     DONTWAIT, DRAFT_API, EAGAIN, EINTR, EINVAL, ENOTSOCK, ENOTSUP, NOTHROW, NULL, SNDMORE,
-    c_int, check, ffi, fork_generation, lib, monotonic_ms, raise_forked, run_signal_handlers, zmq_error,
+    c_int, check, ffi, fork_generation, lib, monotonic_ms, raise_forked, run_signal_handlers, timeout_ms, zmq_error,
 )
 from zmq.backend.cffi.context import Context
 from zmq.backend.cffi.message import _FINISHED_TRACKER, Frame, MessageTracker, init_zero_copy
@@ -227,15 +227,15 @@ class Socket:
                 raise TypeError(f"option {c_option} takes an int, not {type(optval).__name__!r}")
         if kind == _INT64:
             if not -(2 ** 63) <= optval < 2 ** 63:
-                raise ValueError(f"value {optval} out of range for 64-bit option {c_option}")
+                raise OverflowError(f"value {optval} out of range for 64-bit option {c_option}")
             check(lib.zmq_setsockopt(self._handle, c_option, ffi.new("int64_t *", optval), 8))
         elif kind == _UINT64:
             if not 0 <= optval < 2 ** 64:
-                raise ValueError(f"value {optval} out of range for unsigned 64-bit option {c_option}")
+                raise OverflowError(f"value {optval} out of range for unsigned 64-bit option {c_option}")
             check(lib.zmq_setsockopt(self._handle, c_option, ffi.new("uint64_t *", optval), 8))
         else:
             if not -(2 ** 31) <= optval < 2 ** 31:
-                raise ValueError(f"value {optval} out of range for int option {c_option}")
+                raise OverflowError(f"value {optval} out of range for int option {c_option}")
             if kind == _HWM_KIND:
                 _set_int(self, _SNDHWM, optval)
                 _set_int(self, _RCVHWM, optval)
@@ -313,7 +313,7 @@ class Socket:
     # -- sending --------------------------------------------------------------------------
 
     def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
-             routing_id: int | None = None, group: str | None = None, **kwargs: Any) -> Any:
+             routing_id: int | None = None, group: str | None = None) -> Any:
         """Send one message part.
 
         Returns
@@ -389,7 +389,10 @@ class Socket:
         c_flags = c_int(flags, "flags")
         self._check_usable()
         if not copy:
-            return _recv_frame(self, c_flags)
+            frame = _recv_frame(self, c_flags)
+            if track and frame is not WOULD_BLOCK:
+                frame.tracker = _FINISHED_TRACKER  # received memory is nobody's to track
+            return frame
         received = _recv_bytes(self, c_flags)
         return received if received is WOULD_BLOCK else received[0]
 
@@ -440,6 +443,8 @@ class Socket:
                 part = _recv_frame(self, c_flags)
                 if part is WOULD_BLOCK:
                     return WOULD_BLOCK
+                if track:
+                    part.tracker = _FINISHED_TRACKER
                 more = part.more
             parts.append(part)
             if not more:
@@ -516,7 +521,7 @@ class Socket:
         item = ffi.new("zmq_pollitem_t *")
         item.socket = self._handle
         item.events = c_flags
-        poll_items(item, 1, -1 if timeout is None or timeout < 0 else int(timeout), lambda: self._handle != item.socket)
+        poll_items(item, 1, timeout_ms(timeout), lambda: self._handle != item.socket)
         return item.revents
 
 

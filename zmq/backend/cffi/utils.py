@@ -6,7 +6,7 @@ import sys
 from typing import Any, Callable
 
 from zmq.backend.cffi._ffi import (
-    DRAFT_API, ENOTSOCK, NULL, c_int, check, ffi, interrupted, lib, monotonic_ms, run_signal_handlers, zmq_error,
+    DRAFT_API, ENOTSOCK, NULL, c_int, check, ffi, interrupted, lib, monotonic_ms, run_signal_handlers, timeout_ms, zmq_error,
 )
 from zmq.backend.cffi.socket import Socket
 
@@ -102,7 +102,7 @@ def zmq_poll(sockets: Any, timeout: int | None = -1) -> list[tuple[Any, int]]:
             else:
                 raise TypeError(f"cannot poll {type(obj).__name__!r}: expected a Socket, an int fd or an object with fileno()")
         handles.append(items[i].socket)
-    ms = -1 if timeout is None or timeout < 0 else int(timeout)
+    ms = timeout_ms(timeout)
     poll_items(items, n, ms, lambda: any(isinstance(s[0], Socket) and s[0]._handle != h
                                           for s, h in zip(sockets, handles)))
     # sockets as given; anything else (int fds, objects with fileno()) as its fd
@@ -110,8 +110,8 @@ def zmq_poll(sockets: Any, timeout: int | None = -1) -> list[tuple[Any, int]]:
             for i in range(n) if items[i].revents]
 
 
-def _handle(s: Any, role: str) -> Any:
-    if s is None:
+def _handle(s: Any, role: str, optional: bool = True) -> Any:
+    if s is None and optional:
         return NULL
     if not isinstance(s, Socket):
         raise TypeError(f"{role} must be a zmq.Socket, not {type(s).__name__!r}")
@@ -136,7 +136,7 @@ def _run_proxy(sockets: tuple[Any, ...], call: Callable[[], int]) -> int:
 def proxy(frontend: Any, backend: Any, capture: Any = None) -> int:
     """Forward messages both ways between two sockets, in the calling thread, until the
     context is terminated (ContextTerminated); Ctrl-C interrupts it."""
-    f, b, c = _handle(frontend, "frontend"), _handle(backend, "backend"), _handle(capture, "capture")
+    f, b, c = _handle(frontend, "frontend", False), _handle(backend, "backend", False), _handle(capture, "capture")
     return _run_proxy((frontend, backend, capture), lambda: lib.zmq_proxy(f, b, c))
 
 
@@ -144,7 +144,7 @@ def proxy_steerable(frontend: Any, backend: Any, capture: Any = None, control: A
     """Like :func:`proxy`, steered by PAUSE/RESUME/TERMINATE/STATISTICS on ``control``."""
     if control is None:
         return proxy(frontend, backend, capture)
-    f, b, c = _handle(frontend, "frontend"), _handle(backend, "backend"), _handle(capture, "capture")
+    f, b, c = _handle(frontend, "frontend", False), _handle(backend, "backend", False), _handle(capture, "capture")
     k = _handle(control, "control")
     return _run_proxy((frontend, backend, capture, control), lambda: lib.zmq_proxy_steerable(f, b, c, k))
 

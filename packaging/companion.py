@@ -143,4 +143,6 @@ def build(outdir: str) -> str:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 2 or (len(sys.argv) == 2 and sys.argv[1].startswith("-")):
+        sys.exit("usage: python packaging/companion.py [OUTDIR]  (default: dist)")
     print(build(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "dist")))

@@ -178,7 +178,9 @@ CLOSED_CALLS = {
 }
 
 # Public Socket attributes that are fine on a closed socket.
-ALLOWED_WHEN_CLOSED = {"close", "closed", "context", "copy_threshold", "underlying", "shadow", "type", "socket_type"}
+ALLOWED_WHEN_CLOSED = {"close", "closed", "context", "copy_threshold", "underlying", "shadow", "type", "socket_type",
+                       # pickle settings are the Python object's, not libzmq's
+                       "set_pickle_security", "pickle_security"}
 if not zmq.DRAFT_API:
     ALLOWED_WHEN_CLOSED |= {"join", "leave"}  # RuntimeError first without the draft API
 

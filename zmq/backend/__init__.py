@@ -98,26 +98,6 @@ else:
         raise ImportError(f"cyzmq's CFFI backend cannot be loaded: {e}") from e
     _monitored_queue = _cffi_monitored_queue
 
-#: The names a backend module provides (``device`` and ``MessageTracker`` are importable
-#: from here too, but belong to zmq's top level). Kept equal to ``__all__``.
-public_api = [
-    "Context",
-    "Socket",
-    "Frame",
-    "Message",
-    "proxy",
-    "proxy_steerable",
-    "zmq_poll",
-    "strerror",
-    "zmq_errno",
-    "has",
-    "curve_keypair",
-    "curve_public",
-    "zmq_version_info",
-    "IPC_PATH_MAX_LEN",
-    "PYZMQ_DRAFT_API",
-]
-
 __all__ = [
     "Context",
     "Socket",
@@ -135,6 +115,9 @@ __all__ = [
     "IPC_PATH_MAX_LEN",
     "PYZMQ_DRAFT_API",
 ]
+#: The names a backend module provides (``device`` and ``MessageTracker`` are importable
+#: from here too, but belong to zmq's top level).
+public_api = list(__all__)
 
 
 def select_backend(name: str) -> dict[str, Any]:

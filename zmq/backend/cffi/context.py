@@ -138,34 +138,10 @@ class Context:
             self._sched[c_option] = c_value
 
     def _check_scheduling(self, option: int, value: int) -> None:
-        # libzmq applies these when it starts its I/O threads and aborts the process if the
-        # kernel refuses them, so try them first on a scratch thread.
-        import os
-        import threading
+        from zmq.backend._scheduling import check_thread_scheduling
 
-        from zmq.error import ZMQError
-
-        policy = value if option == _THREAD_SCHED_POLICY else self._sched[_THREAD_SCHED_POLICY]
-        priority = value if option == _THREAD_PRIORITY else self._sched[_THREAD_PRIORITY]
-        if (policy == -1 and priority == -1) or not hasattr(os, "sched_setscheduler"):
-            return
-        failure: list[OSError] = []
-
-        def trial() -> None:
-            try:
-                pol = policy if policy != -1 else os.sched_getscheduler(0)
-                param = os.sched_param(priority) if priority != -1 else os.sched_getparam(0)
-                os.sched_setscheduler(0, pol, param)
-            except OSError as e:
-                failure.append(e)
-
-        t = threading.Thread(target=trial, name="cyzmq-sched-check")
-        t.start()
-        t.join()
-        if failure:
-            raise ZMQError(failure[0].errno or 22,
-                           f"the kernel refuses thread scheduling policy={policy} priority={priority} "
-                           f"({failure[0].strerror}); libzmq would abort when starting its threads")
+        check_thread_scheduling(value if option == _THREAD_SCHED_POLICY else self._sched[_THREAD_SCHED_POLICY],
+                                value if option == _THREAD_PRIORITY else self._sched[_THREAD_PRIORITY])
 
     def get(self, option: int) -> int:
         """Get a context option (``zmq.IO_THREADS``, ``zmq.SOCKET_LIMIT``...)."""

@@ -14,7 +14,7 @@ cdef extern from *:
 
 from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython._check cimport (
-    check_rc, c_int_arg, raise_zmq_error, raise_zmq_error_msg, raise_forked, fork_generation, interpreter_exiting,
+    check_rc, c_int_arg, raise_zmq_error, raise_forked, fork_generation, interpreter_exiting,
 )
 from zmq.backend.cython.message cimport zc_drain
 
@@ -152,32 +152,10 @@ cdef class Context:
             self._thread_priority = c_value
 
     def _check_scheduling(self, int option, int value):
-        # libzmq applies these when it starts its I/O threads (at the first socket) and
-        # aborts the process if the kernel refuses them, so try them first on a scratch thread.
-        import os
-        import threading
-        policy = value if option == ZMQ_THREAD_SCHED_POLICY else self._sched_policy
-        priority = value if option == ZMQ_THREAD_PRIORITY else self._thread_priority
-        if (policy == -1 and priority == -1) or not hasattr(os, "sched_setscheduler"):
-            return
-        failure = []
+        from zmq.backend._scheduling import check_thread_scheduling
 
-        def trial():
-            try:
-                pol = policy if policy != -1 else os.sched_getscheduler(0)
-                param = os.sched_param(priority) if priority != -1 else os.sched_getparam(0)
-                os.sched_setscheduler(0, pol, param)
-            except OSError as e:
-                failure.append(e)
-
-        t = threading.Thread(target=trial, name="cyzmq-sched-check")
-        t.start()
-        t.join()
-        if failure:
-            raise_zmq_error_msg(
-                failure[0].errno,
-                f"the kernel refuses thread scheduling policy={policy} priority={priority} "
-                f"({failure[0].strerror}); libzmq would abort when starting its threads")
+        check_thread_scheduling(value if option == ZMQ_THREAD_SCHED_POLICY else self._sched_policy,
+                                value if option == ZMQ_THREAD_PRIORITY else self._thread_priority)
 
     def get(self, option):
         """Get a context option.

@@ -107,13 +107,25 @@ def _watch(messages, *opts, sig=signal.SIGINT, env=None):
     try:
         subscribed = pub.poll(10000)
         rec(bool(subscribed), "subscribed")
+        early = b""
         if subscribed:
             rec(pub.recv(), "subscription")
             for m in messages:
                 pub.send_multipart(m)
-            time.sleep(0.5)
+            # wait until every message is printed ("topic | text" each; a loaded machine may
+            # take a while), at most 5 s
+            import select
+
+            deadline = time.monotonic() + 5
+            while not (early.count(b" | ") >= len(messages) and early.endswith(b"\n")) and time.monotonic() < deadline:
+                if select.select([proc.stdout], [], [], 0.1)[0]:
+                    chunk = os.read(proc.stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    early += chunk
         proc.send_signal(sig)
         out, err = proc.communicate(timeout=10)
+        out = early + out
     finally:
         if proc.poll() is None:
             proc.kill()

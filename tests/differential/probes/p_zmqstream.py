@@ -1655,7 +1655,7 @@ def probe_socket_closed_directly_under_stream():
 def probe_context_terminated_under_stream():
     IOLoop, ZMQStream = _tornado()
     ctx = zmq.Context()
-    logs = _Logs()
+    _Logs()
     a, b = _pair(ctx)
     st = ZMQStream(a)
     st.on_recv(lambda m: None)
@@ -1666,7 +1666,7 @@ def probe_context_terminated_under_stream():
     _run(loop, 0.3)
     rec(done.is_set())
     rec(call(st.closed))
-    logs.rec(distinct=True)
+    # (what gets logged races with term() in the other thread, in pyzmq too: not recorded)
     call(st.send, b"x")
     rec(st.receiving())
     _keep.append(st)  # (whether the loop still references the stream is no behaviour)

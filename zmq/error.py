@@ -123,6 +123,27 @@ class InterruptedSystemCall(ZMQError, InterruptedError):
         return f"{self.strerror}: This call should have been retried. Please report this to cyzmq."
 
 
+class ConcurrentUseError(ZMQError):
+    """A socket was entered by a second thread while another thread was inside a call on it.
+
+    libzmq sockets are not thread-safe: one socket must be used by one thread at a time.
+    cyzmq detects the overlap and refuses the second call instead of letting libzmq's state
+    be corrupted. ``errno`` is EBUSY. Use one socket per thread, hand sockets over between
+    threads with proper synchronisation, or create the socket with ``thread_safe=True`` to
+    have its calls serialised by a lock.
+    """
+
+    def __init__(self, errno: int | str | None = None, msg: str | None = None) -> None:
+        if isinstance(errno, str):
+            errno, msg = None, errno
+        if msg is None:
+            msg = (
+                "socket is in use by another thread: a zmq socket must be used by one "
+                "thread at a time (or created with thread_safe=True)"
+            )
+        super().__init__(_errno.EBUSY, msg)
+
+
 class NotDone(ZMQBaseError):
     """A :class:`~zmq.MessageTracker` wait timed out before libzmq released the message."""
 

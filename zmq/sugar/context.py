@@ -297,7 +297,10 @@ class Context(_BackendContext, Generic[_S]):
             The class of the new socket (default: this context's socket class, e.g.
             :class:`zmq.Socket`, or :class:`zmq.asyncio.Socket` for an async context).
         **kwargs
-            Passed to the socket class, e.g. ``copy_threshold=0``.
+            Passed to the socket class, e.g. ``copy_threshold=0``; except
+            ``thread_safe=True``, which makes a :class:`~zmq.sugar.threadsafe.ThreadSafeSocket`
+            (calls serialised by a lock, so threads may share it; TypeError for an asyncio
+            or gevent socket class).
 
         Returns
         -------
@@ -314,6 +317,10 @@ class Context(_BackendContext, Generic[_S]):
             ``socket_type`` is not an int, or negative.
         """
         cls = socket_class or self._socket_class
+        if kwargs.pop("thread_safe", False):  # (a keyword kept out of the signature: pyzmq's)
+            from zmq.sugar.threadsafe import thread_safe_class
+
+            cls = thread_safe_class(cls)
         s = cls(self, socket_type, **kwargs)
         try:
             for opt, value in self.sockopts.items():

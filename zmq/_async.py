@@ -1,14 +1,10 @@
-"""The machinery shared by cyzmq's asyncio and Tornado sockets.
+"""The asyncio adapter of :mod:`zmq._readiness`, shared by cyzmq's asyncio and Tornado sockets.
 
-Each async socket keeps FIFO queues of waiting sends, receives and polls. A call first tries
-the operation at once (when nothing is queued ahead of it and ``EVENTS`` says it can
-proceed), so ``await sock.recv()`` on a socket with a message waiting completes without an
-event-loop round trip. Otherwise the call is queued and the socket's ``ZMQ_FD`` is watched.
-
-``ZMQ_FD`` is edge-triggered: it only says "something changed", and any libzmq call on the
-socket may consume that signal. So every wake-up re-reads ``EVENTS`` and serves queued
-operations until no more progress is possible, and an operation completed outside a
-wake-up schedules one such pass whenever other operations are queued.
+A call first tries the operation at once (when nothing is queued ahead of it), so ``await
+sock.recv()`` on a socket with a message waiting completes without an event-loop round
+trip. Otherwise the operation is queued in the socket's :class:`~zmq._readiness.Readiness`
+(whose futures are asyncio's) and the running loop watches the socket's ``ZMQ_FD``
+(:class:`_FDWatcher`: asyncio allows one reader per fd, views and streams share it).
 """
 from __future__ import annotations
 
@@ -18,16 +14,9 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, Callable
 
 import zmq
-from zmq.backend import NOTHROW_FLAG, WOULD_BLOCK
+from zmq._readiness import (EVENTS, FD, NOBLOCK, POLLIN, POLLOUT, RCVTIMEO, SNDTIMEO, WOULD_BLOCK, Operations,
+                            Pending, Readiness, closed_error, recv_into_now)
 from zmq.error import Again, ContextTerminated, ZMQError
-
-# Plain ints: arithmetic on the enum members runs Python-level enum code.
-EVENTS, FD, RCVTIMEO, SNDTIMEO = int(zmq.EVENTS), int(zmq.FD), int(zmq.RCVTIMEO), int(zmq.SNDTIMEO)
-NOBLOCK, POLLIN, POLLOUT = int(zmq.NOBLOCK), int(zmq.POLLIN), int(zmq.POLLOUT)
-# Every queued or eager attempt: never block, and report "would block" as WOULD_BLOCK
-# rather than by raising Again (an exception costs more than the attempt).
-TRY = NOBLOCK | NOTHROW_FLAG
-_ENOTSOCK = int(zmq.ENOTSOCK)
 
 
 class _FDWatcher:
@@ -124,17 +113,29 @@ def _get_loop() -> asyncio.AbstractEventLoop:
         return asyncio.get_event_loop_policy().get_event_loop()
 
 
-class _Waiter:
-    """A queued operation: ``fn(socket, *args)`` is retried until it stops returning WOULD_BLOCK."""
+class _RecvFuture(asyncio.Future):  # type: ignore[type-arg]
+    """The future of a queued receive. If the task awaiting it is cancelled after the
+    message arrived (before the task could resume), the message goes back to the socket's
+    :class:`~zmq._readiness.Readiness` for the next receive instead of being lost."""
 
-    __slots__ = ("future", "fn", "args", "timer")
+    _back: tuple[Readiness, Callable[..., Any], tuple[Any, ...]]
 
-    def __init__(self, future: asyncio.Future[Any], fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-        self.future = future
-        self.fn = fn
-        self.args = args
-        self.timer: asyncio.TimerHandle | None = None
+    def __await__(self) -> Any:
+        if not self.done():
+            self._asyncio_future_blocking = True
+            try:
+                yield self
+            except BaseException:
+                if self.done() and not self.cancelled() and self.exception() is None:
+                    self._back[0].give_back(self._back[1], self._back[2], self.result())
+                raise
+        return self.result()
 
+    __iter__ = __await__
+
+
+# the Future class's name in reprs, as for any asyncio future
+_RecvFuture.__name__ = _RecvFuture.__qualname__ = "Future"
 
 if TYPE_CHECKING:  # the mixin is only ever mixed into zmq.Socket subclasses
     _SocketBase = zmq.Socket
@@ -142,20 +143,17 @@ else:
     _SocketBase = object
 
 
-class AsyncSocketMixin(_SocketBase):
-    """Async send/recv/poll for a :class:`zmq.Socket` subclass; see the module docstring.
+class AsyncSocketMixin(Operations, _SocketBase):
+    """Future-returning send/recv/poll for a :class:`zmq.Socket` subclass: the asyncio
+    adapter of :class:`zmq._readiness.Readiness` (see the module docstring).
 
     Subclasses set ``_sync`` to the synchronous Socket class whose methods do the work.
     """
 
     _sync: type[zmq.Socket] = zmq.Socket
     _loop: asyncio.AbstractEventLoop | None = None
-    _recv_q: deque[_Waiter] | None = None
-    _send_q: deque[_Waiter] | None = None
-    # waiting polls: (future, flags, the last recv and send waiting when the poll began)
-    _poll_q: list[tuple[asyncio.Future[int], int, _Waiter | None, _Waiter | None]] | None = None
+    _rd: Readiness | None = None  # of _loop
     _watching: bool = False
-    _pass_scheduled: bool = False
     _inproc: bool = False  # bound or connected to an inproc endpoint
     _watcher: _FDWatcher | None = None  # of _loop
     _fd: int = -1
@@ -174,14 +172,13 @@ class AsyncSocketMixin(_SocketBase):
         self._loop = loop
         self._watcher = fd_watcher(loop)
         self._fd = -1 if self.closed else self._sync.get(self, FD)
-        self._recv_q = deque()
-        self._send_q = deque()
-        self._poll_q = []
+        self._rd = Readiness(self, loop.call_soon)
 
     def _watch(self) -> None:
         if not self._watching and self._loop is not None:
+            assert self._rd is not None
             self._watching = True
-            fd_watcher(self._loop).add(self._sync.get(self, FD), id(self), self._service)
+            fd_watcher(self._loop).add(self._sync.get(self, FD), id(self), self._rd.serve)
 
     def _unwatch(self) -> None:
         if self._watching and self._loop is not None:
@@ -200,103 +197,29 @@ class AsyncSocketMixin(_SocketBase):
     def _touched(self) -> None:
         """A libzmq call made outside a wake-up may have consumed the FD's edge: re-check
         our queued operations, and whoever else watches this FD (other views, streams)."""
-        if self._recv_q or self._send_q or self._poll_q:
-            self._schedule_pass()
+        if self._rd is not None:
+            self._rd.touched()
         if self._watcher is not None:
             self._watcher.touch(self._fd, id(self))
 
-    def _schedule_pass(self) -> None:
-        if not self._pass_scheduled and self._loop is not None:
-            self._pass_scheduled = True
-            self._loop.call_soon(self._service)
-
-    def _service(self) -> None:
-        """Serve queued operations while libzmq says they can proceed."""
-        self._pass_scheduled = False
-        get = self._sync.get
-        while not self.closed:
-            events = get(self, EVENTS)
-            received = sent = False
-            if self._poll_q:
-                # polls queued before the operations now waiting see the state before those
-                # run, the others the state after (a message a queued recv took is gone)
-                self._serve_polls(events, True)
-            if events & POLLIN and self._recv_q:
-                received = self._serve(self._recv_q)
-            if events & POLLOUT and self._send_q:
-                sent = self._serve(self._send_q)
-            if self._poll_q:
-                self._serve_polls(get(self, EVENTS) if received or sent else events, False)
-            # Each queue was served until it would block, so reading EVENTS again (which
-            # costs libzmq two syscalls) only pays when what we did may have readied the
-            # other direction.
-            if not ((received and self._send_q) or (sent and self._recv_q)):
-                break
-        if self._inproc and not self._recv_q and self._loop is not None:
-            fd_watcher(self._loop).inproc_waiting.discard(self)
-
-    def _serve(self, queue: deque[_Waiter]) -> bool:
-        progressed = False
-        while queue:
-            w = queue[0]
-            if w.future.done():  # cancelled or timed out: its op never ran
-                queue.popleft()
-                continue
-            try:
-                result = w.fn(self, *w.args)
-            except BaseException as e:
-                queue.popleft()
-                _finish(w, exc=e)
-            else:
-                if result is WOULD_BLOCK:
-                    break
-                queue.popleft()
-                _finish(w, result)
-            progressed = True
-        return progressed
-
-    def _serve_polls(self, events: int, only_first: bool) -> None:
-        """Resolve the polls that ``events`` satisfies (``only_first``: only those begun
-        before every operation still waiting, i.e. the operations they began after are done)."""
-        assert self._poll_q is not None
-        still: list[tuple[asyncio.Future[int], int, _Waiter | None, _Waiter | None]] = []
-        for entry in self._poll_q:
-            fut, flags, last_recv, last_send = entry
-            if fut.done():
-                continue
-            if events & flags and not (only_first and ((last_recv is not None and not last_recv.future.done())
-                                                       or (last_send is not None and not last_send.future.done()))):
-                fut.set_result(events & flags)
-            else:
-                still.append(entry)
-        self._poll_q[:] = still
-
-    def _queue(self, queue: deque[_Waiter], future: asyncio.Future[Any], fn: Callable[..., Any], args: tuple[Any, ...], timeout_opt: int) -> asyncio.Future[Any]:
-        w = _Waiter(future, fn, args)
-        timeout = self._sync.get(self, timeout_opt)
-        if timeout >= 0:
-            w.timer = future.get_loop().call_later(timeout / 1000, _expire, future)
-        queue.append(w)
-        if self._inproc and queue is self._recv_q:
-            fd_watcher(future.get_loop()).inproc_waiting.add(self)
-        self._watch()
-        return future
-
-    def _start(self, fn: Callable[..., Any], args: tuple[Any, ...], flags: int, receiving: bool) -> asyncio.Future[Any]:
+    def _op(self, fn: Callable[..., Any], args: tuple[Any, ...], flags: int, receiving: bool) -> asyncio.Future[Any]:
         """Run ``fn(self, *args)`` now if it completes, else queue it; return its future."""
         loop = _get_loop()
         if loop is not self._loop:
             self._switch_loop(loop)
         if self.closed:
             return _closed_result(loop, receiving and not flags & NOBLOCK)
-        future = loop.create_future()
-        queue = self._recv_q if receiving else self._send_q
-        assert queue is not None
+        rd = self._rd
+        assert rd is not None
+        queue = rd.recv_q if receiving else rd.send_q
         # Operations queued ahead go first; only a NOBLOCK recv tries at once regardless
         # (a NOBLOCK send waits its turn, as in pyzmq, which keeps messages in order).
         if not queue or (receiving and flags & NOBLOCK):
+            future = loop.create_future()
             try:
-                result = fn(self, *args)
+                result = rd.take_returned(fn, args) if rd.returned and receiving else WOULD_BLOCK
+                if result is WOULD_BLOCK:
+                    result = fn(self, *args)
             except ContextTerminated:
                 raise  # at once, as pyzmq does (its context is going away)
             except BaseException as e:
@@ -314,7 +237,20 @@ class AsyncSocketMixin(_SocketBase):
             if flags & NOBLOCK:
                 future.set_exception(Again())
                 return future
-        return self._queue(queue, future, fn, args, RCVTIMEO if receiving else SNDTIMEO)
+        if receiving and fn is not recv_into_now:  # (recv_into's buffer is the caller's)
+            future = _RecvFuture(loop=loop)
+            future._back = (rd, fn, args)
+        else:
+            future = loop.create_future()
+        p = Pending(future, fn, args)
+        timeout = self._sync.get(self, RCVTIMEO if receiving else SNDTIMEO)
+        if timeout >= 0:
+            p.timer = loop.call_later(timeout / 1000, _expire, future)
+        queue.append(p)
+        if self._inproc and receiving:
+            fd_watcher(loop).inproc_waiting.add(self)
+        self._watch()
+        return future
 
     def bind(self, addr: str) -> Any:
         """Bind (see :meth:`zmq.Socket.bind`); inproc endpoints enable same-loop fast delivery."""
@@ -329,18 +265,6 @@ class AsyncSocketMixin(_SocketBase):
         if isinstance(addr, str) and addr.startswith("inproc://"):
             self._inproc = True
         return result
-
-    def _cancel_waiters(self) -> None:
-        for queue in (self._recv_q, self._send_q):
-            while queue:
-                w = queue.popleft()
-                if w.timer is not None:
-                    w.timer.cancel()
-                w.future.cancel()
-        if self._poll_q:
-            for fut, *_ in self._poll_q:
-                fut.cancel()
-            self._poll_q.clear()
 
     def close(self, linger: int | None = None) -> None:
         """Close the socket; operations still waiting are cancelled, and so are async
@@ -363,8 +287,8 @@ class AsyncSocketMixin(_SocketBase):
                     # numbers, and a stale entry would keep a new socket's fd unregistered.
                     orphans += watcher.drop_fd(fd)
             self._watching = False
-            if self._loop is not None and not self._loop.is_closed():
-                self._cancel_waiters()  # (a closed loop's futures can't be resolved any more)
+            if self._rd is not None and self._loop is not None and not self._loop.is_closed():
+                self._rd.fail_all(None)  # (a closed loop's futures can't be resolved any more)
         self._sync.close(self, linger)
         for callback in orphans:
             callback()  # pollers re-check and are cancelled
@@ -378,87 +302,7 @@ class AsyncSocketMixin(_SocketBase):
 
     getsockopt = get
 
-    # -- the async API -----------------------------------------------------------------------
-
-    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> asyncio.Future[Any]:  # type: ignore[override]
-        """Receive one part (bytes, or a Frame if ``copy=False``): an awaitable."""
-        return self._start(self._sync.recv, (flags | TRY, copy, track), flags, True)
-
-    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> asyncio.Future[Any]:  # type: ignore[override]
-        """Receive a whole multipart message: an awaitable list of parts."""
-        return self._start(self._sync.recv_multipart, (flags | TRY, copy, track), flags, True)
-
-    def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> asyncio.Future[Any]:  # type: ignore[override]
-        """Receive one part decoded to str: an awaitable."""
-        return self._start(self._sync.recv_string, (flags | TRY, encoding), flags, True)
-
-    def recv_json(self, flags: int = 0, **kwargs: Any) -> asyncio.Future[Any]:
-        """Receive one part decoded from JSON: an awaitable."""
-        sync = self._sync.recv_json
-        if kwargs:
-            return self._start(lambda s, f: sync(s, f, **kwargs), (flags | TRY,), flags, True)
-        return self._start(sync, (flags | TRY,), flags, True)
-
-    def recv_pyobj(self, flags: int = 0) -> asyncio.Future[Any]:
-        """Receive one part and unpickle it (trusted peers only): an awaitable."""
-        return self._start(self._sync.recv_pyobj, (flags | TRY,), flags, True)
-
-    def recv_serialized(self, deserialize: Callable[[list[Any]], Any], flags: int = 0, copy: bool = True) -> asyncio.Future[Any]:  # type: ignore[override]
-        """Receive a multipart message and return ``deserialize(parts)``: an awaitable."""
-        return self._start(self._sync.recv_serialized, (deserialize, flags | TRY, copy), flags, True)
-
-    def recv_into(self, buf: Any, /, *, nbytes: int = 0, flags: int = 0) -> asyncio.Future[int]:  # type: ignore[override]
-        """Receive one part into the writable buffer ``buf`` (at most ``nbytes`` bytes, 0: all
-        of it): an awaitable of the message's size (larger than the space given: truncated)."""
-        return self._start(_recv_into_now, (buf, nbytes, flags), flags, True)
-
-    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> asyncio.Future[Any]:  # type: ignore[override]
-        """Send one part: an awaitable (of None, or a MessageTracker with ``track=True``).
-        Keyword arguments (``routing_id``, ``group``) go to :meth:`zmq.Socket.send`."""
-        if kwargs:
-            sync = self._sync.send
-            return self._start(lambda s, *a: sync(s, *a, **kwargs), (data, flags | TRY, copy, track), flags, False)
-        return self._start(self._sync.send, (data, flags | TRY, copy, track), flags, False)
-
-    def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> asyncio.Future[Any]:  # type: ignore[override]
-        """Send a multipart message: an awaitable."""
-        sync = self._sync.send_multipart
-        parts = msg_parts if type(msg_parts) is list else list(msg_parts)
-        if kwargs:
-            return self._start(lambda s, *a: sync(s, *a, **kwargs), (parts, flags | TRY, copy, track), flags, False)
-        return self._start(sync, (parts, flags | TRY, copy, track), flags, False)
-
-    def send_string(self, u: str, flags: int = 0, copy: bool = True, encoding: str = "utf-8", **kwargs: Any) -> asyncio.Future[Any]:  # type: ignore[override]
-        """Send a str encoded with ``encoding``: an awaitable."""
-        if not isinstance(u, str):
-            raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
-        sync = self._sync.send_string
-        if kwargs:
-            return self._start(lambda s, *a: sync(s, *a, **kwargs), (u, flags | TRY, copy, encoding), flags, False)
-        return self._start(sync, (u, flags | TRY, copy, encoding), flags, False)
-
-    send_unicode = send_string  # type: ignore[assignment]
-    recv_unicode = recv_string  # type: ignore[assignment]
-
-    def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> asyncio.Future[Any]:  # type: ignore[override]
-        """Send ``obj`` as JSON: an awaitable. Serialization errors raise at once."""
-        import json
-
-        # Serialized once, now (errors raise here), exactly as the sync send_json does.
-        data = json.dumps(obj, **{k: v for k, v in kwargs.items() if k not in ("routing_id", "group")}).encode("utf-8")
-        extra = {k: v for k, v in kwargs.items() if k in ("routing_id", "group")}
-        return self.send(data, flags, **extra)
-
-    def send_pyobj(self, obj: Any, flags: int = 0, protocol: int | None = None, **kwargs: Any) -> asyncio.Future[Any]:  # type: ignore[override]
-        """Send ``obj`` pickled: an awaitable. Pickling errors raise at once."""
-        import pickle
-
-        data = pickle.dumps(obj, pickle.DEFAULT_PROTOCOL if protocol is None else protocol)
-        return self.send(data, flags, **kwargs)
-
-    def send_serialized(self, msg: Any, serialize: Callable[[Any], Any], flags: int = 0, copy: bool = True, **kwargs: Any) -> asyncio.Future[Any]:  # type: ignore[override]
-        """Send ``serialize(msg)`` as a multipart message: an awaitable."""
-        return self.send_multipart(serialize(msg), flags, copy, **kwargs)
+    # -- the async API: the send/recv family is zmq._readiness.Operations' --------------------
 
     def poll(self, timeout: int | None = None, flags: int = POLLIN) -> asyncio.Future[int]:  # type: ignore[override]
         """Wait until the socket has any of ``flags`` ready (ms timeout; None: forever): an
@@ -467,26 +311,26 @@ class AsyncSocketMixin(_SocketBase):
             zmq.Socket.poll(self, 0)  # raises the sync poll's error for a closed socket, at once
         future: asyncio.Future[int] = self._future()
         flags = int(flags)  # (a PollEvent would make every result a PollEvent)
-        events = self._sync.get(self, EVENTS) & flags
+        rd = self._rd
+        assert rd is not None
+        events = (self._sync.get(self, EVENTS) | (POLLIN if rd.returned else 0)) & flags
         if events or timeout == 0:
             future.set_result(events)
             self._touched()  # reading EVENTS may have consumed the FD edge
             return future
-        assert self._poll_q is not None
-        recv_q, send_q = self._recv_q, self._send_q
-        self._poll_q.append((future, flags, recv_q[-1] if recv_q else None, send_q[-1] if send_q else None))
+        rd.add_poll(future, flags)
         if timeout is not None and timeout > 0:
             handle = future.get_loop().call_later(timeout / 1000, _resolve_poll_timeout, future)
             future.add_done_callback(lambda f: handle.cancel())
         self._watch()
-        self._schedule_pass()
+        rd.touched()
         return future
 
 
 def _closed_result(loop: asyncio.AbstractEventLoop, raise_now: bool) -> asyncio.Future[Any]:
     """What an operation on a closed socket gives: blocking receives raise ENOTSOCK at
     once, other operations return a future failed with it (as pyzmq does)."""
-    error = ZMQError(_ENOTSOCK)
+    error = closed_error()
     if raise_now:
         raise error
     future = loop.create_future()
@@ -494,19 +338,15 @@ def _closed_result(loop: asyncio.AbstractEventLoop, raise_now: bool) -> asyncio.
     return future
 
 
-def _recv_into_now(sock: zmq.Socket, buf: Any, nbytes: int, flags: int) -> Any:
-    """One non-blocking ``recv_into`` (the core's has no non-raising mode): its size, or WOULD_BLOCK."""
-    try:
-        return zmq.Socket.recv_into(sock, buf, nbytes=nbytes, flags=flags | NOBLOCK)
-    except Again:
-        return WOULD_BLOCK
-
-
 def _serve_inproc_peers(loop: asyncio.AbstractEventLoop) -> None:
     waiting = fd_watcher(loop).inproc_waiting
     if waiting:
         for sock in list(waiting):
-            sock._service()
+            rd = sock._rd
+            if rd is None or not rd.recv_q or sock.closed:
+                waiting.discard(sock)
+            else:
+                rd.serve()
 
 
 def _expire(future: asyncio.Future[Any]) -> None:
@@ -517,17 +357,6 @@ def _expire(future: asyncio.Future[Any]) -> None:
 def _resolve_poll_timeout(future: asyncio.Future[int]) -> None:
     if not future.done():
         future.set_result(0)
-
-
-def _finish(w: _Waiter, result: Any = None, exc: BaseException | None = None) -> None:
-    if w.timer is not None:
-        w.timer.cancel()
-    if w.future.done():
-        return
-    if exc is not None:
-        w.future.set_exception(exc)
-    else:
-        w.future.set_result(result)
 
 
 class AsyncPollerMixin:
@@ -609,8 +438,8 @@ def _touch_polled(loop: asyncio.AbstractEventLoop, items: list[tuple[Any, int]],
     watcher = fd_watcher(loop)
     for sock, _ in items:
         if isinstance(sock, zmq.Socket) and not sock.closed:
-            if isinstance(sock, AsyncSocketMixin) and (sock._recv_q or sock._send_q or sock._poll_q):
-                sock._schedule_pass()
+            if isinstance(sock, AsyncSocketMixin) and sock._rd is not None:
+                sock._rd.touched()
             watcher.touch(zmq.Socket.get(sock, FD), key)
 
 

@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import asyncio as _asyncio
 import warnings
-from typing import Any, TypeVar
+from typing import Any
 
 import zmq
 from zmq._async import AsyncPollerMixin, AsyncSocketMixin
+from zmq._readiness import Shadowing, ShadowingContext
 
 __all__ = ["Context", "Socket", "Poller", "ZMQEventLoop", "install"]
-
-_T = TypeVar("_T", bound="_AsyncSocket")
-_C = TypeVar("_C", bound="_AsyncContext")
 
 
 # This module's classes and zmq.eventloop.future's are separate (each module's
 # Context.instance() is its own) but alike: what they share, besides zmq._async's mixins,
 # is written once here.
 # (type: ignore: the methods return futures, so their signatures differ from zmq.Socket's.)
-class _AsyncSocket(AsyncSocketMixin, zmq.Socket):  # type: ignore[misc]
+class _AsyncSocket(AsyncSocketMixin, Shadowing, zmq.Socket):  # type: ignore[misc]
     """Base of the async Socket classes: a :class:`zmq.Socket` with
     :class:`zmq._async.AsyncSocketMixin`'s future-returning methods."""
 
@@ -45,29 +43,13 @@ class _AsyncSocket(AsyncSocketMixin, zmq.Socket):  # type: ignore[misc]
         else:
             super().__init__(context, socket_type, **kwargs)
 
-    @classmethod
-    def from_socket(cls: type[_T], socket: zmq.Socket, io_loop: Any = None) -> _T:
-        """A socket of this class sharing ``socket``'s libzmq socket (which keeps ownership).
 
-        ``io_loop`` is accepted for compatibility and unused.
-        """
-        return cls(_from_socket=socket)
-
-
-class _AsyncContext:
+class _AsyncContext(ShadowingContext):
     """Mixin of the async Context classes, put before :class:`zmq.Context` in their bases.
 
     Not a Context itself: the async Contexts stay direct subclasses of zmq.Context, whose
     fork handler resets the :meth:`~zmq.Context.instance` of those.
     """
-
-    _instance = None  # no instance() of this class yet (not zmq.Context's)
-    _instance_pid = None
-
-    @classmethod
-    def from_context(cls: type[_C], context: zmq.Context[Any]) -> _C:
-        """A Context of this class sharing ``context``'s libzmq context (which keeps ownership)."""
-        return cls.shadow(context.underlying)  # type: ignore[attr-defined]
 
 
 class Socket(_AsyncSocket):

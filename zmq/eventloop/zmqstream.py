@@ -39,7 +39,8 @@ from tornado.log import app_log, gen_log
 
 import zmq
 from zmq import POLLIN, POLLOUT
-from zmq._async import EVENTS, FD, TRY, AsyncSocketMixin, fd_watcher
+from zmq._async import AsyncSocketMixin, fd_watcher
+from zmq._readiness import EVENTS, FD, TRY
 from zmq.backend import Socket as _CoreSocket
 from zmq.backend import WOULD_BLOCK
 from zmq.utils import jsonapi

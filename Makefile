@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 CORE := zmq/backend/cython
-SOURCES := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.h) setup.py pyproject.toml packaging/companion.py zmq/sugar/version.py
+SOURCES := $(wildcard $(CORE)/*.pyx $(CORE)/*.pxd $(CORE)/*.pxi $(CORE)/*.h) setup.py pyproject.toml packaging/companion.py zmq/sugar/version.py
 STAMP := $(VENV)/.cyzmq-built
 # The oracle of tests/differential: pyzmq built from source against the same system libzmq.
 ORACLE := .venv-pyzmq
@@ -139,10 +139,12 @@ bench-instructions: build oracle valgrind
 	$(VPY) perf/instructions.py $(BENCH_ARGS)
 
 # Heavier variants of the reliability suites (more hypothesis examples, 1M small / 10k 1 MiB
-# messages, 100 sockets x 1000 messages, 3 peer kills).
+# messages, 100 sockets x 1000 messages, 3 peer kills; issue 15: 8 threads x 100,000 calls on
+# shared sockets, 300 protocol-property examples per pattern).
 stress: build
 	CYZMQ_STRESS=1 $(VPY) -X faulthandler -m pytest -q tests/test_bad_input.py tests/test_faults.py \
-	  tests/test_memory.py tests/test_load.py tests/test_security.py $(PYTEST_ARGS)
+	  tests/test_memory.py tests/test_load.py tests/test_security.py tests/test_thread_misuse.py \
+	  tests/test_threadsafe_socket.py tests/test_properties.py $(PYTEST_ARGS)
 
 valgrind:
 	@command -v valgrind >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \

@@ -18,12 +18,8 @@ cdef class Socket:
     cdef int _send_buf(self, const void *buf, size_t n, int flags) except -1
     cdef int _send_msg(self, zmq_msg_t *msg, int flags) except -1
     cdef int _recv_msg(self, zmq_msg_t *msg, int flags) except -1
-    cdef object _send_part(self, object data, int flags, bint copy, bint track, object tracker)
-    cdef int _io_blocking(self, int op, zmq_msg_t *msg, void *buf, size_t n, int flags) except -2
     cdef int _get_int(self, int option) except? -1
     cdef int _set_int(self, int option, int value) except -1
-    cdef int _send_text(self, str text, int flags) except -1
-    cdef object _recv_text(self, int flags, str encoding)
 
     cdef inline int _check_usable(self) except -1:
         if self.handle == NULL:

@@ -21,6 +21,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 STRESS = bool(os.environ.get("CYZMQ_STRESS"))
 THREADS = 8
 CALLS = 100_000 if STRESS else 10_000
@@ -188,6 +190,7 @@ def _check_no_loss(r: dict) -> None:
     assert r["usable"], r
 
 
+@pytest.mark.timeout(600 if STRESS else 150)
 def test_misuse_of_a_shared_plain_socket_is_refused_never_corrupting(record_property) -> None:
     r = run_load("misuse")
     record_property("figures", r)
@@ -199,6 +202,7 @@ def test_misuse_of_a_shared_plain_socket_is_refused_never_corrupting(record_prop
     _check_no_loss(r)
 
 
+@pytest.mark.timeout(600 if STRESS else 150)
 def test_thread_safe_socket_takes_the_same_load_without_errors(record_property) -> None:
     r = run_load("safe")
     record_property("figures", r)

@@ -22,7 +22,7 @@ class _WouldBlock:
 WOULD_BLOCK: _WouldBlock
 """Returned instead of raising Again by calls made with NOTHROW_FLAG (event loops only)."""
 
-# What Socket.get returns for each option (socket.pyx, _opt_kind): binary and text options
+# What Socket.get returns for each option (optkind.pxd, opt_kind): binary and text options
 # give bytes, TYPE a SocketType, every other option an int. Plain ints give Any.
 _BytesOption = Literal[
     SocketOption.ROUTING_ID,

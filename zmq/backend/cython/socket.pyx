@@ -5,7 +5,7 @@
   WOULD_BLOCK, Again or a GIL-free wait);
 - ``socket_messages.pxi``: message shapes over that decision (bytes, buffers, Frames,
   zero-copy and tracking, multipart, recv_into);
-- ``socket_options.pxi``: the C type of every option and the get/set conversions;
+- ``socket_options.pxi``: get/set conversions by option kind (kinds from ``optkind.pxd``);
 - ``socket_endpoints.pxi``: bind/connect/unbind/disconnect, monitor, draft groups;
 - ``socket_serial.pxi``: codecs and text helpers of the string/JSON/pickle methods;
 - ``socket_poll.pxi``: Socket.poll;
@@ -28,6 +28,7 @@ from zmq.backend.cython._check cimport (
     timeout_ms,
 )
 from zmq.backend.cython.context cimport Context
+from zmq.backend.cython.optkind cimport *
 from zmq.backend.cython.message cimport (
     Frame, MessageTracker, init_zero_copy, new_tracker, new_frame, finished_tracker,
 )

@@ -1,41 +1,6 @@
-# Socket options: the C type of every option, and Socket.get/set between Python values and
-# libzmq's option buffers. Included by socket.pyx.
-
-# The pseudo-option zmq.HWM: sets (and reads) SNDHWM and RCVHWM together.
-cdef enum:
-    HWM_PSEUDO_OPTION = 1
-
-
-cdef enum OptKind:
-    OPT_INT = 0
-    OPT_INT64 = 1
-    OPT_UINT64 = 2
-    OPT_BINARY = 3   # arbitrary bytes, exact length (ROUTING_ID, SUBSCRIBE...)
-    OPT_TEXT = 4     # NUL-terminated text (endpoints, ZAP domain, keys...): str accepted on set
-    OPT_FD = 5
-    OPT_CURVE_KEY = 6
-    OPT_HWM = 7
-
-
-cdef inline int _opt_kind(int opt) noexcept nogil:
-    # Values from zmq.h (draft ones included, so they work where libzmq has them).
-    if opt == 4 or opt == 85 or opt == 86 or opt == 87:   # AFFINITY, VMCI_BUFFER_*
-        return OPT_UINT64
-    if opt == 22:                                          # MAXMSGSIZE
-        return OPT_INT64
-    if opt == 5 or opt == 6 or opt == 7 or opt == 61 or opt == 72 or opt == 110 or opt == 111 or opt == 114:
-        return OPT_BINARY
-    if opt == 48 or opt == 49 or opt == 50:
-        return OPT_CURVE_KEY
-    if (opt == 32 or opt == 38 or opt == 45 or opt == 46 or opt == 55 or opt == 63 or opt == 64
-            or opt == 68 or opt == 92 or opt == 95 or opt == 99 or opt == 100
-            or (opt >= 103 and opt <= 106)):
-        return OPT_TEXT
-    if opt == 14:
-        return OPT_FD
-    if opt == HWM_PSEUDO_OPTION:
-        return OPT_HWM
-    return OPT_INT
+# Socket options: Socket.get/set between Python values and libzmq's option buffers, by the
+# option's OptKind (optkind.pxd, generated from buildutils/option_table.py). Included by
+# socket.pyx.
 
 
 cdef object _SocketType = None
@@ -51,7 +16,7 @@ cdef object _socket_type_enum():
 cdef int _set_option(Socket self, int c_option, object optval) except -1:
     """Socket.set: convert ``optval`` to the option's C type and set it."""
     self._check_usable()
-    cdef int kind = _opt_kind(c_option)
+    cdef int kind = opt_kind(c_option)
     cdef int ival
     cdef int64_t i64
     cdef uint64_t u64
@@ -104,7 +69,7 @@ cdef int _set_option(Socket self, int c_option, object optval) except -1:
 cdef object _get_option(Socket self, int c_option):
     """Socket.get: read the option into its C type and return it as a Python value."""
     self._check_usable()
-    cdef int kind = _opt_kind(c_option)
+    cdef int kind = opt_kind(c_option)
     cdef int ival = 0
     cdef int64_t i64 = 0
     cdef uint64_t u64 = 0

@@ -18,7 +18,9 @@ from zmq.backend.cffi._ffi import (
     c_int, check, ffi, fork_generation, lib, monotonic_ms, raise_forked, run_signal_handlers, timeout_ms, zmq_error,
 )
 from zmq.backend.cffi.context import Context
-from zmq.backend.cffi.message import _FINISHED_TRACKER, Frame, MessageTracker, init_zero_copy
+from zmq.backend.cffi.message import (
+    _FINISHED_TRACKER, Frame, MessageTracker, c_buffer, init_zero_copy, not_contiguous,
+)
 
 NOTHROW_FLAG = NOTHROW
 
@@ -105,8 +107,20 @@ class Socket:
     _handle: Any = NULL
     _shadow = False
     context: Any = None
-    #: copy=False sends of fewer bytes than this are copied anyway (cheaper than tracking).
-    copy_threshold: int = 65536
+    _copy_threshold = 65536
+
+    @property
+    def copy_threshold(self) -> int:
+        """copy=False sends of fewer bytes than this are copied anyway (cheaper than tracking)."""
+        return self._copy_threshold
+
+    @copy_threshold.setter
+    def copy_threshold(self, value: int) -> None:
+        if not isinstance(value, int):
+            raise TypeError(f"copy_threshold must be an int, not {type(value).__name__!r}")
+        if not 0 <= value < 2 ** 64:
+            raise OverflowError("copy_threshold must be a size: 0 <= copy_threshold < 2**64")
+        object.__setattr__(self, "_copy_threshold", value)
 
     def __init__(self, context: Any = None, socket_type: int = -1, *, shadow: int = 0,
                  copy_threshold: int | None = None) -> None:
@@ -116,11 +130,7 @@ class Socket:
         setattr_(self, "_fork_gen", fork_generation[0])
         if copy_threshold is None:
             copy_threshold = getattr(sys.modules.get("zmq"), "COPY_THRESHOLD", 65536)
-        if not isinstance(copy_threshold, int):
-            raise TypeError(f"copy_threshold must be an int, not {type(copy_threshold).__name__!r}")
-        if copy_threshold < 0:
-            raise OverflowError("can't convert negative value to size_t")
-        setattr_(self, "copy_threshold", copy_threshold)
+        Socket.copy_threshold.fset(self, copy_threshold)  # type: ignore[attr-defined]
         if isinstance(context, Socket):
             context._check_usable()
             setattr_(self, "_owner", context)
@@ -369,7 +379,8 @@ class Socket:
                 raise TypeError(f"part {i} must be bytes-like (bytes, bytearray, memoryview, Frame), "
                                 f"not {type(part).__name__!r}") from None
             if not view.contiguous:
-                raise (ValueError if copy else BufferError)(f"part {i} is not a contiguous buffer")
+                err = not_contiguous(part)
+                raise err if copy else BufferError(str(err))
         tracker = MessageTracker() if track else None
         c_flags &= ~SNDMORE
         last = len(parts) - 1
@@ -408,7 +419,7 @@ class Socket:
         c_flags = c_int(flags, "flags")
         self._check_usable()
         try:
-            view = memoryview(buffer)
+            view = buffer._writable_view() if isinstance(buffer, Frame) else memoryview(buffer)
         except TypeError:
             raise TypeError(f"recv_into needs a writable bytes-like object, not {type(buffer).__name__!r}") from None
         if view.readonly:
@@ -421,12 +432,10 @@ class Socket:
             c_nbytes = view.nbytes
         elif c_nbytes > view.nbytes:
             raise ValueError(f"nbytes={c_nbytes} is larger than the buffer ({view.nbytes} bytes)")
-        if not view.c_contiguous:
-            # Fortran order (NumPy): its transpose is the same memory in C order, which cffi takes
-            import numpy
-
-            view = memoryview(numpy.asarray(buffer).T)  # type: ignore[arg-type]
-        return _io(self, _RECV, None, ffi.from_buffer(view, require_writable=True), c_nbytes, c_flags)
+        buf = c_buffer(buffer, view)
+        if buf is None:
+            raise BufferError(f"recv_into cannot write into a {type(buffer).__name__} in this memory order")
+        return _io(self, _RECV, None, buf, c_nbytes, c_flags)
 
     def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
         """Receive every part of the next message: a list of bytes (or of Frames)."""
@@ -635,13 +644,14 @@ def _send_part(sock: Socket, data: Any, flags: int, copy: bool, tracker: Message
             raise TypeError(f"a bytes-like object (bytes, bytearray, memoryview, array, Frame) is required, "
                             f"not {type(data).__name__!r}") from None
         if not view.contiguous:
-            raise (ValueError if copy else BufferError)("the buffer is not contiguous")
-        if not view.c_contiguous:  # Fortran order: cffi shares C-contiguous memory only
-            data = view.tobytes(order="A")
-            view = memoryview(data)
+            err = not_contiguous(data)
+            raise err if copy else BufferError(str(err))
         n = view.nbytes
-        buf = ffi.from_buffer(view)
-    if copy or n < sock.copy_threshold:
+        buf = c_buffer(data, view)
+        if buf is None:  # Fortran order, not NumPy's: cffi shares C-contiguous memory only
+            data = view.tobytes(order="A")
+            buf = ffi.from_buffer(data)
+    if copy or n < sock._copy_threshold:
         if _io(sock, _SEND, None, buf, n, flags) is WOULD_BLOCK:
             return WOULD_BLOCK
         return None if copy else _FINISHED_TRACKER
@@ -694,3 +704,52 @@ def _recv_frame(sock: Socket, flags: int) -> Any:
         return WOULD_BLOCK
     frame.more = bool(lib.zmq_msg_more(frame.zmq_msg))
     return frame
+
+
+# -- the thread-misuse guard (issue 15; the compiled core has its own) ----------------------
+# libzmq sockets are not thread-safe: a call entered while another thread is inside one on
+# the same socket raises ConcurrentUseError before touching libzmq. The same thread may
+# nest calls (the serializers call send/recv). One non-blocking lock acquire per call.
+
+
+class _Guard:
+    __slots__ = ("lock", "owner")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.owner = 0
+
+
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    get_ident = threading.get_ident
+
+    def call(self: Socket, *args: Any, **kwargs: Any) -> Any:
+        guard = self.__dict__.get("_guard")
+        if guard is None:
+            guard = self.__dict__.setdefault("_guard", _Guard())  # (atomic: one guard)
+        if not guard.lock.acquire(False):
+            if guard.owner == get_ident():
+                return method(self, *args, **kwargs)
+            from zmq.error import ConcurrentUseError
+
+            raise ConcurrentUseError()
+        guard.owner = get_ident()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            guard.owner = 0
+            guard.lock.release()
+
+    call.__name__ = method.__name__
+    call.__qualname__ = method.__qualname__
+    call.__doc__ = method.__doc__
+    call.__wrapped__ = method  # type: ignore[attr-defined]
+    return call
+
+
+for _name in ("close", "set", "get", "setsockopt", "getsockopt", "_bind", "_connect", "unbind", "disconnect",
+              "monitor", "join", "leave", "send", "_send", "send_multipart", "recv", "_recv", "recv_into",
+              "recv_multipart", "send_string", "recv_string", "send_unicode", "recv_unicode", "send_json",
+              "recv_json", "send_pyobj", "recv_pyobj", "send_serialized", "recv_serialized", "poll"):
+    setattr(Socket, _name, _guarded(Socket.__dict__[_name]))
+del _name

@@ -1098,13 +1098,14 @@ def test_term_after_an_unclosed_green_socket_was_collected():
 
 
 def test_send_family_signatures_are_explicit():
-    # pyzmq's green send_multipart/recv_multipart take (*args, **kwargs) and send hides
-    # routing_id/group in **kwargs; ours spell out the parameters (as plain zmq.Socket), and
-    # set is the plain one (no Python layer on setting options)
+    # pyzmq's green send_multipart/recv_multipart take (*args, **kwargs); ours spell out the
+    # parameters (as zmq.asyncio's do: one send/recv family serves both), send passes
+    # routing_id/group on in **kwargs as pyzmq's, and set is the plain one (no Python layer
+    # on setting options)
     import inspect
 
     assert list(inspect.signature(gzmq.Socket.send).parameters) == [
-        "self", "data", "flags", "copy", "track", "routing_id", "group"]
+        "self", "data", "flags", "copy", "track", "kwargs"]
     assert list(inspect.signature(gzmq.Socket.send_multipart).parameters)[:5] == [
         "self", "msg_parts", "flags", "copy", "track"]
     assert list(inspect.signature(gzmq.Socket.recv_multipart).parameters) == ["self", "flags", "copy", "track"]

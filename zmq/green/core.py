@@ -5,15 +5,14 @@ operation without blocking. When it would block, the calling greenlet waits on g
 instead of in libzmq, so the other greenlets keep running. ``NOBLOCK`` calls pass straight
 through; ``RCVTIMEO``/``SNDTIMEO`` are honoured (``zmq.Again`` when they expire).
 
-How the waiting works. A socket's ``ZMQ_FD`` is edge-triggered: it becomes readable when
-*something* changed, and any libzmq call on the socket (a send, a recv, reading ``EVENTS``)
-may consume that signal. So each green socket keeps FIFO queues of greenlets waiting to
-send and to receive, plus the pollers waiting on it, and one hub watcher on its FD. A
-*dispatch* reads ``EVENTS`` and wakes the first waiting receiver if the socket is
-readable, the first waiting sender if it is writable, and the pollers whose events are
-ready. Whenever green code makes a libzmq call on a socket that has waiters, it schedules a
-dispatch, so readiness hidden by a consumed edge is never lost; a woken greenlet that makes
-progress passes the turn on the same way.
+How the waiting works: each green socket has a :class:`zmq._readiness.Readiness` whose
+queues hold the greenlets waiting to send and to receive (FIFO), and the pollers waiting on
+it, with one hub watcher on its ``ZMQ_FD``. Its pass reads ``EVENTS`` and wakes the first
+waiting receiver if the socket is readable, the first sender if it is writable, and the
+pollers whose events are ready. The woken greenlet makes its attempt itself, so a
+``gevent.Timeout`` (or a kill) can only strike before anything was taken or sent, never
+between taking a message and returning it. Whenever green code makes a libzmq call on a
+socket that has waiters, a pass is scheduled (that call may have consumed the FD's edge).
 
 A waiter whose attempt just failed is not woken again by the same readiness until
 something else happens on the socket (a call by green code or an FD signal). EVENTS can
@@ -24,15 +23,14 @@ is writable for the others); such a waiter is re-checked after growing delays (1
 from __future__ import annotations
 
 import time
-from collections import deque
-from typing import Any, Callable, TypeVar
+from typing import Any
 
 import gevent  # type: ignore[import-untyped,unused-ignore]
 from gevent.event import Event  # type: ignore[import-untyped,unused-ignore]
 
 import zmq
-from zmq.backend import NOTHROW_FLAG, WOULD_BLOCK
-from zmq.backend import Socket as _BackendSocket
+from zmq._readiness import (EVENTS, FD, NOBLOCK, POLLIN, POLLOUT, RCVTIMEO, SNDTIMEO, WOULD_BLOCK, Operations,
+                            Pending, Readiness, Shadowing, ShadowingContext, _get)
 from zmq.error import Again
 
 __all__ = ["_Context", "_Socket"]
@@ -41,22 +39,11 @@ __all__ = ["_Context", "_Socket"]
 _original_Socket = zmq.Socket
 _original_Context = zmq.Context
 
-# Plain ints: arithmetic on enum members runs Python-level enum code.
-EVENTS, FD, RCVTIMEO, SNDTIMEO = int(zmq.EVENTS), int(zmq.FD), int(zmq.RCVTIMEO), int(zmq.SNDTIMEO)
-NOBLOCK, POLLIN, POLLOUT = int(zmq.NOBLOCK), int(zmq.POLLIN), int(zmq.POLLOUT)
-# An attempt that never blocks and reports "would block" as WOULD_BLOCK, not by raising.
-TRY = NOBLOCK | NOTHROW_FLAG
 # Event mask for gevent's io watchers (libev's EV_READ/EV_WRITE).
 WATCH_READ, WATCH_WRITE = 1, 2
 
 # First and last delay between re-checks of readiness that a waiter failed to use (s).
 _BACKOFF_MIN, _BACKOFF_MAX = 0.001, 0.1
-
-# The compiled get(), bypassing _Socket.get below (which kicks waiters).
-_get = _BackendSocket.get
-
-_T = TypeVar("_T", bound="_Socket")
-
 
 def deadline_after(timeout_ms: int) -> float | None:
     """The monotonic deadline ``timeout_ms`` from now (None for a negative timeout: never)."""
@@ -68,10 +55,11 @@ def seconds_left(deadline: float | None) -> float | None:
     return None if deadline is None else max(0.0, deadline - time.monotonic())
 
 
-class _Waiter:
-    """A greenlet queued to send or receive. ``stamp`` is the socket's operation count
-    right after this waiter's last miss (-1: none): until another call happens, readiness
-    that EVENTS reports for its direction is what it just failed to use, so a dispatch
+class _Slot:
+    """A queued greenlet's wake-up (the waiter of its :class:`~zmq._readiness.Pending`):
+    a pass sets it and the greenlet then attempts itself. ``stamp`` is the socket's
+    operation count right after its last miss (-1: none): until another call happens,
+    readiness EVENTS reports for its direction is what it just failed to use, so a pass
     skips it rather than waking it into the same miss again."""
 
     __slots__ = ("event", "stamp")
@@ -80,26 +68,101 @@ class _Waiter:
         self.event = Event()
         self.stamp = stamp
 
+    def done(self) -> bool:
+        return bool(self.event.is_set())
 
-class _State:
-    """A green socket's waiting state (plain slots: the socket's own attribute writes go
-    through its option-setting ``__setattr__``)."""
+    def set_result(self, _: Any = None) -> None:
+        self.event.set()
 
-    __slots__ = ("hub", "watcher", "timer", "recv_q", "send_q", "pollers", "pending", "ops", "backoff")
+    set_exception = cancel = set_result  # woken all the same: its retry meets the error
 
-    def __init__(self, hub: Any) -> None:
+
+class _Wake(_Slot):
+    """A waiting poll's wake-up: sets ``event`` whenever its events are ready, and is never
+    done (the poll removes it when it returns)."""
+
+    __slots__ = ()
+
+    def __init__(self, event: Event) -> None:
+        self.event = event
+        self.stamp = -1
+
+    def done(self) -> bool:
+        return False
+
+
+class _Green(Readiness):
+    """A green socket's readiness, bound to one hub."""
+
+    __slots__ = ("hub", "watcher", "timer", "ops", "backoff")
+
+    def __init__(self, sock: zmq.Socket, hub: Any) -> None:
+        super().__init__(sock, hub.loop.run_callback)
         self.hub = hub
         self.watcher: Any = None  # io watcher on ZMQ_FD, active while anyone waits
-        self.timer: Any = None  # pending re-check (see _Socket._recheck_later)
-        self.recv_q: deque[_Waiter] = deque()
-        self.send_q: deque[_Waiter] = deque()
-        self.pollers: dict[Event, int] = {}
-        self.pending = False  # a dispatch is scheduled
+        self.timer: Any = None  # pending re-check (see recheck_later)
         self.ops = 0  # libzmq calls made on the socket by green code, plus FD signals
         self.backoff = _BACKOFF_MIN
 
-    def waiting(self) -> bool:
-        return bool(self.recv_q or self.send_q or self.pollers)
+    def touched(self) -> None:
+        """Green code just made a libzmq call on the socket: count it, and schedule a pass
+        if anyone waits (that call may have consumed the FD's edge)."""
+        self.ops += 1
+        super().touched()
+
+    def on_fd(self) -> None:
+        self.ops += 1  # a real signal: waiters that just missed may try again
+        self.serve()
+
+    def serve(self) -> None:
+        """Read EVENTS and wake the waiters that can make progress (runs in the hub)."""
+        sock = self.sock
+        try:
+            events = -1 if sock.closed else _get(sock, EVENTS)
+        except zmq.ZMQError:
+            events = -1  # context terminated (or similar)
+        if events < 0:
+            self.wake_all()  # every waiter retries and meets the error
+            return
+        skipped = False
+        for queue, flag in ((self.recv_q, POLLIN), (self.send_q, POLLOUT)):
+            if events & flag and queue:
+                head = queue[0].waiter
+                if head.stamp == self.ops:
+                    skipped = True
+                else:
+                    queue.popleft()
+                    head.event.set()
+        if self.polls:
+            self._serve_polls(events, False)
+        if self.waiting():
+            self.watch()
+            if skipped:
+                self.recheck_later()
+        else:
+            self.stop()
+
+    def watch(self) -> None:
+        """Make sure the hub watches the FD."""
+        if self.watcher is None:
+            self.watcher = self.hub.loop.io(_get(self.sock, FD), WATCH_READ)
+        if not self.watcher.active:
+            self.watcher.start(self.on_fd)
+
+    def recheck_later(self) -> None:
+        """EVENTS claims readiness that a waiter could not use (ROUTER_MANDATORY with a full
+        peer, or an edge this very pass consumed): look again after a growing delay, so
+        nothing spins and nothing is lost."""
+        if self.timer is None:
+            self.timer = self.hub.loop.timer(self.backoff)
+            self.timer.start(self._recheck)
+            self.backoff = min(self.backoff * 2, _BACKOFF_MAX)
+
+    def _recheck(self) -> None:
+        if self.timer is not None:
+            self.timer.close()
+            self.timer = None
+            self.on_fd()
 
     def stop(self) -> None:
         """Stop watching the FD and drop any pending re-check."""
@@ -122,11 +185,9 @@ class _State:
     def wake_all(self) -> None:
         """Wake every waiter (socket closed or failing): each retries and meets the error."""
         self.stop()
-        for queue in (self.recv_q, self.send_q):
-            while queue:
-                queue.popleft().event.set()
-        for event in self.pollers:
-            event.set()
+        polls = self.polls[:]
+        self.fail_all(None)
+        self.polls = polls  # (pollers stay registered until their poll returns)
 
 
 def _green_repr(obj: Any, plain: str, green_cls: type, public: str) -> str:
@@ -139,7 +200,7 @@ def _green_repr(obj: Any, plain: str, green_cls: type, public: str) -> str:
     return "<" + public + plain[len(head):]
 
 
-class _Socket(zmq.Socket):
+class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
     """A :class:`zmq.Socket` whose blocking calls wait cooperatively on gevent's hub
     (``zmq.green.Socket``).
 
@@ -150,20 +211,14 @@ class _Socket(zmq.Socket):
 
     # Created on the first wait (a class default, so shadows and sockets made by the
     # compiled __init__ need no Python __init__).
-    _g: _State | None = None
+    _g: _Green | None = None
 
     def __repr__(self) -> str:
         return _green_repr(self, super().__repr__(), _Socket, "zmq.green.Socket")
 
-    @classmethod
-    def from_socket(cls: type[_T], socket: zmq.Socket) -> _T:
-        """A green Socket sharing ``socket``'s libzmq socket (``socket`` keeps ownership and
-        must stay open while the green one is used)."""
-        return cls(socket)
-
     # -- waiting machinery ---------------------------------------------------------------
 
-    def _prepare(self) -> _State:
+    def _prepare(self) -> _Green:
         """The waiting state, bound to the calling thread's hub."""
         g = self._g
         hub = gevent.get_hub()
@@ -173,137 +228,65 @@ class _Socket(zmq.Socket):
             if g.waiting():
                 raise RuntimeError("a green socket cannot wait in two threads' hubs at once")
             g.discard()
-        g = _State(hub)
+        g = _Green(self, hub)
         object.__setattr__(self, "_g", g)
         return g
 
     def _kick(self) -> None:
-        """Note that green code just made a libzmq call on this socket, and schedule a
-        dispatch if anyone waits: that call may have consumed the FD's edge."""
-        g = self._g
-        if g is None:
-            return
-        g.ops += 1
-        if not g.pending and (g.recv_q or g.send_q or g.pollers):
-            g.pending = True
-            g.hub.loop.run_callback(self._dispatch)
-
-    def _on_fd(self) -> None:
-        g = self._g
-        if g is not None:
-            g.ops += 1  # a real signal: waiters that just missed may try again
-            self._dispatch()
-
-    def _dispatch(self) -> None:
-        """Read EVENTS and wake the waiters that can make progress (runs in the hub)."""
-        g = self._g
-        if g is None:
-            return
-        g.pending = False
-        if self.closed:
-            g.wake_all()
-            return
-        try:
-            events = _get(self, EVENTS)
-        except zmq.ZMQError:
-            # Context terminated (or similar): every waiter retries and sees the error.
-            g.wake_all()
-            return
-        skipped = False
-        for queue, flag in ((g.recv_q, POLLIN), (g.send_q, POLLOUT)):
-            if events & flag and queue:
-                head = queue[0]
-                if head.stamp == g.ops:
-                    skipped = True
-                else:
-                    queue.popleft()
-                    head.event.set()
-        if g.pollers:
-            for event, flags in list(g.pollers.items()):
-                if events & flags:
-                    event.set()
-        if g.waiting():
-            self._watch(g)
-            if skipped:
-                self._recheck_later(g)
-        else:
-            g.stop()
-
-    def _watch(self, g: _State) -> None:
-        """Make sure the hub watches our FD."""
-        if g.watcher is None:
-            g.watcher = g.hub.loop.io(_get(self, FD), WATCH_READ)
-        if not g.watcher.active:
-            g.watcher.start(self._on_fd)
-
-    def _recheck_later(self, g: _State) -> None:
-        """EVENTS claims readiness that a waiter could not use (ROUTER_MANDATORY with a full
-        peer, or an edge this very dispatch consumed): look again after a growing delay,
-        so nothing spins and nothing is lost."""
-        if g.timer is None:
-            g.timer = g.hub.loop.timer(g.backoff)
-            g.timer.start(self._recheck)
-            g.backoff = min(g.backoff * 2, _BACKOFF_MAX)
-
-    def _recheck(self) -> None:
-        g = self._g
-        if g is not None and g.timer is not None:
-            g.timer.close()
-            g.timer = None
-            self._on_fd()
+        """Green code just made a libzmq call on this socket (see :meth:`_Green.touched`)."""
+        if self._g is not None:
+            self._g.touched()
 
     def _add_poller(self, event: Event, flags: int) -> None:
-        """Have ``event`` set whenever a dispatch sees any of ``flags`` ready (for Poller)."""
-        self._prepare().pollers[event] = flags
+        """Have ``event`` set whenever a pass sees any of ``flags`` ready (for Poller)."""
+        self._prepare().add_poll(_Wake(event), flags)
         self._kick()
 
     def _remove_poller(self, event: Event) -> None:
         g = self._g
-        if g is not None and g.pollers:
-            g.pollers.pop(event, None)
+        if g is not None and g.polls:
+            g.polls = [entry for entry in g.polls if entry[0].event is not event]
             if not g.waiting():
                 g.stop()
 
-    def _io(self, attempt: Callable[[int], Any], flags: int, sending: bool) -> Any:
-        """Run ``attempt(flags)`` cooperatively: try it now, else wait for our turn and
+    def _op(self, fn: Any, args: tuple[Any, ...], flags: int, receiving: bool) -> Any:
+        """Run ``fn(self, *args)`` cooperatively: try it now, else wait for our turn and
         readiness, retrying until it completes or the send/recv timeout expires."""
-        if flags & NOBLOCK:
-            try:
-                return attempt(flags)
-            finally:
-                self._kick()
         g = self._g
-        stamp = -1
-        if g is None or not (g.send_q if sending else g.recv_q):
-            # Nobody waits ahead of us: try at once.
+        if flags & NOBLOCK or g is None or not (g.recv_q if receiving else g.send_q):
+            # Nobody waits ahead of us (or NOBLOCK): try at once.
             try:
-                result = attempt(flags | TRY)
+                result = fn(self, *args)
             finally:
                 self._kick()
             if result is not WOULD_BLOCK:
                 return result
+            if flags & NOBLOCK:
+                raise Again()
             g = self._prepare()
             stamp = g.ops
         else:
             g = self._prepare()
-        queue = g.send_q if sending else g.recv_q
-        waiter: _Waiter | None = None
+            stamp = -1
+        queue = g.recv_q if receiving else g.send_q
+        slot: _Slot | None = None
         try:
-            deadline = deadline_after(_get(self, SNDTIMEO if sending else RCVTIMEO))
-            waiter = _Waiter(stamp)
-            queue.append(waiter)
-            event = waiter.event
+            deadline = deadline_after(_get(self, RCVTIMEO if receiving else SNDTIMEO))
+            slot = _Slot(stamp)
+            pending = Pending(slot, None, ())  # type: ignore[arg-type]
+            queue.append(pending)
+            event = slot.event
             while True:
-                # Invariant: ``waiter`` is queued exactly while its event is not set.
+                # Invariant: ``pending`` is queued exactly while its event is not set.
                 left = seconds_left(deadline)
                 if left is None or left > 0:
-                    self._watch(g)
+                    g.watch()
                     event.wait(left)
                 if not event.is_set():
-                    queue.remove(waiter)  # timed out
+                    queue.remove(pending)  # timed out
                     event.set()
                 try:
-                    result = attempt(flags | TRY)
+                    result = fn(self, *args)
                 finally:
                     self._kick()
                 if result is not WOULD_BLOCK:
@@ -311,18 +294,18 @@ class _Socket(zmq.Socket):
                     return result
                 if deadline is not None and time.monotonic() >= deadline:
                     raise Again()
-                waiter.stamp = g.ops
+                slot.stamp = g.ops
                 event.clear()
-                queue.appendleft(waiter)  # woken but beaten to it: keep our place
+                queue.appendleft(pending)  # woken but beaten to it: keep our place
         finally:
-            if waiter is not None:
-                if not waiter.event.is_set():
+            if slot is not None:
+                if not slot.event.is_set():
                     try:
-                        queue.remove(waiter)
+                        queue.remove(pending)
                     except ValueError:
                         pass
                 # Leaving early (timeout, GreenletExit, Ctrl-C) may waste a turn we were
-                # given: let a dispatch hand it to the next waiter.
+                # given: let a pass hand it to the next waiter.
                 self._kick()
 
     # -- lifetime --------------------------------------------------------------------------
@@ -373,92 +356,12 @@ class _Socket(zmq.Socket):
         super().disconnect(addr)
         self._kick()
 
-    # -- the cooperative send/recv family ---------------------------------------------------
-
-    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
-             routing_id: int | None = None, group: Any = None) -> Any:
-        """Send one message part (see :meth:`zmq.Socket.send`), waiting cooperatively."""
-        sync = _BackendSocket.send
-        return self._io(lambda f: sync(self, data, f, copy, track, routing_id, group), flags, True)
-
-    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
-        """Receive one message part (see :meth:`zmq.Socket.recv`), waiting cooperatively."""
-        sync = _BackendSocket.recv
-        return self._io(lambda f: sync(self, f, copy, track), flags, False)
+    # -- the cooperative send/recv family: zmq._readiness.Operations' ----------------------
 
     def recv_into(self, buffer: Any, /, *, nbytes: int = 0, flags: int = 0) -> int:
         """Receive one part into ``buffer`` (see :meth:`zmq.Socket.recv_into`), cooperatively."""
-        sync = _BackendSocket.recv_into
-
-        def attempt(f: int) -> Any:
-            if f & NOTHROW_FLAG:  # recv_into has no non-raising mode: translate
-                try:
-                    return sync(self, buffer, nbytes=nbytes, flags=f & ~NOTHROW_FLAG)
-                except Again:
-                    return WOULD_BLOCK
-            return sync(self, buffer, nbytes=nbytes, flags=f)
-
-        size: int = self._io(attempt, flags, False)
+        size: int = Operations.recv_into(self, buffer, nbytes=nbytes, flags=flags)
         return size
-
-    def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> Any:
-        """Send a multipart message (see :meth:`zmq.Socket.send_multipart`), cooperatively."""
-        sync = _BackendSocket.send_multipart
-        parts = msg_parts if type(msg_parts) is list else list(msg_parts)
-        return self._io(lambda f: sync(self, parts, f, copy, track, **kwargs), flags, True)
-
-    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
-        """Receive a whole multipart message (see :meth:`zmq.Socket.recv_multipart`), cooperatively."""
-        sync = _BackendSocket.recv_multipart
-        return self._io(lambda f: sync(self, f, copy, track), flags, False)
-
-    def send_string(self, u: str, flags: int = 0, copy: bool = True, encoding: str = "utf-8", **kwargs: Any) -> Any:
-        """Send a str encoded with ``encoding``, cooperatively."""
-        if not isinstance(u, str):
-            raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
-        sync = _BackendSocket.send_string
-        return self._io(lambda f: sync(self, u, f, copy, encoding, **kwargs), flags, True)
-
-    def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> Any:
-        """Receive one part decoded to str, cooperatively."""
-        sync = _BackendSocket.recv_string
-        return self._io(lambda f: sync(self, f, encoding), flags, False)
-
-    send_unicode = send_string
-    recv_unicode = recv_string
-
-    def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> Any:
-        """Send ``obj`` as JSON, cooperatively (serialization errors raise at once)."""
-        sync = _BackendSocket.send_json
-        return self._io(lambda f: sync(self, obj, f, **kwargs), flags, True)
-
-    def recv_json(self, flags: int = 0, **kwargs: Any) -> Any:
-        """Receive one part decoded from JSON, cooperatively."""
-        sync = _BackendSocket.recv_json
-        return self._io(lambda f: sync(self, f, **kwargs), flags, False)
-
-    def send_pyobj(self, obj: Any, flags: int = 0, protocol: int | None = None, **kwargs: Any) -> Any:
-        """Send ``obj`` pickled, cooperatively."""
-        import pickle
-
-        data = pickle.dumps(obj, pickle.DEFAULT_PROTOCOL if protocol is None else protocol)
-        return self.send(data, flags, **kwargs)
-
-    def recv_pyobj(self, flags: int = 0) -> Any:
-        """Receive one part and unpickle it (trusted peers only), cooperatively."""
-        import pickle
-
-        data = self.recv(flags)
-        return data if data is WOULD_BLOCK else pickle.loads(data)
-
-    def send_serialized(self, msg: Any, serialize: Callable[[Any], Any], flags: int = 0, copy: bool = True, **kwargs: Any) -> Any:
-        """Send ``serialize(msg)`` as one multipart message, cooperatively."""
-        return self.send_multipart(serialize(msg), flags, copy, **kwargs)
-
-    def recv_serialized(self, deserialize: Callable[[list[Any]], Any], flags: int = 0, copy: bool = True) -> Any:
-        """Receive a multipart message and return ``deserialize(parts)``, cooperatively."""
-        parts = self.recv_multipart(flags, copy)
-        return parts if parts is WOULD_BLOCK else deserialize(parts)
 
     def poll(self, timeout: float | None = None, flags: int = zmq.POLLIN) -> int:
         """Wait cooperatively until any of ``flags`` (POLLIN/POLLOUT) is ready, for at most
@@ -497,10 +400,7 @@ class _Socket(zmq.Socket):
             self._kick()
 
 
-_C = TypeVar("_C", bound="_Context")
-
-
-class _Context(zmq.Context[_Socket]):
+class _Context(ShadowingContext, zmq.Context[_Socket]):  # type: ignore[misc]
     """A :class:`zmq.Context` whose sockets are green sockets (``zmq.green.Context``).
 
     :meth:`term` is cooperative too: while sockets made by this context are still open it
@@ -509,8 +409,6 @@ class _Context(zmq.Context[_Socket]):
     """
 
     _socket_class = _Socket
-    _instance = None
-    _instance_pid = None
     _closed_event: Event | None = None
 
     def __repr__(self) -> str:
@@ -541,9 +439,3 @@ class _Context(zmq.Context[_Socket]):
             finally:
                 self._closed_event = None
         super().term()
-
-    @classmethod
-    def from_context(cls: type[_C], context: zmq.Context[Any]) -> _C:
-        """A green Context sharing ``context``'s libzmq context (which keeps ownership)."""
-        return cls.shadow(context.underlying)
-

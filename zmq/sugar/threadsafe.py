@@ -32,7 +32,7 @@ from zmq.sugar.socket import Socket
 
 __all__ = ["ThreadSafeSocket", "thread_safe_class"]
 
-_B = _BackendSocket  # the compiled methods, called with the lock held
+_B: Any = _BackendSocket  # the compiled methods, called with the lock held
 
 
 class _State:
@@ -215,7 +215,7 @@ class ThreadSafeSocket(Socket):
 
     # -- send/recv -------------------------------------------------------------------------
 
-    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> Any:
+    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
         """Send one message part, as :meth:`zmq.Socket.send` (serialised with other threads)."""
         return self._io(POLLOUT, flags, lambda f: _B.send(self, data, f, copy, track, **kwargs))
 
@@ -234,7 +234,8 @@ class ThreadSafeSocket(Socket):
 
     def recv_into(self, buffer: Any, /, *, nbytes: int = 0, flags: int = 0) -> int:
         """Receive one part into ``buffer``, as :meth:`zmq.Socket.recv_into`."""
-        return self._io(POLLIN, flags, lambda f: _B.recv_into(self, buffer, nbytes=nbytes, flags=f))
+        n: int = self._io(POLLIN, flags, lambda f: _B.recv_into(self, buffer, nbytes=nbytes, flags=f))
+        return n
 
     def send_string(self, u: str, flags: int = 0, copy: bool = True, encoding: str = "utf-8", **kwargs: Any) -> Any:
         """Send a str, as :meth:`zmq.Socket.send_string`."""
@@ -242,7 +243,8 @@ class ThreadSafeSocket(Socket):
 
     def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> str:
         """Receive a str, as :meth:`zmq.Socket.recv_string`."""
-        return self._io(POLLIN, flags, lambda f: _B.recv_string(self, f, encoding))
+        text: str = self._io(POLLIN, flags, lambda f: _B.recv_string(self, f, encoding))
+        return text
 
     send_unicode = send_string
     recv_unicode = recv_string
@@ -272,7 +274,7 @@ class ThreadSafeSocket(Socket):
         :meth:`zmq.Socket.recv_serialized`."""
         return self._io(POLLIN, flags, lambda f: _B.recv_serialized(self, deserialize, f, copy))
 
-    def poll(self, timeout: int | None = None, flags: int = POLLIN) -> int:
+    def poll(self, timeout: float | None = None, flags: int = POLLIN) -> int:
         """Wait until the socket is readable (POLLIN) or writable (POLLOUT), as
         :meth:`zmq.Socket.poll`, without holding the lock while waiting.
 
@@ -286,7 +288,7 @@ class ThreadSafeSocket(Socket):
         with st.lock:
             while True:
                 try:
-                    ev = _B.get(self, EVENTS) & flags
+                    ev: int = _B.get(self, EVENTS) & flags
                 finally:
                     if st.leader_want or st.wait_in or st.wait_out:
                         _after_touch(self, st)
@@ -315,8 +317,8 @@ def _locked(name: str) -> Callable[..., Any]:
 
 for _name in ("set", "get", "_bind", "_connect", "unbind", "disconnect", "monitor", "join", "leave"):
     setattr(ThreadSafeSocket, _name, _locked(_name))
-ThreadSafeSocket.setsockopt = ThreadSafeSocket.set  # type: ignore[method-assign]
-ThreadSafeSocket.getsockopt = ThreadSafeSocket.get  # type: ignore[method-assign]
+ThreadSafeSocket.setsockopt = ThreadSafeSocket.set
+ThreadSafeSocket.getsockopt = ThreadSafeSocket.get
 del _name
 
 _classes: dict[type, type] = {Socket: ThreadSafeSocket}

@@ -140,11 +140,12 @@ bench-instructions: build oracle valgrind
 
 # Heavier variants of the reliability suites (more hypothesis examples, 1M small / 10k 1 MiB
 # messages, 100 sockets x 1000 messages, 3 peer kills; issue 15: 8 threads x 100,000 calls on
-# shared sockets, 300 protocol-property examples per pattern).
+# shared sockets, 300 protocol-property examples per pattern; issue 16: 100,000 messages per
+# async flavour under random cancellation).
 stress: build
 	CYZMQ_STRESS=1 $(VPY) -X faulthandler -m pytest -q tests/test_bad_input.py tests/test_faults.py \
 	  tests/test_memory.py tests/test_load.py tests/test_security.py tests/test_thread_misuse.py \
-	  tests/test_threadsafe_socket.py tests/test_properties.py $(PYTEST_ARGS)
+	  tests/test_threadsafe_socket.py tests/test_properties.py tests/test_cancellation.py $(PYTEST_ARGS)
 
 valgrind:
 	@command -v valgrind >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \

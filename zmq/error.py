@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import errno as _errno
 import os as _os
-from typing import Callable
 
 from zmq.constants import Errno
+
+TYPE_CHECKING = False  # (typing is not imported at `import zmq`)
+if TYPE_CHECKING:
+    from typing import Callable
 
 __all__ = [
     "ZMQBaseError",

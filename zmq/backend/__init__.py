@@ -9,9 +9,11 @@ cannot be loaded is an ImportError that says why. :data:`BACKEND` tells which is
 from __future__ import annotations
 
 import os as _os
-import platform as _platform
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+import sys as _sys
+
+TYPE_CHECKING = False  # (typing is not imported at `import zmq`: it costs more than this module)
+if TYPE_CHECKING:
+    from typing import Any
 
 _BACKENDS = ("cython", "cffi")
 
@@ -24,7 +26,7 @@ def _select() -> str:
         if asked not in _BACKENDS:
             raise ImportError(f"ZMQ_BACKEND={asked!r}: cyzmq's backends are {' and '.join(_BACKENDS)}")
         return asked
-    if _platform.python_implementation() == "PyPy":
+    if _sys.implementation.name == "pypy":
         return "cffi"
     try:
         import zmq.backend.cython._utils  # noqa: F401
@@ -131,6 +133,8 @@ def select_backend(name: str) -> dict[str, Any]:
     AttributeError
         The module lacks one of those names.
     """
+    from importlib import import_module
+
     module = import_module(name)
     return {key: getattr(module, key) for key in ["monitored_queue", *public_api]}
 

@@ -1,9 +1,11 @@
 """Lookup of socket/context options by attribute name (``s.linger`` -> SocketOption.LINGER)."""
 from __future__ import annotations
 
-from typing import Any
-
 from zmq.constants import ContextOption, SocketOption
+
+TYPE_CHECKING = False  # (typing is not imported at `import zmq`)
+if TYPE_CHECKING:
+    from typing import Any
 
 _SOCKET: dict[str, SocketOption] = {name.lower(): member for name, member in SocketOption.__members__.items()}
 _CONTEXT: dict[str, ContextOption] = {name.lower(): member for name, member in ContextOption.__members__.items()}

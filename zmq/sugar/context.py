@@ -8,15 +8,18 @@ import time
 import warnings
 import weakref
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 from zmq.backend import Context as _BackendContext
 from zmq.constants import EINVAL, LINGER as _LINGER, SocketOption
 from zmq.error import ZMQError
 from zmq.sugar._options import context_option, context_option_names, no_such_option, socket_option
 from zmq.sugar.socket import Socket
+from zmq.utils._generic import Generic, TypeVar, cast, overload  # (not typing's: see there)
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     # A PEP 696 default, so that a bare `zmq.Context()` is a Context[Socket] for type
     # checkers (typing.TypeVar only takes `default` from Python 3.13).
     from typing_extensions import TypeVar as _TypeVarWithDefault

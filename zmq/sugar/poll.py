@@ -1,10 +1,12 @@
 """Poller and select(): wait on several sockets and file descriptors at once."""
 from __future__ import annotations
 
-from typing import Any, Callable
-
 from zmq.backend import zmq_poll
 from zmq.constants import POLLERR, POLLIN, POLLOUT
+
+TYPE_CHECKING = False  # (typing is not imported at `import zmq`)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 
 class Poller:

@@ -6,31 +6,25 @@ from the compiled core, so none of it pays for a Python-level frame here.
 from __future__ import annotations
 
 import builtins
-import hashlib
-import hmac
-import io
 import itertools
-import pickle
-import re
 import warnings
-import weakref
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
 
 from zmq.backend import Socket as _BackendSocket
 from zmq.constants import EINVAL, ENOTSOCK, SocketOption, SocketType
 from zmq.error import ZMQBindError, ZMQError
 from zmq.sugar._options import no_such_option, option_spellings, socket_option
+from zmq.utils._generic import TypeVar  # (not typing's: see there)
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
+    from zmq.sugar._safepickle import PickleRefused, _PicklePolicy
     from zmq.sugar.context import Context
 
 T = TypeVar("T", bound="Socket")
 _monitor_ids = itertools.count()
-
-
-_DECIMAL_PORT = re.compile(r"[0-9]+\Z")
-_SIGNED_PORT = re.compile(r"[+-]?[0-9]+\Z")
 
 
 def _port_of(hostport: str) -> str | None:
@@ -60,117 +54,14 @@ def _check_endpoint(addr: Any) -> None:
         port = _port_of(part)
         if port is None or port == "*" or not port.isascii() or "\x00" in port:
             continue  # (a non-ASCII port: encoding or libzmq refuses it, as before)
-        if _DECIMAL_PORT.match(port) and int(port) <= 65535:
+        # (port is ASCII here, so isdigit() means [0-9]+; no `re` at `import zmq`)
+        if port.isdigit() and int(port) <= 65535:
             continue
         # A source part may be a bare IPv6 address without port ("fe80::1;..."): only a
         # number there is taken for a port; the destination's port must be a number.
-        if i < len(sources) and not _SIGNED_PORT.match(port):
+        if i < len(sources) and not (port[1:] if port[:1] in ("+", "-") else port).isdigit():
             continue
         raise ZMQError(EINVAL, f"Invalid argument (addr={addr!r}): port {port!r} is not * or 0-65535")
-
-
-class PickleRefused(pickle.UnpicklingError):
-    """A message refused by :meth:`Socket.recv_pyobj` in a safe pickle mode, without
-    unpickling it: unsigned, signed with another key, or naming a class not allowed."""
-
-
-#: Prefix of a signed pickle: this tag, then the HMAC-SHA256 of the pickle, then the pickle.
-_SIGNED_TAG = b"cyzmq-hmac-sha256:"
-_DIGEST_SIZE = hashlib.sha256().digest_size
-
-
-class _PicklePolicy:
-    """The safe pickle settings of a socket (see :meth:`Socket.set_pickle_security`)."""
-
-    __slots__ = ("key", "allowed")
-
-    def __init__(self, key: bytes | None, allowed: frozenset[str] | None) -> None:
-        self.key = key
-        self.allowed = allowed
-
-    def dumps(self, obj: Any, protocol: int | None) -> bytes:
-        data = pickle.dumps(obj, pickle.DEFAULT_PROTOCOL if protocol is None else protocol)
-        if self.key is None:
-            return data
-        return _SIGNED_TAG + hmac.new(self.key, data, hashlib.sha256).digest() + data
-
-    def loads(self, msg: Any) -> Any:
-        data = bytes(msg)
-        if self.key is not None:
-            if not data.startswith(_SIGNED_TAG):
-                raise PickleRefused("recv_pyobj: the message is not signed (this socket accepts only signed pickles); not unpickled")
-            start = len(_SIGNED_TAG) + _DIGEST_SIZE
-            digest, data = data[len(_SIGNED_TAG):start], data[start:]
-            if not hmac.compare_digest(digest, hmac.new(self.key, data, hashlib.sha256).digest()):
-                raise PickleRefused("recv_pyobj: the message's signature does not match this socket's key; not unpickled")
-        if self.allowed is None:
-            return pickle.loads(data)
-        return _RestrictedUnpickler(io.BytesIO(data), self.allowed).load()
-
-
-class _RestrictedUnpickler(pickle.Unpickler):
-    def __init__(self, file: io.BytesIO, allowed: frozenset[str]) -> None:
-        super().__init__(file)
-        self._allowed = allowed
-
-    def find_class(self, module: str, name: str) -> Any:
-        if f"{module}.{name}" not in self._allowed:
-            raise PickleRefused(f"recv_pyobj: {module}.{name} is not on this socket's allow-list; not unpickled")
-        return super().find_class(module, name)
-
-
-def _class_name(c: str | type) -> str:
-    return c if isinstance(c, str) else f"{c.__module__}.{c.__qualname__}"
-
-
-class _SafePickleMethod:
-    """send_pyobj/recv_pyobj of one socket in a safe mode, set on the instance (so the
-    class's compiled methods stay the default path); holds the socket weakly (no cycle)."""
-
-    __slots__ = ("_socket", "_policy", "_recv", "__weakref__")
-
-    def __init__(self, socket: Socket, policy: _PicklePolicy, recv: bool) -> None:
-        self._socket = weakref.ref(socket)
-        self._policy = policy
-        self._recv = recv
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        sock = self._socket()
-        if sock is None:
-            raise ZMQError(ENOTSOCK)
-        if self._recv:
-            return _recv_safe(sock, self._policy, *args, **kwargs)
-        return _send_safe(sock, self._policy, *args, **kwargs)
-
-
-def _send_safe(sock: Socket, policy: _PicklePolicy, obj: Any, flags: int = 0, protocol: int | None = None, **kwargs: Any) -> Any:
-    # type(sock).send: the plain, green (cooperative) or async (a Future) send of this socket.
-    return type(sock).send(sock, policy.dumps(obj, protocol), flags, **kwargs)
-
-
-def _recv_safe(sock: Socket, policy: _PicklePolicy, flags: int = 0) -> Any:
-    got: Any = type(sock).recv(sock, flags)
-    if not hasattr(got, "add_done_callback"):
-        return policy.loads(got)
-    # An async socket: a Future of the checked object.
-    out = got.get_loop().create_future()
-
-    def done(f: Any) -> None:
-        if out.cancelled():
-            return
-        if f.cancelled():
-            out.cancel()
-        elif f.exception() is not None:
-            out.set_exception(f.exception())
-        else:
-            try:
-                out.set_result(policy.loads(f.result()))
-            except Exception as e:  # noqa: BLE001 - handed to the awaiting caller
-                out.set_exception(e)
-
-    got.add_done_callback(done)
-    out.add_done_callback(lambda o: got.cancel() if o.cancelled() else None)
-    return out
 
 
 class _SocketContext:
@@ -563,6 +454,8 @@ class Socket(_BackendSocket):
             raise TypeError(f"key must be bytes, not {type(key).__name__!r}")
         if key == b"":
             raise ValueError("key must not be empty")
+        from zmq.sugar._safepickle import _class_name, _PicklePolicy, _SafePickleMethod
+
         names = None if allowed is None else frozenset(_class_name(c) for c in allowed)
         if key is None and names is None:
             for name in ("send_pyobj", "recv_pyobj"):
@@ -634,3 +527,13 @@ def _add_option_properties(cls: type) -> None:
 _add_option_properties(Socket)
 
 SyncSocket = Socket
+
+
+def __getattr__(name: str) -> Any:
+    # The safe-pickle machinery (pickle, hmac, hashlib) is loaded by set_pickle_security,
+    # not by `import zmq`; its exception is still importable from here.
+    if name == "PickleRefused":
+        from zmq.sugar._safepickle import PickleRefused
+
+        return PickleRefused
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,10 +2,21 @@
 ``Context.shadow(address)`` and ``Socket.shadow(address)`` take."""
 from __future__ import annotations
 
-import importlib
-from typing import Any
+TYPE_CHECKING = False  # (typing is not imported at `import zmq`)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["cast_int_addr"]
+
+
+def __getattr__(name: str) -> Any:
+    # pyzmq's module has typing.Any among its names; given on use (typing is not loaded
+    # by `import zmq`).
+    if name == "Any":
+        import typing
+
+        return typing.Any
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # ctypes type codes of the simple types that hold a pointer: c_void_p, c_char_p, c_wchar_p.
 _CTYPES_POINTER_CODES = ("P", "z", "Z")
@@ -22,6 +33,8 @@ def cast_int_addr(n: Any) -> int:
     if isinstance(n, int):
         return n
     if type(n).__module__ == "_cffi_backend":
+        import importlib
+
         cffi = importlib.import_module("cffi")
         return int(cffi.FFI().cast("uintptr_t", n))
     import ctypes

@@ -2,13 +2,30 @@
 put on the wire (UTF-8 encoded JSON text)."""
 from __future__ import annotations
 
-import json
-from typing import Any
+TYPE_CHECKING = False  # (typing is not imported at `import zmq`, nor json: this module is)
+if TYPE_CHECKING:
+    import json
+    from typing import Any
+
+    #: The JSON module in use (the standard library's).
+    jsonmod = json
 
 __all__ = ["dumps", "loads", "jsonmod"]
 
-#: The JSON module in use (the standard library's).
-jsonmod = json
+
+def __getattr__(name: str) -> Any:
+    # `jsonmod` (the standard library's json) is imported on first use: `import zmq` loads
+    # this module, and most programs never send JSON.
+    if name == "jsonmod":
+        import json
+
+        globals()["jsonmod"] = json
+        return json
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "jsonmod"})
 
 
 def dumps(o: Any, **kwargs: Any) -> bytes:
@@ -19,6 +36,8 @@ def dumps(o: Any, **kwargs: Any) -> bytes:
     strings that cannot be UTF-8 (lone surrogates) are escaped even then, so the result
     is always valid UTF-8 JSON.
     """
+    import json
+
     text = json.dumps(o, **kwargs)
     try:
         return text.encode("utf-8")
@@ -34,4 +53,6 @@ def loads(s: bytes | bytearray | memoryview | str, **kwargs: Any) -> Any:
         s = s.tobytes()
     if isinstance(s, (bytes, bytearray)):
         s = s.decode("utf-8")
+    import json
+
     return json.loads(s, **kwargs)

@@ -1,5 +1,9 @@
 """Compiled extension modules of cyzmq (Cython), with the backend's public API re-exported."""
-from typing import Any
+from __future__ import annotations
+
+TYPE_CHECKING = False  # (typing is not imported at `import zmq`)
+if TYPE_CHECKING:
+    from typing import Any
 
 from zmq.backend.cython._utils import (
     DRAFT_API as PYZMQ_DRAFT_API,

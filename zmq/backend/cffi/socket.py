@@ -713,20 +713,40 @@ def _recv_frame(sock: Socket, flags: int) -> Any:
 
 
 class _Guard:
-    __slots__ = ("lock", "owner")
+    __slots__ = ("lock", "owner", "close_linger")
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.owner = 0
+        self.close_linger: Any = _NO_CLOSE  # a close deferred by _close_when_idle, its linger
+
+
+_NO_CLOSE = object()
+
+
+def _guard_of(sock: Socket) -> _Guard:
+    guard = sock.__dict__.get("_guard")
+    if guard is None:
+        guard = sock.__dict__.setdefault("_guard", _Guard())  # (atomic: one guard)
+    return guard
+
+
+def _deferred_close(sock: Socket, guard: _Guard) -> None:
+    """Perform a close deferred by _close_when_idle, if this thread can take the guard."""
+    if guard.close_linger is not _NO_CLOSE and guard.lock.acquire(False):
+        try:
+            linger, guard.close_linger = guard.close_linger, _NO_CLOSE
+            if linger is not _NO_CLOSE:
+                _unguarded_close(sock, linger)
+        finally:
+            guard.lock.release()
 
 
 def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     get_ident = threading.get_ident
 
     def call(self: Socket, *args: Any, **kwargs: Any) -> Any:
-        guard = self.__dict__.get("_guard")
-        if guard is None:
-            guard = self.__dict__.setdefault("_guard", _Guard())  # (atomic: one guard)
+        guard = _guard_of(self)
         if not guard.lock.acquire(False):
             if guard.owner == get_ident():
                 return method(self, *args, **kwargs)
@@ -739,6 +759,8 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
         finally:
             guard.owner = 0
             guard.lock.release()
+            if guard.close_linger is not _NO_CLOSE:
+                _deferred_close(self, guard)
 
     call.__name__ = method.__name__
     call.__qualname__ = method.__qualname__
@@ -753,3 +775,22 @@ for _name in ("close", "set", "get", "setsockopt", "getsockopt", "_bind", "_conn
               "recv_json", "send_pyobj", "recv_pyobj", "send_serialized", "recv_serialized", "poll"):
     setattr(Socket, _name, _guarded(Socket.__dict__[_name]))
 del _name
+_unguarded_close = Socket.close.__wrapped__  # type: ignore[attr-defined]
+
+
+def _close_when_idle(self: Socket, linger: int | None = None) -> bool:
+    """Close now, or - when another thread is inside a call on this socket - as soon as that
+    call returns (Context.destroy from another thread). Returns True if deferred."""
+    guard = _guard_of(self)
+    if self._handle == NULL or not guard.lock.acquire(False):
+        if self._handle != NULL and guard.owner != threading.get_ident():
+            guard.close_linger = linger
+            _deferred_close(self, guard)  # (the call may have returned meanwhile)
+            return guard.close_linger is not _NO_CLOSE
+    else:
+        guard.lock.release()
+    Socket.close(self, linger)
+    return False
+
+
+Socket._close_when_idle = _close_when_idle  # type: ignore[attr-defined]

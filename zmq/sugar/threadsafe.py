@@ -213,6 +213,12 @@ class ThreadSafeSocket(Socket):
             if not st.leader_want:
                 st.close_pipe()  # (else the leader closes it once it is awake)
 
+    def _close_when_idle(self, linger: int | None = None) -> bool:
+        """Context.destroy's close: never deferred here (no thread stays inside a call on a
+        thread-safe socket: waits happen outside), and it must wake the waiters."""
+        self.close(linger)
+        return False
+
     # -- send/recv -------------------------------------------------------------------------
 
     def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]

@@ -2,7 +2,7 @@
 
 - send(array, copy=False, track=True) hands libzmq a pointer to the array's memory and
   returns a MessageTracker: the array must not be modified until tracker.done.
-- recv(copy=False) returns a zmq.Frame owning the received message; np.frombuffer()
+- recv(copy=False) returns a zmq.Frame owning the received message; np.frombuffer(frame.buffer)
   views its memory in place (read-only).
 
 The array's dtype and shape travel in a small JSON header part before the data.
@@ -36,7 +36,7 @@ def main() -> None:
 
     meta_frame, data_frame = pull.recv_multipart(copy=False)
     meta = jsonapi.loads(meta_frame.bytes)
-    received = np.frombuffer(data_frame, dtype=meta["dtype"]).reshape(meta["shape"])
+    received = np.frombuffer(data_frame.buffer, dtype=meta["dtype"]).reshape(meta["shape"])
     print(f"received {received.shape} {received.dtype}, writeable={received.flags.writeable}")
 
     tracker.wait(timeout=5)          # raises zmq.NotDone if libzmq still holds the array

@@ -33,6 +33,23 @@ needs_frame_buffer = pytest.mark.skipif(
 needs_cython_backend = pytest.mark.skipif(
     zmq.backend.BACKEND != "cython", reason=f"tests the compiled (Cython) backend; this run uses {zmq.backend.BACKEND}")
 
+#: PyPy: no reference counting (an object dropped is freed at the next collection), and
+#: a bytearray cannot refuse resizing while its memory is exported.
+PYPY = sys.implementation.name == "pypy"
+needs_export_locks = pytest.mark.skipif(
+    PYPY, reason="PyPy's bytearray cannot refuse resizing while its memory is exported (no export "
+                 "count); the CFFI backend copies bytearrays sent with copy=False there: docs/howto/backends.md")
+
+
+def pypy_collect() -> None:
+    """Run a garbage collection on PyPy, where dropped objects are freed only then (CPython
+    frees them as their last reference goes: nothing to do)."""
+    if PYPY:
+        import gc
+
+        gc.collect()
+
+
 _T = TypeVar("_T")
 _made: list[zmq.Socket] = []
 _names = iter(range(10**9))

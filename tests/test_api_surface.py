@@ -93,7 +93,12 @@ def missing_names(key: str, mine: dict) -> list[str]:
             obj = getattr(obj, cls)
     except Exception:
         return sorted(want - got)
-    return sorted(n for n in want - got if not hasattr(obj, n))
+    return sorted(n for n in want - got if not hasattr(obj, n) and n not in _NEWER_BUILTIN_NAMES)
+
+
+#: Names the reference interpreter's exceptions have that this one's lack (BaseException.add_note
+#: is new in 3.11; PyPy is 3.9).
+_NEWER_BUILTIN_NAMES = {"add_note"} - set(dir(BaseException))
 
 
 SYNC_KEYS = sorted(k for k in REF if in_scope(k)) or [pytest.param("-", marks=pytest.mark.skip(reason=SKIP_REASON))]
@@ -110,6 +115,8 @@ def test_scope_is_complete():
 @pytest.mark.parametrize("key", SYNC_KEYS)
 def test_sync_api_names_present(key, mine):
     """All of pyzmq 27's public names of ``key`` exist in cyzmq."""
+    if key.startswith("zmq.green") and importlib.util.find_spec("gevent") is None:
+        pytest.skip("zmq.green needs gevent, which is not installed (it cannot be on PyPy 3.9)")
     assert "error" not in mine.get(key, {}), f"{key} failed to import: {mine[key]['error']}"
     assert missing_names(key, mine) == [], f"{key} lacks these pyzmq 27 names"
 
@@ -139,7 +146,10 @@ def test_report_deferred_modules(mine, tool, capsys):
 
 def test_versions():
     """zmq.__version__ is the pyzmq API level implemented, cyzmq_version() cyzmq's own."""
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11 (PyPy 3.9)
+        import tomli as tomllib
 
     import zmq
     import zmq.sugar.version as v

@@ -30,8 +30,25 @@ make = functools.partial(_helpers.make, timeout=None)
 
 def run(coro, timeout: float = 15.0, loop_factory=None):
     """Run ``coro`` in a fresh event loop, failing (not hanging) after ``timeout`` s."""
-    with asyncio.Runner(loop_factory=loop_factory) as runner:
-        return runner.run(asyncio.wait_for(coro, timeout))
+    if hasattr(asyncio, "Runner"):
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            return runner.run(asyncio.wait_for(coro, timeout))
+    # Python < 3.11 (PyPy 3.9): what Runner does, by hand
+    loop = (loop_factory or asyncio.new_event_loop)()
+    try:
+        asyncio.set_event_loop(loop)
+        return loop.run_until_complete(asyncio.wait_for(coro, timeout))
+    finally:
+        try:
+            left = asyncio.all_tasks(loop)
+            for task in left:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ import sys
 import textwrap
 
 import pytest
+from _helpers import pypy_collect
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -1010,6 +1011,7 @@ def test_frames_and_trackers_outlive_their_socket_and_context():
         assert len(f) in (100_000, 6, 5)
     assert not tracker.done  # inproc: the received frame shares the sender's buffer
     del frames, f
+    pypy_collect()
     tracker.wait(5)
     for name, call in TRACKER_CALLS.items():
         call(tracker)

@@ -28,6 +28,7 @@ import time
 import weakref
 
 import pytest
+from _helpers import pypy_collect
 
 import zmq
 
@@ -161,6 +162,7 @@ def _big_stream(a, b, count: int, transport: str) -> dict:
             frame = b.recv(copy=False)
             assert len(frame) == MIB and frame.buffer[0] == sent & 0xFF
             del frame
+        pypy_collect()
         for tracker in trackers:
             tracker.wait(10)  # released once the receiver dropped its frame
         del trackers
@@ -178,6 +180,7 @@ def _big_stream(a, b, count: int, transport: str) -> dict:
     alive = sum(r() is not None for r in refs)
     while alive and time.monotonic() < deadline:
         time.sleep(0.01)
+        pypy_collect()
         alive = sum(r() is not None for r in refs)
     drain = time.monotonic() - (deadline - 5)
     gc.collect()
@@ -243,5 +246,6 @@ def test_dropped_unsent_zero_copy_messages_release_their_buffers(transport):
     deadline = time.monotonic() + 5
     while any(r() is not None for r in refs) and time.monotonic() < deadline:
         time.sleep(0.01)
+        pypy_collect()
     context.term()
     assert not any(r() is not None for r in refs)

@@ -8,6 +8,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+from _helpers import pypy_collect
 
 import zmq
 import zmq.asyncio
@@ -162,6 +163,7 @@ def test_safe_methods_do_not_keep_the_socket_alive() -> None:
     s.close()
     ref = weakref.ref(s)
     del s
+    pypy_collect()
     assert ref() is None  # freed by refcount: no cycle through the instance methods
     gc.collect()
     ctx.term()

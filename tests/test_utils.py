@@ -16,6 +16,7 @@ import zmq
 from zmq.utils import garbage, interop, jsonapi, monitor, strtypes, z85
 
 from conftest import TIMEOUT_MS, endpoint
+from _helpers import needs_export_locks
 
 # -- z85 ----------------------------------------------------------------------------------
 
@@ -344,6 +345,7 @@ def test_garbage_thread_api_is_honest():
     assert isinstance(garbage.gc, garbage.GarbageCollector)
 
 
+@needs_export_locks
 def test_garbage_collect_releases_zero_copy_buffers(sockets):
     a, b = sockets(zmq.PAIR), sockets(zmq.PAIR)
     url = endpoint("inproc")

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 import zmq
-from _helpers import needs_frame_buffer
+from _helpers import needs_export_locks, needs_frame_buffer, pypy_collect
 
 SIZE = 200_000  # bytes per zero-copy message
 WAIT = 3.0  # seconds: bound on every wait for libzmq to let go
@@ -153,6 +153,7 @@ def test_inproc_receiver_frame_shares_the_senders_buffer(sockets):
     assert _collect_until(lambda: ref() is None)
 
 
+@needs_export_locks
 def test_bytearray_cannot_be_resized_while_libzmq_holds_it(sockets):
     pull = sockets(zmq.PULL)
     push = sockets(zmq.PUSH)
@@ -194,6 +195,7 @@ def dead_tcp_endpoint():
         reserved.close()
 
 
+@needs_export_locks
 def test_bytearray_held_by_an_undeliverable_message_is_freed_when_the_socket_closes(
     sockets, dead_tcp_endpoint
 ):

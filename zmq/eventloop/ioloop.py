@@ -25,6 +25,9 @@ from inspect import isawaitable
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar, TypedDict
 
+if sys.version_info < (3, 10):  # Tornado's ioloop names these typing aliases on 3.9 (PyPy)
+    from typing import Optional, Tuple, Type, Union  # noqa: F401
+
 from tornado.concurrent import (
     Future,
     chain_future,

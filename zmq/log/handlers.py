@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import sys
 import warnings
 from typing import TYPE_CHECKING, Any, Final, cast
 
@@ -251,6 +252,11 @@ def _topic_method(level: int, name: str) -> Callable[..., None]:
     return method
 
 
+#: The stacklevel that skips TopicLogger's own frames: before 3.11, logging counted one of
+#: them (the caller of ``_log``) as a level already.
+_OWN_FRAMES = 2 if sys.version_info >= (3, 11) else 1
+
+
 class TopicLogger(logging.Logger):
     """A logger whose calls name a topic: ``log(level, topic, msg, *args)``,
     ``info(topic, msg, *args)``...
@@ -272,7 +278,7 @@ class TopicLogger(logging.Logger):
     def _log_topic(self, level: int, topic: str, msg: object, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """Make and handle the record, the caller of the public method being its origin."""
         # Skip this frame and the public method's so the record points at their caller.
-        kwargs["stacklevel"] = kwargs.get("stacklevel", 1) + 2
+        kwargs["stacklevel"] = kwargs.get("stacklevel", 1) + _OWN_FRAMES
         self._log(level, f"{topic}{TOPIC_DELIM}{msg}", args, **kwargs)
 
     def log(self, level: int, topic: str, msg: object, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]

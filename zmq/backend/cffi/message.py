@@ -24,6 +24,14 @@ from zmq.error import NotDone
 
 COPY_THRESHOLD_DEFAULT = 65536
 
+#: Types whose memory moves when they are resized, and which cannot refuse a resize while
+#: libzmq reads them (PyPy has no buffer export count): shared as a copy there.
+_RESIZABLE_UNLOCKED: tuple[type, ...] = ()
+if sys.implementation.name == "pypy":
+    import array
+
+    _RESIZABLE_UNLOCKED = (bytearray, array.array)
+
 _lent: dict[int, tuple[Any, threading.Event | None]] = {}
 _keys = itertools.count(1)
 _finalizing = False
@@ -50,11 +58,43 @@ def _drain_released_buffers() -> None:
     """Nothing to drain in this backend: buffers are released by the free callback itself."""
 
 
+def not_contiguous(data: Any) -> Exception:
+    """The error the exporter of ``data`` gives when asked for contiguous memory, as the
+    compiled backend reports it (NumPy: ValueError; memoryview: BufferError)."""
+    if isinstance(data, memoryview):
+        return BufferError("memoryview: underlying buffer is not contiguous")
+    return ValueError(f"{type(data).__name__} is not contiguous")
+
+
+def c_buffer(data: Any, view: memoryview) -> Any:
+    """A cffi ``char[]`` over the memory of ``data`` (whose memoryview is ``view``, contiguous),
+    or None when it cannot be shared (cffi takes C-contiguous memory only)."""
+    if view.c_contiguous:
+        return ffi.from_buffer(view)
+    # A Fortran-ordered NumPy array: its transpose is the same memory in C order.
+    transposed = getattr(data, "T", None)
+    if transposed is not None:
+        try:
+            if memoryview(transposed).c_contiguous:
+                return ffi.from_buffer(transposed)
+        except TypeError:
+            pass
+    return None
+
+
 def init_zero_copy(msg: Any, data: Any, event: threading.Event | None) -> bool:
     """Initialise ``msg`` over ``data``'s memory; ``data`` stays alive until libzmq lets go.
-    Returns whether that memory is read-only."""
-    readonly = memoryview(data).readonly
-    buf = ffi.from_buffer(data)
+    Returns whether that memory is read-only.
+
+    Raises BufferError for memory that is not contiguous."""
+    view = memoryview(data)
+    readonly = view.readonly
+    if _RESIZABLE_UNLOCKED and isinstance(data, _RESIZABLE_UNLOCKED) and view.contiguous:
+        data = view = memoryview(view.tobytes())  # resizing could move the memory under libzmq
+    buf = c_buffer(data, view) if view.contiguous else None
+    if buf is None:
+        raise BufferError(str(not_contiguous(data)) if not view.contiguous else
+                          f"a {type(data).__name__} in this memory order cannot be shared: send a copy")
     key = next(_keys)
     _lent[key] = ((data, buf), event)
     if lib.zmq_msg_init_data(msg, buf, len(buf), _release, ffi.cast("void *", key)) < 0:
@@ -186,7 +226,7 @@ class Frame:
             raise TypeError(_not_a_buffer(data))
         view = memoryview(data)
         if not view.contiguous:
-            raise BufferError("memoryview: underlying buffer is not contiguous")
+            raise not_contiguous(data)
         if copy is None:
             # zmq.COPY_THRESHOLD as it is now (applications and their tests change it), as sockets do
             threshold = (getattr(sys.modules.get("zmq"), "COPY_THRESHOLD", COPY_THRESHOLD_DEFAULT)
@@ -202,10 +242,9 @@ class Frame:
             if lib.zmq_msg_init_size(self.zmq_msg, n) < 0:
                 lib.zmq_msg_init(self.zmq_msg)
                 raise MemoryError()
-            if not view.c_contiguous:  # Fortran order: cffi reads C-contiguous memory only
-                view = memoryview(view.tobytes(order="A"))
             if n:
-                ffi.memmove(lib.zmq_msg_data(self.zmq_msg), ffi.from_buffer(view), n)
+                buf = c_buffer(data, view)
+                ffi.memmove(lib.zmq_msg_data(self.zmq_msg), view.tobytes(order="A") if buf is None else buf, n)
             if type(data) is bytes:
                 self._bytes = data
             if track:
@@ -215,8 +254,10 @@ class Frame:
         lib.zmq_msg_close(self.zmq_msg)
         try:
             self._readonly = init_zero_copy(self.zmq_msg, data, event)
-        except BaseException:
+        except BaseException as e:
             lib.zmq_msg_init(self.zmq_msg)
+            if isinstance(e, BufferError) and not view.contiguous:
+                raise not_contiguous(data) from None  # what the compiled backend's Frame raises
             raise
         self._data = data
         self.tracker = _tracker_for(event) if event is not None else None
@@ -234,10 +275,13 @@ class Frame:
         view = memoryview(ffi.buffer(lib.zmq_msg_data(self.zmq_msg), size)) if size else memoryview(bytearray())
         return view.toreadonly() if self._readonly else view
 
-    def __buffer__(self, flags: int) -> memoryview:
-        if flags & 1 and self._readonly:  # PyBUF_WRITABLE
+    def _writable_view(self) -> memoryview:
+        if self._readonly:
             raise BufferError("this Frame shares the memory of a read-only object: it cannot be written to")
         return self._view()
+
+    def __buffer__(self, flags: int) -> memoryview:
+        return self._writable_view() if flags & 1 else self._view()  # 1: PyBUF_WRITABLE
 
     def __bytes__(self) -> builtins.bytes:
         return self.bytes

@@ -375,7 +375,9 @@ class Model:
                 s.poll(0)
             assert e.value.errno == zmq.ENOTSOCK
             return
-        if self._sure(i):
+        if self.pattern == "REQ_REP" and (self.rep_peer is not None if i == 0 else not self.req_waiting[i]):
+            assert not s.poll(0) & zmq.POLLIN, f"socket {i}: readable out of REQ/REP's lockstep"
+        elif self._sure(i):
             assert s.poll(WAIT_MS) & zmq.POLLIN, f"socket {i}: poll missed a queued message"
         elif not self._possible(i) and not (self.pattern == "XPUB_XSUB" and i == 0):
             assert not s.poll(0) & zmq.POLLIN, f"socket {i}: readable with nothing sent to it"
@@ -398,8 +400,8 @@ class Model:
         if self.pattern == "PUSH_FAN_OUT":
             self.pool_lossy = True  # messages may have been balanced to the closed PULL
         if self.pattern == "XPUB_XSUB":
-            held = set().union(*(self.subs[j] for j in self.subs if j not in self.closed), {b"\x00"})
-            self.unsubscribed |= {b"\x00" + t for t in self.subs[i] - held}
+            held = set().union(*(self.subs[j] | {b"\x00"} for j in self.subs if j not in self.closed))
+            self.unsubscribed |= {b"\x00" + t for t in (self.subs[i] | {b"\x00"}) - held}
         if self.pattern == "REQ_REP" and self.rep_peer == i:
             pass  # the REP still owes it a reply (sent into the void)
 

@@ -178,21 +178,12 @@ class AsyncSocketMixin(Operations, _SocketBase):
         if not self._watching and self._loop is not None:
             assert self._rd is not None
             self._watching = True
-            fd_watcher(self._loop).add(self._sync.get(self, FD), id(self), self._rd.serve)
+            fd_watcher(self._loop).add(self._fd, id(self), self._rd.serve)
 
     def _unwatch(self) -> None:
         if self._watching and self._loop is not None:
             self._watching = False
-            try:
-                fd = self._sync.get(self, FD)
-            except ZMQError:
-                fd = None
-            if fd is not None:
-                fd_watcher(self._loop).remove(fd, id(self))
-            else:  # socket already closed: find our entry by key
-                for fd_, callbacks in list(fd_watcher(self._loop).readers.items()):
-                    if id(self) in callbacks:
-                        fd_watcher(self._loop).remove(fd_, id(self))
+            fd_watcher(self._loop).remove(self._fd, id(self))  # (the fd _watch used)
 
     def _touched(self) -> None:
         """A libzmq call made outside a wake-up may have consumed the FD's edge: re-check

@@ -106,11 +106,6 @@ def _as_parts(msg: Any) -> Any:
     return msg
 
 
-def _run_readers(watcher: Any, fd: int) -> None:
-    for callback in list(watcher.readers.get(fd, {}).values()):
-        callback()
-
-
 class ZMQStream:
     """Callbacks for a zmq socket on Tornado's IOLoop.
 
@@ -307,32 +302,9 @@ class ZMQStream:
         ``routing_id`` and ``group`` go to :meth:`zmq.Socket.send`. A message that cannot
         be sent is reported from the loop (see :meth:`send_multipart`).
         """
-        sock = self.socket
-        if sock is None:
-            raise _closed_error()
         if kwargs:
             kwargs = {k: v for k, v in kwargs.items() if k in _SEND_KWARGS}
-        if not self._send_queue and (self._in_handler or _thread_id() == self._loop_thread):
-            try:
-                status = (_send(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs
-                          else _send(sock, msg, flags | TRY, copy, track))
-            except zmq.ZMQError as e:
-                if e.errno in _DEAD:
-                    raise
-                status = WOULD_BLOCK  # queued: attempted again once the socket is writable
-            except Exception:  # noqa: BLE001 - queued: the loop attempts it again and reports
-                status = WOULD_BLOCK
-            if status is not WOULD_BLOCK:
-                if callback is not None or self._send_callback is not None:
-                    self._notify_sent([msg], status)
-                if not self._in_handler:
-                    self._after_io()
-                if callback is not None:
-                    self.on_send(callback)
-                return
-        self._enqueue(_send, (msg, flags | TRY, copy, track), kwargs, [msg])
-        if callback is not None:
-            self.on_send(callback)
+        self._send_or_queue(_send, msg, [msg], flags, copy, track, callback, kwargs)
 
     def send_multipart(self, msg: Sequence[Any], flags: int = 0, copy: bool = True, track: bool = False,
                        callback: SendCallback | None = None, **kwargs: Any) -> None:
@@ -346,15 +318,21 @@ class ZMQStream:
         status; any other error (a part that is not bytes-like) is logged, and the message
         dropped.
         """
+        if type(msg) is not list and type(msg) is not tuple:
+            msg = _as_parts(msg)
+        self._send_or_queue(_send_multipart, msg, msg, flags, copy, track, callback, kwargs)
+
+    def _send_or_queue(self, fn: Any, data: Any, msg: Any, flags: int, copy: bool, track: bool,
+                       callback: SendCallback | None, kwargs: dict[str, Any]) -> None:
+        """``fn(socket, data, ...)`` now if we are in the loop's thread and libzmq takes it,
+        else queued for the loop; ``msg`` is what on_send callbacks get."""
         sock = self.socket
         if sock is None:
             raise _closed_error()
-        if type(msg) is not list and type(msg) is not tuple:
-            msg = _as_parts(msg)
+        args = (data, flags | TRY, copy, track)
         if not self._send_queue and (self._in_handler or _thread_id() == self._loop_thread):
             try:
-                status = (_send_multipart(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs
-                          else _send_multipart(sock, msg, flags | TRY, copy, track))
+                status = fn(sock, *args, **kwargs) if kwargs else fn(sock, *args)
             except zmq.ZMQError as e:
                 if e.errno in _DEAD:
                     raise
@@ -369,7 +347,7 @@ class ZMQStream:
                 if callback is not None:
                     self.on_send(callback)
                 return
-        self._enqueue(_send_multipart, (msg, flags | TRY, copy, track), kwargs, msg)
+        self._enqueue(fn, args, kwargs, msg)
         if callback is not None:
             self.on_send(callback)
 
@@ -497,7 +475,7 @@ class ZMQStream:
                 del readers[fd]
             elif entry is not None and not self._aloop.is_closed():
                 # asyncio sockets still wait on this FD: give them back a reader of their own
-                self._aloop.add_reader(fd, _run_readers, self._watcher, fd)
+                self._aloop.add_reader(fd, self._watcher._dispatch, readers, fd)
 
     def _on_fd(self, sock: Any, events: int) -> None:
         """The IOLoop's handler: our FD signalled (serve everyone waiting on it)."""

@@ -6,11 +6,16 @@ gave (a value, an exception, cancellation, or still pending after the wait).
 """
 import asyncio
 import inspect
+import os
 import socket as pysocket
+import sys
 
 import zmq
 import zmq.asyncio
 from _probe import call, mask, probe, rec
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _awaitables import outcome, settle  # noqa: E402  (shared with p_future)
 
 
 def run(coro_fn, timeout=3.0):
@@ -23,34 +28,6 @@ def run(coro_fn, timeout=3.0):
             rec("loop-timeout")
 
     return asyncio.run(main())
-
-
-async def settle(fut, wait=1.0):
-    """What awaiting ``fut`` gives within ``wait`` seconds (cancelled if still pending)."""
-    if not inspect.isawaitable(fut):
-        return ("not-awaitable", fut)
-    fut = asyncio.ensure_future(fut)
-    await asyncio.wait({fut}, timeout=wait)
-    if not fut.done():
-        fut.cancel()
-        return ("pending",)
-    if fut.cancelled():
-        return ("cancelled",)
-    e = fut.exception()
-    return ("exc", e) if e is not None else ("ok", fut.result())
-
-
-async def outcome(fn, *args, wait=1.0, **kwargs):
-    """Record how ``fn(*args, **kwargs)`` behaves; return the awaited value (or None)."""
-    try:
-        r = fn(*args, **kwargs)
-    except Exception as e:  # noqa: BLE001 - the exception is the observation
-        rec(("raised-now", e))
-        return None
-    kind = "future" if isinstance(r, asyncio.Future) else type(r).__qualname__
-    result = await settle(r, wait)
-    rec((kind,) + result)
-    return result[1] if result[0] == "ok" else None
 
 
 def pair(ctx, a=zmq.PUSH, b=zmq.PULL, addr="inproc://p"):

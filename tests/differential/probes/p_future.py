@@ -6,10 +6,15 @@ returned a future and what it gave (value, exception, cancellation, still pendin
 """
 import asyncio
 import inspect
+import os
 import socket as pysocket
+import sys
 
 import zmq
 from _probe import call, mask, probe, rec
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _awaitables import outcome, settle  # noqa: E402  (shared with p_asyncio)
 
 
 def run(coro_fn, timeout=3.0, all_fds=False):
@@ -23,34 +28,6 @@ def run(coro_fn, timeout=3.0, all_fds=False):
         rec("loop-timeout")
     finally:
         loop.close(all_fds=all_fds)
-
-
-async def settle(fut, wait=1.0):
-    """What awaiting ``fut`` gives within ``wait`` seconds (cancelled if still pending)."""
-    if not inspect.isawaitable(fut):
-        return ("not-awaitable", fut)
-    fut = asyncio.ensure_future(fut)
-    await asyncio.wait({fut}, timeout=wait)
-    if not fut.done():
-        fut.cancel()
-        return ("pending",)
-    if fut.cancelled():
-        return ("cancelled",)
-    e = fut.exception()
-    return ("exc", e) if e is not None else ("ok", fut.result())
-
-
-async def outcome(fn, *args, wait=1.0, **kwargs):
-    """Record how ``fn(*args, **kwargs)`` behaves; return the awaited value (or None)."""
-    try:
-        r = fn(*args, **kwargs)
-    except Exception as e:  # noqa: BLE001 - the exception is the observation
-        rec(("raised-now", e))
-        return None
-    kind = "future" if isinstance(r, asyncio.Future) else type(r).__qualname__
-    result = await settle(r, wait)
-    rec((kind,) + result)
-    return result[1] if result[0] == "ok" else None
 
 
 def future_mod():

@@ -67,5 +67,5 @@ def companion_requirement():
 
 setup(
     ext_modules=extensions(),
-    install_requires=[companion_requirement()] + ([] if compiled() else ["cffi>=1.15"]),
+    install_requires=[companion_requirement()] + ([] if compiled() else ["cffi>=1.15; platform_python_implementation != 'PyPy'"]),
 )

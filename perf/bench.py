@@ -71,8 +71,22 @@ def ensure_pyzmq(python: str | None) -> str:
     return py
 
 
+_SAFE_PATH: dict[str, list[str]] = {}
+
+
+def safe_path(python: str) -> list[str]:
+    """``python -P`` (keep the script's directory and the cwd off sys.path); interpreters
+    before 3.11 (PyPy 3.9) have no -P: there the runner's directory (perf/, no zmq in it)
+    and a neutral cwd do the same."""
+    if python not in _SAFE_PATH:
+        new = subprocess.run([python, "-c", "import sys; print(sys.version_info >= (3, 11))"],
+                             capture_output=True, text=True).stdout.strip() == "True"
+        _SAFE_PATH[python] = [python, "-P"] if new else [python]
+    return _SAFE_PATH[python]
+
+
 def _can_import(python: str, name: str) -> bool:
-    return subprocess.run([python, "-P", "-c", f"import {name}"], capture_output=True,
+    return subprocess.run([*safe_path(python), "-c", f"import {name}"], capture_output=True,
                           cwd=tempfile.gettempdir(), env=child_env(),
                           stdin=subprocess.DEVNULL).returncode == 0
 
@@ -179,7 +193,7 @@ def _fail(msg: str) -> dict[str, Any]:
 
 def run_python(python: str, sc: Scenario, params: dict, repeats: int,
                pythonpath: str | None = None) -> dict[str, Any]:
-    cmd = [python, "-P", RUNNER, "run", sc.entry, json.dumps(params), str(repeats)]
+    cmd = [*safe_path(python), RUNNER, "run", sc.entry, json.dumps(params), str(repeats)]
     env = child_env()
     if pythonpath:
         env["PYTHONPATH"] = pythonpath  # lent packages only (see lend_packages)

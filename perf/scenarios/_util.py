@@ -51,10 +51,14 @@ def pin_to(cpu: int | None) -> None:
         os.sched_setaffinity(0, {cpu})
 
 
+#: ``-P`` where the interpreter has it (3.11+; not PyPy 3.9, which runs from a neutral cwd).
+SAFE_PATH = ["-P"] if sys.version_info >= (3, 11) else []
+
+
 def spawn_peer(entry: str, params: dict[str, Any]) -> subprocess.Popen:
     """Start ``entry`` ("module:function") in a new process of this same interpreter."""
     return subprocess.Popen(
-        [sys.executable, "-P", RUNNER, "peer", entry, json.dumps(params)],
+        [sys.executable, *SAFE_PATH, RUNNER, "peer", entry, json.dumps(params)],
         stdin=subprocess.DEVNULL, cwd=tempfile.gettempdir(),
     )
 

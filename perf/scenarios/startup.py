@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from time import perf_counter
+from scenarios._util import SAFE_PATH
 
 
 def _wall(args: list[str]) -> float:
@@ -21,7 +22,7 @@ def _wall(args: list[str]) -> float:
 
 
 def _importtime_us() -> float | None:
-    out = subprocess.run([sys.executable, "-P", "-X", "importtime", "-c", "import zmq"],
+    out = subprocess.run([sys.executable, *SAFE_PATH, "-X", "importtime", "-c", "import zmq"],
                          capture_output=True, text=True, cwd=tempfile.gettempdir()).stderr
     for line in out.splitlines():
         fields = [f.strip() for f in line.split("|")]
@@ -32,8 +33,8 @@ def _importtime_us() -> float | None:
 
 def import_time(p: dict, repeats: int) -> dict:
     runs = p["runs"]
-    base = [sys.executable, "-P", "-c", "pass"]
-    imp = [sys.executable, "-P", "-c", "import zmq"]
+    base = [sys.executable, *SAFE_PATH, "-c", "pass"]
+    imp = [sys.executable, *SAFE_PATH, "-c", "import zmq"]
     for _ in range(2):  # warm the page cache and .pyc files
         _wall(base)
         _wall(imp)

@@ -1,9 +1,8 @@
 """The CFFI backend's Frame and MessageTracker, and zero-copy sends.
 
-Zero-copy: libzmq calls a free function when it is done with a buffer it was lent. In ABI
-mode that function is a CFFI callback, so it takes the GIL (briefly: it pops the buffer
-from a table and sets the tracker's event); the buffer object stays referenced in that
-table until then, so it can never be freed while libzmq reads it.
+Zero-copy: the buffer object stays referenced until libzmq calls the message's free
+function, which runs without the GIL (a libc call writing to a pipe; see ``_release``); a
+helper thread then lets go of it and finishes the trackers.
 
 ``memoryview(frame)`` needs the buffer protocol, which a pure-Python class can export only
 from Python 3.12 (``__buffer__``); on older interpreters use ``frame.buffer`` (a
@@ -11,14 +10,13 @@ memoryview of the message memory, no copy) or ``frame.bytes``.
 """
 from __future__ import annotations
 
-import atexit
 import builtins
-import itertools
 import sys
 import threading
 import weakref
 from typing import Any
 
+from zmq.backend.cffi import _release
 from zmq.backend.cffi._ffi import DRAFT_API, ENOTSUP, NULL, c_int, check, ffi, lib, zmq_error
 from zmq.error import NotDone
 
@@ -32,30 +30,10 @@ if sys.implementation.name == "pypy":
 
     _RESIZABLE_UNLOCKED = (bytearray, array.array)
 
-_lent: dict[int, tuple[Any, threading.Event | None]] = {}
-_keys = itertools.count(1)
-_finalizing = False
-
-
-@ffi.callback("void(void *, void *)")
-def _release(data: Any, hint: Any) -> None:
-    if _finalizing:
-        return
-    entry = _lent.pop(int(ffi.cast("uintptr_t", hint)), None)
-    if entry is not None and entry[1] is not None:
-        entry[1].set()
-
-
-def _at_exit() -> None:
-    global _finalizing
-    _finalizing = True
-
-
-atexit.register(_at_exit)
-
 
 def _drain_released_buffers() -> None:
-    """Nothing to drain in this backend: buffers are released by the free callback itself."""
+    """Let go of the buffers libzmq has released (a helper thread does it too, soon)."""
+    _release.drain()
 
 
 def not_contiguous(data: Any) -> Exception:
@@ -95,10 +73,9 @@ def init_zero_copy(msg: Any, data: Any, event: threading.Event | None) -> bool:
     if buf is None:
         raise BufferError(str(not_contiguous(data)) if not view.contiguous else
                           f"a {type(data).__name__} in this memory order cannot be shared: send a copy")
-    key = next(_keys)
-    _lent[key] = ((data, buf), event)
-    if lib.zmq_msg_init_data(msg, buf, len(buf), _release, ffi.cast("void *", key)) < 0:
-        del _lent[key]
+    hint = _release.lend(data, buf, event)
+    if lib.zmq_msg_init_data(msg, buf, len(buf), _release.FREE_FN, hint) < 0:
+        _release.unlend(buf, event)
         raise zmq_error(lib.zmq_errno())
     return readonly
 

@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from buildutils.libzmq import find_libzmq  # noqa: E402
 
 CORE = "zmq/backend/cython"
-MODULES = ["_check", "message", "context", "socket", "_utils", "_devices"]
+MODULES = ["_check", "message", "context", "socket", "_utils", "_devices", "_optattr", "_poller"]
 
 
 def compiled() -> bool:

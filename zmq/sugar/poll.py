@@ -1,7 +1,7 @@
 """Poller and select(): wait on several sockets and file descriptors at once."""
 from __future__ import annotations
 
-from zmq.backend import zmq_poll
+from zmq.backend import BACKEND, zmq_poll
 from zmq.constants import POLLERR, POLLIN, POLLOUT
 
 TYPE_CHECKING = False  # (typing is not imported at `import zmq`)
@@ -9,7 +9,46 @@ if TYPE_CHECKING:
     from typing import Any, Callable
 
 
-class Poller:
+class _PyPollerCore:
+    """``sockets`` and ``poll()`` in Python, over ``zmq_poll`` (the CFFI backend's)."""
+
+    sockets: list[tuple[Any, int]]
+
+    def poll(self, timeout: float | None = None) -> list[tuple[Any, int]]:
+        """Wait up to ``timeout`` milliseconds (None or negative: forever) and return the
+        ``(socket, events)`` pairs that are ready.
+
+        Parameters
+        ----------
+        timeout : float, optional
+            Milliseconds to wait; 0 returns at once.
+
+        Returns
+        -------
+        list of (socket, int)
+            The registered objects with events ready, and those events. Empty on timeout;
+            ``dict(poller.poll())`` is handy to test membership.
+
+        Raises
+        ------
+        zmq.ZMQError
+            A registered socket was closed (ENOTSOCK).
+        """
+        if timeout is None or timeout < 0:
+            ms = -1
+        else:
+            ms = int(timeout)
+        return zmq_poll(self.sockets, ms)
+
+
+if TYPE_CHECKING or BACKEND != "cython":
+    _PollerCore = _PyPollerCore
+else:
+    # poll() in C, over an item array kept between polls (zmq/backend/cython/_poller.pyx).
+    from zmq.backend.cython._poller import PollerCore as _PollerCore
+
+
+class Poller(_PollerCore):
     """Wait for events on many sockets and/or file descriptors (``zmq_poll``).
 
     Register zmq Sockets, int file descriptors or objects with ``fileno()``; :meth:`poll`
@@ -54,32 +93,6 @@ class Poller:
         self.sockets.pop(idx)
         for s, _ in self.sockets[idx:]:
             self._map[s] -= 1
-
-    def poll(self, timeout: float | None = None) -> list[tuple[Any, int]]:
-        """Wait up to ``timeout`` milliseconds (None or negative: forever) and return the
-        ``(socket, events)`` pairs that are ready.
-
-        Parameters
-        ----------
-        timeout : float, optional
-            Milliseconds to wait; 0 returns at once.
-
-        Returns
-        -------
-        list of (socket, int)
-            The registered objects with events ready, and those events. Empty on timeout;
-            ``dict(poller.poll())`` is handy to test membership.
-
-        Raises
-        ------
-        zmq.ZMQError
-            A registered socket was closed (ENOTSOCK).
-        """
-        if timeout is None or timeout < 0:
-            ms = -1
-        else:
-            ms = int(timeout)
-        return zmq_poll(self.sockets, ms)
 
 
 def select(rlist: list[Any], wlist: list[Any], xlist: list[Any], timeout: float | None = None) -> tuple[list[Any], list[Any], list[Any]]:

@@ -10,6 +10,7 @@ import itertools
 import warnings
 from collections.abc import Callable, Iterable
 
+from zmq.backend import BACKEND
 from zmq.backend import Socket as _BackendSocket
 from zmq.constants import EINVAL, ENOTSOCK, SocketOption, SocketType
 from zmq.error import ZMQBindError, ZMQError
@@ -480,6 +481,7 @@ class Socket(_BackendSocket):
 
 
 def _option_property(option: SocketOption) -> property:
+    # The attribute in Python (the CFFI backend's); the compiled core has its own.
     name = option.name
 
     def fget(self: Socket) -> Any:
@@ -506,8 +508,15 @@ def _write_only_property(name: str) -> property:
     return property(fget, fset, doc=f"The {name} socket option (write-only).")
 
 
-#: Every option property installed on Socket, by attribute name.
-_OPTION_PROPERTIES: dict[str, property] = {}
+if BACKEND == "cython":
+    # Descriptors that read (and write int options) without a Python frame: s.rcvmore
+    # costs a few hundred instructions instead of ~1500 through a property and get().
+    from zmq.backend.cython._optattr import OptionAttribute as _option_attribute
+else:
+    _option_attribute = _option_property
+
+#: Every option attribute installed on Socket, by attribute name.
+_OPTION_PROPERTIES: dict[str, Any] = {}
 
 
 def _add_option_properties(cls: type) -> None:
@@ -517,7 +526,7 @@ def _add_option_properties(cls: type) -> None:
     # for each of its usual spellings (linger, LINGER, Linger; last_endpoint, Last_Endpoint...).
     for name, option in SocketOption.__members__.items():
         # HWM (both SNDHWM and RCVHWM) is write-only as an attribute: read `hwm` instead.
-        prop = _write_only_property(name) if name == "HWM" else _option_property(option)
+        prop = _write_only_property(name) if name == "HWM" else _option_attribute(option)
         for attr in option_spellings(name):
             if attr not in cls.__dict__ and not hasattr(cls, attr):
                 setattr(cls, attr, prop)

@@ -40,7 +40,9 @@ class Option(NamedTuple):
     name: str    #: the zmq.h name without ZMQ_
     kind: str    #: one of KIND_NAMES
     access: str  #: "rw", "r" (getsockopt only) or "w" (setsockopt only)
-    origin: str  #: "stable" (libzmq 4.3), "draft" (4.3's DRAFT API), "master" (after 4.3), "pseudo"
+    #: "stable" (libzmq 4.3), "vmci" (4.3, where built with the VMCI transport), "draft" (4.3's
+    #: DRAFT API), "master" (after 4.3) or "pseudo" (not a libzmq option)
+    origin: str
 
 
 def _rows(origin: str, text: str) -> list[Option]:
@@ -129,14 +131,16 @@ CONNECT_TIMEOUT             int        rw
 TCP_MAXRT                   int        rw
 THREAD_SAFE                 int        r
 MULTICAST_MAXTPDU           int        rw
-VMCI_BUFFER_SIZE            uint64     rw
-VMCI_BUFFER_MIN_SIZE        uint64     rw
-VMCI_BUFFER_MAX_SIZE        uint64     rw
-VMCI_CONNECT_TIMEOUT        int        rw
 USE_FD                      int        rw
 GSSAPI_PRINCIPAL_NAMETYPE   int        rw
 GSSAPI_SERVICE_PRINCIPAL_NAMETYPE int  rw
 BINDTODEVICE                str        rw
+""")
+    + _rows("vmci", """
+VMCI_BUFFER_SIZE            uint64     rw
+VMCI_BUFFER_MIN_SIZE        uint64     rw
+VMCI_BUFFER_MAX_SIZE        uint64     rw
+VMCI_CONNECT_TIMEOUT        int        rw
 """)
     + _rows("draft", """
 ZAP_ENFORCE_DOMAIN          int        rw

@@ -7,6 +7,16 @@ Parts, each a pytest run with its own time limit, once per venv:
   same time (it mostly waits on kernels); every test that passes on pyzmq must pass on cyzmq.
 - ``integration/checks``: ipykernel via jupyter_client, nbclient, ipyparallel, with timings. These
   run one venv after the other, alone on the machine.
+- Timing repetitions: the timed checks (``TIMED``) run again, ``--reps`` - 1 more times per venv,
+  the venvs taking turns and the order flipping each round (the full checks run first: cyzmq, pyzmq;
+  then pyzmq, cyzmq; ...), so that a slow spell of the machine does not fall on one side only. The
+  table shows each timing's median over the repetitions; no failing repetition is retried.
+
+Each part runs in a network namespace of its own when the system allows it (``unshare``; root,
+or unprivileged user namespaces): it sees only a loopback interface, so the ports jupyter_client
+picks for a kernel (free when picked, bound by the kernel a moment later) cannot be taken in
+between by the other venv's run or by anything else on the machine, which made a kernel die
+with EADDRINUSE now and then. Without it the run says so and goes on unisolated.
 
 Everything runs under a private HOME/TMPDIR that is removed at the end. This process is a child
 subreaper: a part that times out is killed by its process group, and any process left behind by a
@@ -21,6 +31,7 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,8 +43,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "integration"
 SIDES = {"cyzmq": ROOT / ".venv-int", "pyzmq": ROOT / ".venv-int-pyzmq"}
-JC_TIMEOUT = 420
+JC_TIMEOUT = 480
 CHECKS_TIMEOUT = 200
+BENCH_TIMEOUT = 120
+#: The checks that measure something, run again for the timing repetitions (pytest -k).
+TIMED = "500_executes or shutdown_exits or map_sync or stop_cluster"
 
 
 @dataclass
@@ -41,7 +55,7 @@ class Part:
     """One pytest run: its command, where, and what came out."""
 
     side: str
-    kind: str  # "jc" or "checks"
+    kind: str  # "jc", "checks" or "bench" (a timing repetition)
     cmd: list[str]
     cwd: Path
     timeout: float
@@ -57,10 +71,11 @@ class Part:
     leaked: list[str] = field(default_factory=list)
 
     def start(self) -> None:
-        """Start the run in a session (process group) of its own."""
+        """Start the run in a session (process group) of its own, in a network namespace of
+        its own when possible (``ISOLATE``)."""
         self.started = time.monotonic()
         with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, env=self.env, stdout=out,
+            self.proc = subprocess.Popen(ISOLATE + self.cmd, cwd=self.cwd, env=self.env, stdout=out,
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                          start_new_session=True)
 
@@ -145,6 +160,29 @@ def strip_ansi(text: str) -> str:
     return "".join(out)
 
 
+#: Command prefix that runs a part in a new network namespace with only its loopback up
+#: (empty: not possible here). unshare execs the command, so the part keeps its pid.
+ISOLATE: list[str] = []
+_LO_UP = 'ip link set lo up && exec "$@"'
+
+
+def find_isolation() -> str:
+    """Set ``ISOLATE`` to the first way of making a network namespace that works here; returns
+    how parts are isolated, for the log."""
+    ip = shutil.which("ip") or next((p for p in ("/usr/sbin/ip", "/sbin/ip") if os.access(p, os.X_OK)), None)
+    unshare = shutil.which("unshare")
+    if not ip or not unshare:
+        return "not isolated: unshare or ip is missing (ports may collide with other processes)"
+    for flags in (["-n"], ["-r", "-n"]):  # as root; else in a user namespace of our own
+        prefix = [unshare, *flags, "--", "sh", "-c", _LO_UP.replace("ip ", f"{ip} ", 1), "sh"]
+        probe = prefix + [sys.executable, "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); "
+                          "s.listen(); socket.create_connection(s.getsockname()).close()"]
+        if subprocess.run(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30).returncode == 0:
+            ISOLATE[:] = prefix
+            return f"each part in a network namespace of its own (unshare {' '.join(flags)})"
+    return "not isolated: unshare cannot make a network namespace here (ports may collide with other processes)"
+
+
 def make_subreaper() -> None:
     """Become the parent of every orphaned descendant, so that leaks can be found and killed."""
     libc = ctypes.CDLL(None, use_errno=True)
@@ -212,35 +250,45 @@ def private_env(base: Path, name: str) -> dict[str, str]:
     return env
 
 
-def make_parts(base: Path, kinds: list[str]) -> list[Part]:
-    """The parts of the run, cyzmq before pyzmq within each kind."""
-    pins = (HERE / "pins.txt").read_text().splitlines()
-    jc_version = next(line.split("==")[1] for line in pins if line.startswith("jupyter_client=="))
-    sdist = ROOT / ".venv-int-cache" / f"jupyter_client-{jc_version}"
-    parts = []
-    for kind in kinds:
-        for side, venv in SIDES.items():
-            tag = f"{kind}-{side}"
-            py = str(venv / "bin" / "python")
-            junit = base / f"{tag}.xml"
-            if kind == "jc":
-                # Upstream's test command (hatch's test env script), plus a JUnit report for the
-                # per-test comparison and no cache files written into the sdist.
-                cmd = [py, "-m", "pytest", "-vv", "-p", "no:cacheprovider", f"--junitxml={junit}"]
-                cwd, timeout = sdist, JC_TIMEOUT
-            else:
-                cmd = [py, "-m", "pytest", "-v", f"--junitxml={junit}"]
-                cwd, timeout = HERE / "checks", CHECKS_TIMEOUT
-            env = private_env(base, tag)
-            env["CYZMQ_INT_METRICS"] = str(base / f"{tag}.jsonl")
-            env["CYZMQ_INT_SIDE"] = side
-            parts.append(Part(side, kind, cmd, cwd, timeout, env, base / f"{tag}.log", junit,
-                              base / f"{tag}.jsonl"))
+def make_part(base: Path, kind: str, side: str, tag: str) -> Part:
+    """One pytest run of ``kind`` on ``side``, its files named after ``tag``."""
+    py = str(SIDES[side] / "bin" / "python")
+    junit = base / f"{tag}.xml"
+    if kind == "jc":
+        pins = (HERE / "pins.txt").read_text().splitlines()
+        jc_version = next(line.split("==")[1] for line in pins if line.startswith("jupyter_client=="))
+        # Upstream's test command (hatch's test env script), plus a JUnit report for the
+        # per-test comparison and no cache files written into the sdist.
+        cmd = [py, "-m", "pytest", "-vv", "-p", "no:cacheprovider", f"--junitxml={junit}"]
+        cwd, timeout = ROOT / ".venv-int-cache" / f"jupyter_client-{jc_version}", JC_TIMEOUT
+    elif kind == "checks":
+        cmd = [py, "-m", "pytest", "-v", f"--junitxml={junit}"]
+        cwd, timeout = HERE / "checks", CHECKS_TIMEOUT
+    else:
+        cmd = [py, "-m", "pytest", "-v", f"--junitxml={junit}", "-k", TIMED,
+               "test_kernel.py", "test_ipyparallel.py"]
+        cwd, timeout = HERE / "checks", BENCH_TIMEOUT
+    env = private_env(base, tag)
+    env["CYZMQ_INT_METRICS"] = str(base / f"{tag}.jsonl")
+    env["CYZMQ_INT_SIDE"] = side
+    return Part(side, kind, cmd, cwd, timeout, env, base / f"{tag}.log", junit, base / f"{tag}.jsonl")
+
+
+def make_parts(base: Path, kinds: list[str], reps: int) -> list[Part]:
+    """The parts of the run in the order they run: cyzmq before pyzmq within jc and checks, then
+    the timing repetitions with the order flipped every round."""
+    parts = [make_part(base, kind, side, f"{kind}-{side}")
+             for kind in kinds if kind != "bench" for side in SIDES]
+    if "bench" in kinds:
+        first = 1 if "checks" in kinds else 0  # the full checks were the first repetition
+        for rep in range(first, reps):
+            order = list(SIDES) if rep % 2 == 0 else list(reversed(SIDES))
+            parts += [make_part(base, "bench", side, f"bench{rep}-{side}") for side in order]
     return parts
 
 
 def run(parts: list[Part]) -> None:
-    """jupyter_client suites side by side, then the checks one venv at a time."""
+    """jupyter_client suites side by side, then the checks and the timing repetitions, one run at a time."""
     jc = [p for p in parts if p.kind == "jc"]
     for part in jc:
         part.start()
@@ -256,7 +304,7 @@ def run(parts: list[Part]) -> None:
         part.leaked = [leak for leak in leaked if str(SIDES[part.side]) + "/" in leak
                        or not any(str(venv) + "/" in leak for venv in SIDES.values())]
     for part in parts:
-        if part.kind == "checks":
+        if part.kind != "jc":
             part.start()
             part.wait()
             part.leaked = reap_all()
@@ -266,7 +314,8 @@ def run(parts: list[Part]) -> None:
 def done(part: Part) -> None:
     """Say how a part ended; show the end of its log when pytest did not get to its summary."""
     summary = part.summary()
-    print(f"integration: {part.kind} on {part.side}: {summary} ({part.elapsed:.0f} s)", flush=True)
+    name = f"{part.kind} on {part.side}" if part.kind != "bench" else f"timing repetition {part.log.stem}"
+    print(f"integration: {name}: {summary} ({part.elapsed:.0f} s)", flush=True)
     if part.timed_out or summary.startswith("no pytest summary"):
         print(part.tail(), flush=True)
 
@@ -291,15 +340,22 @@ class Table:
                 self.failed.append(f"{name} [{side}]: {text}")
         self.rows.append((name, cells[0], cells[1], ""))
 
-    def timing(self, name: str, values: dict[str, float], unit: str, higher_is_better: bool) -> None:
-        """A measured row (not a pass/fail check): the ratio says how cyzmq compares."""
-        cy, py = values.get("cyzmq"), values.get("pyzmq")
+    def timing(self, name: str, values: dict[str, list[float]], unit: str, higher_is_better: bool) -> None:
+        """A measured row (not a pass/fail check): each side's median over its repetitions
+        (their number shown when more than one); the ratio of the medians says how cyzmq
+        compares."""
+        med = {side: statistics.median(v) if v else None for side, v in values.items()}
+        cy, py = med.get("cyzmq"), med.get("pyzmq")
         ratio = ""
         if cy and py:
             better = cy / py if higher_is_better else py / cy
             ratio = f"{cy / py:.2f}x ({'cyzmq better' if better > 1.005 else 'pyzmq better' if better < 0.995 else 'same'})"
-        fmt = (lambda v: "-" if v is None else f"{v:.3g} {unit}")
-        self.rows.append((name, fmt(cy), fmt(py), ratio))
+
+        def fmt(side: str) -> str:
+            v, n = med.get(side), len(values.get(side, []))
+            return "-" if v is None else f"{v:.3g} {unit}" + (f" (median of {n})" if n > 1 else "")
+
+        self.rows.append((name, fmt("cyzmq"), fmt("pyzmq"), ratio))
 
     def print(self) -> None:
         """The table, as Markdown."""
@@ -328,7 +384,7 @@ def report(parts: list[Part], table: Table) -> None:
                     {"cyzmq": (ran["cyzmq"][0] and ran["pyzmq"][0] and not lost,
                                f"{n_pass - len(lost)}/{n_pass}"),
                      "pyzmq": (ran["pyzmq"][0], f"{n_pass}/{n_pass}")})
-        table.timing("jupyter_client suite wall time", {"cyzmq": cy.elapsed, "pyzmq": py.elapsed}, "s", False)
+        table.timing("jupyter_client suite wall time", {"cyzmq": [cy.elapsed], "pyzmq": [py.elapsed]}, "s", False)
         messages = cy.messages()
         for test in lost:
             print(f"integration: passes on pyzmq, {cy_out.get(test, 'missing')} on cyzmq: {test}\n    {messages.get(test, '')}")
@@ -345,19 +401,34 @@ def report(parts: list[Part], table: Table) -> None:
         table.check("checks ran to their end",
                     {side: (not by["checks", side].timed_out and bool(outcomes[side]), by["checks", side].summary())
                      for side in SIDES})
-        metrics: dict[str, dict[str, tuple[float, str, bool]]] = {}
-        for side in SIDES:
-            path = by["checks", side].metrics
-            for line in path.read_text().splitlines() if path.exists() else []:
-                m = json.loads(line)
-                metrics.setdefault(m["name"], {})[side] = (m["value"], m["unit"], m["higher"])
-        for name, values in metrics.items():
-            unit, higher = next(iter(values.values()))[1:]
-            table.timing(name, {side: v[0] for side, v in values.items()}, unit, higher)
-        table.timing("checks wall time", {s: by["checks", s].elapsed for s in SIDES}, "s", False)
         for side in SIDES:
             for test, message in by["checks", side].messages().items():
                 print(f"integration: check failed on {side}: {test}\n    {message}")
+    timed = [p for p in parts if p.kind in ("checks", "bench")]
+    reps = [p for p in timed if p.kind == "bench"]
+    if reps:
+        table.check("timing repetitions passed", {
+            side: (all(ok for ok in oks), f"{sum(oks)}/{len(oks)} runs")
+            for side in SIDES
+            for oks in [[not p.timed_out and p.returncode == 0 for p in reps if p.side == side]]})
+        for p in reps:
+            for test, message in p.messages().items():
+                print(f"integration: timing repetition {p.log.stem} failed: {test}\n    {message}")
+    # name -> side -> values (one per repetition), and name -> (unit, higher is better)
+    values: dict[str, dict[str, list[float]]] = {}
+    units: dict[str, tuple[str, bool]] = {}
+    for p in timed:
+        for line in p.metrics.read_text().splitlines() if p.metrics.exists() else []:
+            m = json.loads(line)
+            values.setdefault(m["name"], {}).setdefault(p.side, []).append(m["value"])
+            units[m["name"]] = (m["unit"], m["higher"])
+    for name, per_side in values.items():
+        unit, higher = units[name]
+        table.timing(name, per_side, unit, higher)
+        spread = "; ".join(f"{side} " + " ".join(f"{v:.3g}" for v in vs) for side, vs in per_side.items())
+        print(f"integration: {name} per repetition, in run order: {spread}")
+    if ("checks", "cyzmq") in by:
+        table.timing("checks wall time", {s: [by["checks", s].elapsed] for s in SIDES}, "s", False)
     leaks = {side: [leak for p in parts if p.side == side for leak in p.leaked] for side in SIDES}
     table.check("no process left behind", {s: (not leaks[s], f"{len(leaks[s])} killed" if leaks[s] else "none")
                                            for s in SIDES})
@@ -369,21 +440,24 @@ def report(parts: list[Part], table: Table) -> None:
 def main() -> int:
     """Run the parts, print the table and the closing line; exit 1 on any failed check."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", default="jc,checks", help="comma-separated subset of jc,checks")
+    parser.add_argument("--parts", default="jc,checks,bench", help="comma-separated subset of jc,checks,bench")
+    parser.add_argument("--reps", type=int, default=3,
+                        help="repetitions of the timed checks per venv, the full checks run included (default 3)")
     parser.add_argument("--keep", action="store_true", help="keep the logs' directory (printed)")
     args = parser.parse_args()
-    kinds = [k for k in ("jc", "checks") if k in args.parts.split(",")]
+    kinds = [k for k in ("jc", "checks", "bench") if k in args.parts.split(",")]
     for side, venv in SIDES.items():
         if not (venv / "bin" / "python").exists():
             print(f"integration: {venv} is missing: run integration/setup.sh (make test-integration does)")
             print("integration: 0 passed, 1 failed")
             return 1
     make_subreaper()
+    print(f"integration: {find_isolation()}", flush=True)
     t0 = time.monotonic()
     base = Path(tempfile.mkdtemp(prefix="cyzmq-int-"))
     table = Table()
     try:
-        parts = make_parts(base, kinds)
+        parts = make_parts(base, kinds, args.reps)
         run(parts)
         report(parts, table)
         print()

@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "integration"
 SIDES = {"cyzmq": ROOT / ".venv-int", "pyzmq": ROOT / ".venv-int-pyzmq"}
-JC_TIMEOUT = 480
+JC_TIMEOUT = 600
 CHECKS_TIMEOUT = 200
 BENCH_TIMEOUT = 120
 #: The checks that measure something, run again for the timing repetitions (pytest -k).

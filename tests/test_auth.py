@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from _helpers import ctx  # noqa: F401  (fixture)
+from _helpers import TIMEOUT_MS
 
 import zmq
 import zmq.asyncio
@@ -26,7 +26,6 @@ from zmq.utils.monitor import parse_monitor_message, recv_monitor_message
 
 pytestmark = pytest.mark.skipif(not zmq.has("curve"), reason="libzmq built without CURVE")
 
-TIMEOUT_MS = 5000
 SUCCEEDED = zmq.EVENT_HANDSHAKE_SUCCEEDED
 FAILED_AUTH = zmq.EVENT_HANDSHAKE_FAILED_AUTH
 FAILED_PROTOCOL = zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL

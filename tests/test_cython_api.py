@@ -17,7 +17,7 @@ import threading
 import pytest
 
 import zmq
-from _helpers import needs_cython_backend
+from _helpers import connected_pair, needs_cython_backend
 
 pytest.importorskip("Cython")
 # `from zmq cimport Socket` builds against the compiled backend's types
@@ -74,11 +74,7 @@ def ext(tmp_path_factory):
 @pytest.fixture
 def pair(sockets):
     """A connected (PUSH, PULL) pair over inproc."""
-    push = sockets(zmq.PUSH)
-    pull = sockets(zmq.PULL)
-    addr = f"inproc://cython-api-{id(push):x}"
-    pull.bind(addr)
-    push.connect(addr)
+    pull, push = connected_pair(sockets, zmq.PULL, zmq.PUSH)
     return push, pull
 
 

@@ -6,7 +6,7 @@ import pytest
 import zmq
 from zmq.decorators import context, socket
 
-from conftest import TIMEOUT_MS, endpoint
+from _helpers import TIMEOUT_MS, endpoint
 
 
 def test_context_is_appended_and_terminated():

@@ -13,7 +13,7 @@ import time
 from typing import Callable, Iterator
 
 import pytest
-from _helpers import close_made_sockets, ctx, make  # noqa: F401  (fixtures)
+from _helpers import make
 
 import zmq
 from zmq.devices import (

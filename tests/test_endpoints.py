@@ -21,13 +21,6 @@ BAD_PORTS = [
 ]
 
 
-@pytest.fixture
-def ctx() -> zmq.Context:
-    c = zmq.Context()
-    yield c
-    c.destroy(linger=0)
-
-
 @pytest.mark.parametrize("addr", BAD_PORTS)
 @pytest.mark.parametrize("method", ["bind", "connect"])
 def test_out_of_range_port_is_einval(ctx: zmq.Context, method: str, addr: str) -> None:

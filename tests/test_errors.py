@@ -10,7 +10,7 @@ import time
 import pytest
 
 import zmq
-from conftest import endpoint
+from _helpers import endpoint, wait_until_in_call
 from zmq.sugar._options import option_spellings
 
 # -- hierarchy -------------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def test_blocking_recv_gets_context_terminated_from_another_thread():
     t = threading.Thread(target=receiver, daemon=True)
     t.start()
     assert started.wait(5)
-    time.sleep(0.2)  # let recv block in libzmq
+    assert wait_until_in_call(t, "s.recv()")  # recv has been entered (and blocks in libzmq)
     terminator = threading.Thread(target=ctx.term, daemon=True)
     terminator.start()
     terminator.join(5)

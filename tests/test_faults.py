@@ -32,6 +32,7 @@ import time
 import warnings
 
 import pytest
+from _helpers import wait_until, wait_until_in_call
 
 import zmq
 
@@ -130,15 +131,6 @@ class Peer:
                 self._reader.join(WAIT_S)
             self.proc.stdout.close()
             self.proc = None
-
-
-def wait_until(predicate, timeout=WAIT_S) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return predicate()
 
 
 @pytest.fixture
@@ -265,7 +257,7 @@ def test_plain_req_does_not_survive_a_lost_reply_but_relaxed_req_does(sockets, p
     req.send(b"1")
     assert req.recv() == b"1"
     req.send(b"hang")  # the peer takes it and dies before answering
-    assert wait_until(lambda: "hanging" in p.lines)
+    assert wait_until(lambda: "hanging" in p.lines, WAIT_S)
     p.kill()
     p.start()
     with pytest.raises(zmq.Again):
@@ -283,7 +275,7 @@ def test_plain_req_does_not_survive_a_lost_reply_but_relaxed_req_does(sockets, p
     relaxed.send(b"a")
     assert relaxed.recv() == b"a"
     relaxed.send(b"hang")
-    assert wait_until(lambda: "hanging" in p.lines)
+    assert wait_until(lambda: "hanging" in p.lines, WAIT_S)
     p.kill()
     p.start()
     with pytest.raises(zmq.Again):
@@ -324,7 +316,7 @@ def test_term_waits_for_threads_to_close_their_sockets(n_threads):
     for t in threads:
         t.start()
     ready.wait()
-    time.sleep(0.05)  # let them block in recv
+    assert all(wait_until_in_call(t, "s.recv()") for t in threads)  # they block in recv
     start = time.monotonic()
     done = threading.Event()
     term_thread_exc: list[BaseException] = []
@@ -381,7 +373,7 @@ def test_term_with_a_thread_blocked_in_send_and_poll():
     for t in ts:
         t.start()
     started.wait()
-    time.sleep(0.05)
+    assert wait_until_in_call(ts[1], "s.poll(")  # the poller thread waits in poll
     t0 = time.monotonic()
     ctx.term()
     assert time.monotonic() - t0 < 3.0

@@ -222,12 +222,12 @@ def test_parent_keeps_working_while_the_child_runs(sockets):
     pid = _fork()
     if pid == 0:
         try:
-            os.close(r)
-            # Linger a little, then exit without touching anything inherited.
-            time.sleep(0.3)
+            os.close(w)
+            # Alive, touching nothing inherited, until the parent closes its end (bounded).
+            select.select([r], [], [], CHILD_TIMEOUT)
         finally:
             os._exit(0)
-    os.close(w)
+    os.close(r)
     try:
         start = time.monotonic()
         n = 0
@@ -236,8 +236,9 @@ def test_parent_keeps_working_while_the_child_runs(sockets):
             assert pull.recv() == b"%d" % n
             n += 1
         assert n > 10
+        assert os.waitpid(pid, os.WNOHANG) == (0, 0), "the child did not run alongside"
     finally:
-        os.close(r)
+        os.close(w)
         status = _reap(pid)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
     push.send(b"after exit")

@@ -17,7 +17,7 @@ import time
 import warnings
 
 import pytest
-from _helpers import pypy_collect
+from _helpers import pypy_collect, wait_until
 
 import zmq
 
@@ -35,15 +35,6 @@ def zmq_threads() -> int:
         except OSError:
             pass  # the thread just ended
     return n
-
-
-def wait_until(predicate, timeout=WAIT) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return predicate()
-        time.sleep(0.005)
-    return True
 
 
 def run_bounded(func, timeout=WAIT):

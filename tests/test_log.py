@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 import warnings
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 import pytest
-from _helpers import close_made_sockets, ctx, make  # noqa: F401  (fixtures)
+from _helpers import make
 
 import zmq
 from zmq.log.__main__ import format_record
@@ -439,24 +440,46 @@ def test_format_record() -> None:
 def watch(*options: str, records: list[list[bytes]], sig: int = signal.SIGINT,
           env: dict[str, str] | None = None) -> tuple[int, str]:
     """Run ``python -m zmq.log OPTIONS URL`` against an XPUB (whose subscription message says
-    the watcher is connected), publish ``records``, stop it with ``sig``; (status, stdout)."""
+    the watcher is connected), publish ``records``, stop it with ``sig`` once it has printed
+    them; (status, stdout).
+
+    A last record (on the watcher's subscribed topic) marks the end: the watcher is stopped
+    when it has printed that line, which is left out of the stdout returned.
+    """
+    end_mark = "cyzmq-test-end-of-records"
+    lines: list[str] = []
+    printed_all = threading.Event()
+
+    def read_stdout() -> None:
+        for line in proc.stdout:
+            if end_mark in line:
+                printed_all.set()
+            else:
+                lines.append(line)
+
     with zmq.Context() as ctx:
         pub = make(ctx, zmq.XPUB)
         port = pub.bind_to_random_port("tcp://127.0.0.1")
         cmd = [sys.executable, "-m", "zmq.log", *options, f"tcp://127.0.0.1:{port}"]
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+        reader = threading.Thread(target=read_stdout, daemon=True)
+        reader.start()
         try:
             assert pub.poll(20_000), "python -m zmq.log did not subscribe"
-            pub.recv()
-            for record in records:
+            topic = pub.recv()[1:]  # (a subscription message: b"\x01" + topic)
+            for record in [*records, [topic, end_mark.encode()]]:
                 pub.send_multipart(record)
-            time.sleep(0.3)
+            assert printed_all.wait(20), "python -m zmq.log did not print the records"
             proc.send_signal(sig)
-            out, err = proc.communicate(timeout=JOIN)
+            proc.wait(timeout=JOIN)
+            reader.join(JOIN)
+            out = "".join(lines)
         finally:
             if proc.poll() is None:
                 proc.kill()
-                proc.communicate(timeout=JOIN)
+                proc.wait(timeout=JOIN)
+            reader.join(JOIN)
+            proc.stdout.close()
             pub.close()
     return proc.returncode, out
 

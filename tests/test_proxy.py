@@ -69,14 +69,6 @@ def _make(ctx, kind, bind=None, connect=None, **opts):
     return s
 
 
-@pytest.fixture
-def ctx():
-    c = zmq.Context()
-    yield c
-    if not c.closed:  # only after a failure: never leave a context behind
-        c.destroy(linger=0)
-
-
 @pytest.mark.parametrize("transport", ["inproc", "tcp"])
 def test_proxy_forwards_push_pull_with_capture(ctx, transport):
     if transport == "inproc":

@@ -23,8 +23,7 @@ import numpy as np
 import pytest
 
 import zmq
-from conftest import endpoint
-from _helpers import needs_frame_buffer, pypy_collect
+from _helpers import endpoint, needs_frame_buffer, pypy_collect
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import time
 import pytest
 
 import zmq
-from conftest import endpoint
+from _helpers import endpoint
 
 DEADLINE_S = 5.0
 

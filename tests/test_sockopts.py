@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pytest
 
 import zmq
-from conftest import endpoint
+from _helpers import endpoint
 
 ZMQ_H = os.environ.get("CYZMQ_ZMQ_H", "/usr/include/zmq.h")
 

@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 import zmq
 from zmq.utils import garbage, interop, jsonapi, monitor, strtypes, z85
 
-from conftest import TIMEOUT_MS, endpoint
-from _helpers import needs_export_locks
+from _helpers import TIMEOUT_MS, endpoint, needs_export_locks
 
 # -- z85 ----------------------------------------------------------------------------------
 

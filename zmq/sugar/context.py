@@ -1,9 +1,9 @@
 """The pyzmq-style Context: the singleton, socket factory, option defaults for new sockets."""
 from __future__ import annotations
 
+import _thread
 import collections
 import os
-import threading
 import time
 import warnings
 import weakref
@@ -85,7 +85,7 @@ class Context(_BackendContext, Generic[_S]):
     _socket_class: type[Socket] = Socket
     _instance: Context[Any] | None = None
     _instance_pid: int | None = None
-    _instance_lock = threading.Lock()
+    _instance_lock = _thread.allocate_lock()  # (threading.Lock; threading is loaded by term())
 
     sockopts: dict[int, Any]
     _shadow_obj: _BackendContext | None = None  # the Context shadowed, kept alive
@@ -252,6 +252,8 @@ class Context(_BackendContext, Generic[_S]):
         if limit is None or not self._owns_handle:
             super().term()
             return
+        import threading
+
         done = threading.Event()
 
         def watch() -> None:

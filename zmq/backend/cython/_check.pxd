@@ -1,31 +1,43 @@
-# Error checking and process-wide state shared by every module of the compiled core.
+# Error conversion and process-wide state shared by every module of the compiled core.
 
 from cpython.object cimport PyObject
-from zmq.backend.cython.libzmq cimport zmq_errno
+from zmq.backend.cython.libzmq cimport zmq_errno, zmq_pollitem_t
 
-cdef int raise_zmq_error(int errnum) except -1
-cdef object zmq_error(int errnum)
-cdef object again_type
-cdef PyObject *set_again() noexcept
-cdef int raise_zmq_error_msg(int errnum, str msg) except -1
+cdef extern from "Python.h":
+    # Declared here once for the whole core: runs pending signal handlers (-1: one raised).
+    int PyErr_CheckSignals() except -1
+    bint PyIndex_Check(object o)
+    bint PyLong_Check(object o)
+    object PyNumber_Index(object o)
+    long PyLong_AsLongAndOverflow(object o, int *overflow) except? -1
+
+cdef extern from "<pthread.h>" nogil:
+    int pthread_atfork(void (*prepare)() noexcept nogil, void (*parent)() noexcept nogil,
+                       void (*child)() noexcept nogil)
+
+# THE converter from an errno to the exception to raise (ZMQError subclass by errno; Again
+# made without running ZMQError.__init__). ``msg`` replaces libzmq's text.
+cdef object zmq_error(int errnum, str msg=*)
+cdef object concurrent_use_error()
 cdef int raise_forked() except -1
 cdef int fork_generation() noexcept nogil
 cdef long long monotonic_ms() noexcept nogil
 cdef bint interpreter_exiting() noexcept nogil
 
+# After a signal interrupted a poll and the handlers ran: raise if they closed a socket.
+ctypedef int (*poll_recheck_fn)(object owner, zmq_pollitem_t *items, int n) except -1
+cdef int poll_wait(zmq_pollitem_t *items, int n, long ms, object owner, poll_recheck_fn recheck) except -1
+
+
+cdef inline int raise_zmq_error(int errnum) except -1:
+    raise zmq_error(errnum)
+
 
 cdef inline int check_rc(int rc) except -1:
-    """Raise the ZMQError for zmq_errno() when a libzmq call returned a negative rc."""
+    """Raise the exception for zmq_errno() when a libzmq call returned a negative rc."""
     if rc < 0:
-        raise_zmq_error(zmq_errno())
+        raise zmq_error(zmq_errno())
     return 0
-
-
-cdef extern from "Python.h":
-    bint PyIndex_Check(object o)
-    bint PyLong_Check(object o)
-    object PyNumber_Index(object o)
-    long PyLong_AsLongAndOverflow(object o, int *overflow) except? -1
 
 
 cdef inline int c_int_arg(object value, str name) except? -1:

@@ -1,17 +1,14 @@
 # cython: language_level=3
-"""errno -> exception, fork tracking and the monotonic clock, shared by the whole core."""
+"""errno -> exception, fork tracking, the monotonic clock and the EINTR-retrying poll wait,
+shared by the whole core."""
 
-from libc.errno cimport EAGAIN
+from libc.errno cimport EAGAIN, EINTR
 from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 
-from zmq.backend.cython.libzmq cimport ENOTSUP
+from zmq.backend.cython.libzmq cimport ENOTSUP, zmq_poll
 
 import atexit
 from zmq import error as _error
-
-cdef extern from "<pthread.h>" nogil:
-    int pthread_atfork(void (*prepare)() noexcept nogil, void (*parent)() noexcept nogil,
-                       void (*child)() noexcept nogil)
 
 cdef extern from *:
     """
@@ -30,9 +27,9 @@ cdef extern from *:
     object cyzmq_bare_instance(object cls)
 
 cdef object _Again = _error.Again
-again_type = _Again
 cdef object _error_class = _error.error_class
 cdef object _ZMQError = _error.ZMQError
+cdef object _ConcurrentUseError = _error.ConcurrentUseError
 
 # Bumped in every child right after fork(); objects remember the value they were born with,
 # so "was I created in this process?" is an int compare instead of a getpid() syscall.
@@ -56,34 +53,19 @@ def _mark_exiting():
 atexit.register(_mark_exiting)
 
 
-cdef PyObject *set_again() noexcept:
-    """Set zmq.Again as the current exception and return NULL, for C-level callers that
-    return the NULL as is (so that no traceback frame is added on the way out)."""
-    exc = cyzmq_bare_instance(_Again)
-    PyErr_SetObject(_Again, exc)
-    return NULL
-
-
-cdef extern from "Python.h":
-    void PyErr_SetObject(object type, object value)
-
-
-cdef int raise_zmq_error(int errnum) except -1:
-    if errnum == EAGAIN:  # the common one: errno is a class attribute of Again
-        raise cyzmq_bare_instance(_Again)
-    raise _error_class(errnum)(errnum)
-
-
-cdef object zmq_error(int errnum):
-    """The exception instance for ``errnum``, for callers that raise it themselves: a
-    ``raise`` in the caller records one traceback level instead of two."""
+cdef object zmq_error(int errnum, str msg=None):
+    """The exception for ``errnum``, for the caller to raise (a ``raise`` in the caller records
+    one traceback level, not two). Again, the common one, skips ZMQError.__init__."""
+    if msg is not None:
+        return _error_class(errnum)(errnum, msg)
     if errnum == EAGAIN:
         return cyzmq_bare_instance(_Again)
     return _error_class(errnum)(errnum)
 
 
-cdef int raise_zmq_error_msg(int errnum, str msg) except -1:
-    raise _error_class(errnum)(errnum, msg)
+cdef object concurrent_use_error():
+    """ConcurrentUseError: a second thread entered a socket another thread is inside."""
+    return _ConcurrentUseError()
 
 
 cdef int raise_forked() except -1:
@@ -106,3 +88,34 @@ cdef long long monotonic_ms() noexcept nogil:
 
 cdef bint interpreter_exiting() noexcept nogil:
     return _exiting
+
+
+cdef int poll_wait(zmq_pollitem_t *items, int n, long ms, object owner, poll_recheck_fn recheck) except -1:
+    """zmq_poll over ``items`` for up to ``ms`` milliseconds (-1: forever): a first look with
+    the GIL held, then a wait with it released. A signal runs Python's handlers (one that
+    raises ends the call); ``recheck(owner, items, n)`` then makes sure they closed none of
+    the sockets, and the wait goes on for the time left. Returns how many items are ready."""
+    cdef long long deadline = monotonic_ms() + ms if ms > 0 else -1
+    cdef int err
+    cdef int rc = zmq_poll(items, n, 0)
+    if rc < 0:
+        err = zmq_errno()
+        if err != EINTR:
+            raise zmq_error(err)
+        rc = 0
+    while rc == 0 and ms != 0:
+        with nogil:
+            rc = zmq_poll(items, n, ms)
+            err = zmq_errno() if rc < 0 else 0
+        if rc >= 0:
+            break
+        if err != EINTR:
+            raise zmq_error(err)
+        PyErr_CheckSignals()
+        recheck(owner, items, n)
+        rc = 0
+        if deadline >= 0:
+            ms = <long>(deadline - monotonic_ms())
+            if ms <= 0:
+                break
+    return rc

@@ -3,6 +3,12 @@
 from cpython.buffer cimport Py_buffer
 from zmq.backend.cython.libzmq cimport zmq_msg_t
 
+cdef enum:
+    # 64 KiB, the one size threshold of the core: zmq.COPY_THRESHOLD's default (smaller
+    # zero-copy sends and frames are copied anyway) and the size from which a copy is made
+    # with the GIL released.
+    BIG_MESSAGE = 65536
+
 
 cdef struct ZeroCopyHint:
     # One zero-copy message: the exported buffer libzmq reads from, kept alive (view.obj

@@ -345,7 +345,7 @@ finished_tracker = new_tracker()
 _FINISHED_TRACKER = finished_tracker
 
 
-COPY_THRESHOLD_DEFAULT = 65536
+COPY_THRESHOLD_DEFAULT = BIG_MESSAGE
 
 
 cdef str _size_text(size_t n):

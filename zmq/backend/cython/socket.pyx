@@ -24,22 +24,22 @@ from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 
 from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython._check cimport (
-    check_rc, c_int_arg, raise_zmq_error, zmq_error, raise_zmq_error_msg, raise_forked, fork_generation, monotonic_ms,
-    timeout_ms,
+    PyErr_CheckSignals, check_rc, c_int_arg, raise_zmq_error, zmq_error, raise_forked, fork_generation,
+    monotonic_ms, timeout_ms, poll_wait,
 )
 from zmq.backend.cython.context cimport Context
 from zmq.backend.cython.optkind cimport *
 from zmq.backend.cython.message cimport (
-    Frame, MessageTracker, init_zero_copy, new_tracker, new_frame, finished_tracker,
+    BIG_MESSAGE, Frame, MessageTracker, init_zero_copy, new_tracker, new_frame, finished_tracker,
 )
 
 cdef extern from "Python.h":
-    int PyErr_CheckSignals() except -1
     bint PyObject_CheckBuffer(object obj)
     const char *PyUnicode_AsUTF8AndSize(object s, Py_ssize_t *size) except NULL
     object PyUnicode_DecodeUTF8(const char *s, Py_ssize_t size, const char *errors)
     object PyUnicode_Decode(const char *s, Py_ssize_t size, const char *encoding, const char *errors)
 
+import functools
 import sys
 
 from zmq.constants import POLLIN as _POLLIN  # poll()'s default, shown by inspect.signature
@@ -50,6 +50,21 @@ include "socket_options.pxi"
 include "socket_endpoints.pxi"
 include "socket_serial.pxi"
 include "socket_poll.pxi"
+
+
+cdef int _close_now(Socket self, int linger) noexcept:
+    """Close the libzmq socket (with ``linger`` ms unless -2) and forget it."""
+    if self.handle == NULL:
+        return 0
+    if linger != -2 and not self._shadow:
+        # Best effort: once the context is terminating libzmq refuses options (ETERM),
+        # and the socket must still be closed or Context.term() never returns.
+        zmq_setsockopt(self.handle, ZMQ_LINGER, &linger, sizeof(int))
+    if not self._shadow:
+        zmq_close(self.handle)
+    self.handle = NULL
+    self._owner = None
+    return 0
 
 
 cdef class Socket:
@@ -138,22 +153,47 @@ cdef class Socket:
             Milliseconds to keep trying to deliver pending outgoing messages; default: the
             LINGER option (-1: until delivered or the context terminates). Applied even when
             the context is already terminating.
+
+        Raises
+        ------
+        ConcurrentUseError
+            Another thread is inside a call on this socket (closing it under that call
+            would corrupt libzmq's state); :meth:`Context.destroy` defers the close instead.
         """
         if self.handle == NULL:
             return
         if self._fork_gen != fork_generation():
             self.handle = NULL  # the parent's socket: never touch it from the child
             return
-        cdef int ival
-        if linger is not None and not self._shadow:
-            ival = linger
-            # Best effort: once the context is terminating libzmq refuses options (ETERM),
-            # and the socket must still be closed or Context.term() never returns.
-            zmq_setsockopt(self.handle, ZMQ_LINGER, &ival, sizeof(int))
-        if not self._shadow:
-            zmq_close(self.handle)
-        self.handle = NULL
-        self._owner = None
+        cdef int ival = -2 if linger is None else linger
+        self._check_usable()
+        _close_now(self, ival)
+
+    def _close_when_idle(self, linger=None):
+        """Close now, or - when another thread is inside a call on this socket - as soon as
+        that call returns (Context.destroy from another thread: its term() then wakes the
+        call with ContextTerminated, as in pyzmq, and the thread closes the socket).
+
+        Returns
+        -------
+        bool
+            True if the close was deferred.
+        """
+        cdef int ival = -2 if linger is None else linger
+        if (CYZMQ_THREAD_GUARD and self.handle != NULL and self._busy != 0
+                and self._busy != cyzmq_caller() and self._fork_gen == fork_generation()):
+            self._close_pending = True
+            self._close_linger = ival
+            return True
+        Socket.close(self, linger)
+        return False
+
+    cdef void _leave(self, uintptr_t prev) noexcept:
+        """End what :meth:`_enter` marked; the outermost call performs a deferred close."""
+        self._busy = prev
+        if prev == 0 and self._close_pending:
+            self._close_pending = False
+            _close_now(self, self._close_linger)
 
     # -- options --------------------------------------------------------------------------
 
@@ -319,8 +359,7 @@ cdef class Socket:
         when nothing is waiting under NOTHROW."""
         return _io_recv_msg(self, msg, flags)
 
-    def _send(self, object data, flags=0, bint copy=True, bint track=False,
-              routing_id=None, group=None):
+    def send(self, object data, flags=0, bint copy=True, bint track=False, routing_id=None, group=None):
         """Send one message part.
 
         Parameters
@@ -354,9 +393,11 @@ cdef class Socket:
         ValueError
             ``track=True`` with a Frame that is not tracked.
         """
-        return _send_impl(self, data, c_int_arg(flags, "flags"), copy, track, routing_id, group)
+        cdef int c_flags = c_int_arg(flags, "flags")
+        self._check_usable()
+        return _send_impl(self, data, c_flags, copy, track, routing_id, group)
 
-    def _recv(self, flags=0, bint copy=True, bint track=False):
+    def recv(self, flags=0, bint copy=True, bint track=False):
         """Receive one message part.
 
         Parameters
@@ -375,19 +416,20 @@ cdef class Socket:
         zmq.Again
             NOBLOCK was given and no message is waiting, or RCVTIMEO expired.
         """
-        return _recv_impl(self, c_int_arg(flags, "flags"), copy, track)
+        cdef int c_flags = c_int_arg(flags, "flags")
+        self._check_usable()
+        return _recv_impl(self, c_flags, copy, track)
 
-    def _recv_wait(self, int flags, bint copy):
-        """Wait for one part (the fast path found none, or skipped the try): bytes or a Frame.
+    cdef object _send(self, object data, int flags, bint copy, bint track):
+        self._check_usable()
+        return _send_impl(self, data, flags, copy, track, None, None)
 
-        Notes whether the wait really waited, which decides whether the next blocking recv
-        tries without blocking first.
-        """
-        return _recv_wait_impl(self, flags, copy)
+    cdef object _recv(self, int flags, bint copy, bint track):
+        self._check_usable()
+        return _recv_impl(self, flags, copy, track)
 
-    def _send_wait(self, bytes data, int flags):
-        """Wait until a copy of ``data`` can be queued (the fast path found the socket full)."""
-        _io_wait(self, OP_SEND_BUF, NULL, PyBytes_AS_STRING(data), <size_t>PyBytes_GET_SIZE(data), flags)
+    cdef object _recv_multipart(self, int flags, bint copy, bint track):
+        return _recv_multipart_impl(self, flags, copy, track)
 
     def recv_into(self, buffer, /, *, nbytes=0, flags=0):
         """Receive one part straight into a writable buffer (bytearray, memoryview, NumPy...).
@@ -457,8 +499,22 @@ cdef class Socket:
         return _recv_multipart_impl(self, c_int_arg(flags, "flags"), copy, track)
 
     # -- serialization (helpers in socket_serial.pxi) ----------------------------------------
-    # These call Socket's own send/recv explicitly: a subclass (zmq.asyncio) overrides
-    # send/recv to return futures, and the serializers must not pick those up.
+    # Defined once for every subclass: they call self.send/self.send_multipart and
+    # self.recv/self.recv_multipart (C calls, or straight from message memory, when those are
+    # the core's own), and a receive passes what recv returned through self._deserialize, which
+    # an async subclass overrides to chain its Future.
+
+    cpdef object _deserialize(self, object received, object load):
+        """The hook every recv_* serializer ends with: ``load(received)``.
+
+        Parameters
+        ----------
+        received : object
+            What :meth:`recv` (or :meth:`recv_multipart`) returned.
+        load : callable
+            Turns it into the result (``pickle.loads``, a JSON decoder, ``deserialize``).
+        """
+        return load(received)
 
     def send_string(self, u, flags=0, bint copy=True, encoding="utf-8", **kwargs):
         """Send a str as one message part.
@@ -482,10 +538,13 @@ cdef class Socket:
         cdef int c_flags = c_int_arg(flags, "flags")
         if not isinstance(u, str):
             raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
-        self._check_usable()
-        if copy and not kwargs and (encoding == "utf-8" or encoding == "utf8"):
+        if copy and not kwargs and (encoding == "utf-8" or encoding == "utf8") and _own(self, _CORE_SEND):
+            self._check_usable()
             return WOULD_BLOCK if _send_text(self, u, c_flags) else None
-        return Socket._send(self, (<str>u).encode(encoding), c_flags, copy, **kwargs)
+        data = (<str>u).encode(encoding)
+        if not kwargs and _own(self, _CORE_SEND):
+            return self._send(data, c_flags, copy, False)
+        return self.send(data, flags, copy, **kwargs)
 
     def recv_string(self, flags=0, encoding="utf-8"):
         """Receive one part as a str, decoded straight from the message memory.
@@ -507,8 +566,11 @@ cdef class Socket:
             The bytes are not valid in ``encoding`` (the message is consumed).
         """
         cdef int c_flags = c_int_arg(flags, "flags")
-        self._check_usable()
-        return _recv_text(self, c_flags, encoding)
+        if _own(self, _CORE_RECV) and _own(self, _CORE_DESERIALIZE):
+            self._check_usable()
+            return _recv_text(self, c_flags, encoding)
+        received = self._recv(c_flags, True, False) if _own(self, _CORE_RECV) else self.recv(flags)
+        return received if received is WOULD_BLOCK else self._deserialize(received, _decoder(encoding))
 
     send_unicode = send_string
     recv_unicode = recv_string
@@ -531,13 +593,14 @@ cdef class Socket:
             ``obj`` is not JSON-serializable; nothing is sent.
         """
         cdef int c_flags = c_int_arg(flags, "flags")
-        self._check_usable()
-        if not kwargs:
-            return WOULD_BLOCK if _send_text(self, _json_codec().encode(obj), c_flags) else None
-        routing_id = kwargs.pop("routing_id", None)
-        group = kwargs.pop("group", None)
-        data = _json.dumps(obj, **kwargs).encode("utf-8") if kwargs else _json_codec().encode(obj).encode("utf-8")
-        return Socket._send(self, data, c_flags, True, False, routing_id, group)
+        if not kwargs and _own(self, _CORE_SEND):
+            self._check_usable()
+            return WOULD_BLOCK if _send_text(self, _json_dumps(obj, None), c_flags) else None
+        send_kwargs = {k: kwargs.pop(k) for k in ("routing_id", "group") if k in kwargs}
+        data = (<str>_json_dumps(obj, kwargs)).encode("utf-8")
+        if not send_kwargs and _own(self, _CORE_SEND):
+            return self._send(data, c_flags, True, False)
+        return self.send(data, flags, **send_kwargs)
 
     def recv_json(self, flags=0, **kwargs):
         """Receive one part and decode it from JSON.
@@ -559,12 +622,12 @@ cdef class Socket:
             The message is not JSON (``json.JSONDecodeError``); it is consumed.
         """
         cdef int c_flags = c_int_arg(flags, "flags")
-        self._check_usable()
-        _json_codec()
-        text = _recv_text(self, c_flags, None)
-        if text is WOULD_BLOCK:
-            return text
-        return _json.loads(text, **kwargs) if kwargs else _json_decoder.decode(text)
+        if _own(self, _CORE_RECV) and _own(self, _CORE_DESERIALIZE):
+            self._check_usable()
+            text = _recv_text(self, c_flags, None)
+            return text if text is WOULD_BLOCK else _json_loads(text, kwargs)
+        received = self._recv(c_flags, True, False) if _own(self, _CORE_RECV) else self.recv(flags)
+        return received if received is WOULD_BLOCK else self._deserialize(received, _json_loader(kwargs))
 
     def send_pyobj(self, obj, flags=0, protocol=None, **kwargs):
         """Send ``obj`` pickled.
@@ -586,7 +649,9 @@ cdef class Socket:
         cdef int c_flags = c_int_arg(flags, "flags")
         pickle = _pickle_module()
         data = pickle.dumps(obj, pickle.DEFAULT_PROTOCOL if protocol is None else protocol)
-        return Socket._send(self, data, c_flags, **kwargs)
+        if not kwargs and _own(self, _CORE_SEND):
+            return self._send(data, c_flags, True, False)
+        return self.send(data, flags, **kwargs)
 
     def recv_pyobj(self, flags=0):
         """Receive one part and unpickle it.
@@ -596,8 +661,8 @@ cdef class Socket:
         """
         cdef int c_flags = c_int_arg(flags, "flags")
         pickle = _pickle_module()
-        data = Socket._recv(self, c_flags)
-        return data if data is WOULD_BLOCK else pickle.loads(data)
+        received = self._recv(c_flags, True, False) if _own(self, _CORE_RECV) else self.recv(flags)
+        return received if received is WOULD_BLOCK else self._deserialize(received, pickle.loads)
 
     def send_serialized(self, msg, serialize, flags=0, bint copy=True, **kwargs):
         """Send ``serialize(msg)`` as one multipart message.
@@ -613,8 +678,8 @@ cdef class Socket:
         copy : bool
             As for :meth:`send_multipart`.
         """
-        cdef int c_flags = c_int_arg(flags, "flags")
-        return Socket.send_multipart(self, serialize(msg), c_flags, copy, **kwargs)
+        c_int_arg(flags, "flags")
+        return self.send_multipart(serialize(msg), flags, copy, **kwargs)
 
     def recv_serialized(self, deserialize, flags=0, bint copy=True):
         """Receive a multipart message and return ``deserialize(parts)``.
@@ -634,8 +699,9 @@ cdef class Socket:
         object
         """
         cdef int c_flags = c_int_arg(flags, "flags")
-        parts = Socket.recv_multipart(self, c_flags, copy)
-        return parts if parts is WOULD_BLOCK else deserialize(parts)
+        parts = self._recv_multipart(c_flags, copy, False) if _own(self, _CORE_RECV_MULTIPART) \
+            else self.recv_multipart(flags, copy)
+        return parts if parts is WOULD_BLOCK else self._deserialize(parts, deserialize)
 
     # -- polling (socket_poll.pxi) --------------------------------------------------------
 
@@ -654,5 +720,7 @@ cdef class Socket:
         """
         return _poll_impl(self, timeout, c_int_arg(flags, "flags"))
 
+
+_note_core_methods()
 
 include "socket_fastcall.pxi"

@@ -45,7 +45,7 @@ cdef int _endpoint_call(Socket self, int op, object addr) except -1:
         rc = zmq_disconnect(self.handle, baddr)
     if rc < 0:
         err = zmq_errno()
-        raise_zmq_error_msg(err, _describe(err, addr))
+        raise zmq_error(err, _describe(err, addr))
     return 0
 
 

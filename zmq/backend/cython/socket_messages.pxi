@@ -2,15 +2,10 @@
 # Frames (copied or zero-copy, tracked), multipart messages, recv into a caller's buffer.
 # Included by socket.pyx.
 
-# Messages at least this big are copied with the GIL released.
-cdef enum:
-    BIG_COPY = 65536
-
-
 cdef object _bytes_from_msg(zmq_msg_t *msg):
     """A bytes copy of the message; big ones are copied with the GIL released."""
     cdef size_t n = zmq_msg_size(msg)
-    if n < BIG_COPY:
+    if n < BIG_MESSAGE:
         return PyBytes_FromStringAndSize(<char *>zmq_msg_data(msg), n)
     data = PyBytes_FromStringAndSize(NULL, n)
     cdef char *dst = PyBytes_AS_STRING(data)
@@ -92,8 +87,6 @@ cdef object _send_impl(Socket self, object data, int c_flags, bint copy, bint tr
     cdef Frame frame
     cdef zmq_msg_t msg
     cdef int rc, err
-    cdef Py_ssize_t n
-    self._check_usable()
     if routing_id is not None or group is not None:
         if not CYZMQ_DRAFT_API:  # as Frame.routing_id/group (and pyzmq) say it
             raise RuntimeError(
@@ -126,8 +119,6 @@ cdef object _recv_impl(Socket self, int c_flags, bint copy, bint track):
     """Socket.recv: one part as bytes, or as a Frame (copy=False)."""
     cdef zmq_msg_t msg
     cdef Frame frame
-    cdef int rc, err
-    self._check_usable()
     if not copy:
         frame = new_frame()
         if _io_recv_msg(self, &frame.zmq_msg, c_flags):
@@ -137,47 +128,17 @@ cdef object _recv_impl(Socket self, int c_flags, bint copy, bint track):
             frame.tracker = finished_tracker
         return frame
     zmq_msg_init(&msg)
-    rc = zmq_msg_recv(&msg, self.handle, (c_flags & ~NOTHROW) | ZMQ_DONTWAIT)
-    if rc < 0:
-        # Kept flat (no helper in between) so that a non-blocking miss raises Again
-        # with a single traceback level.
-        err = zmq_errno()
-        if err != EAGAIN or c_flags & ZMQ_DONTWAIT:
-            zmq_msg_close(&msg)
-            if err == EAGAIN and c_flags & NOTHROW:
-                return WOULD_BLOCK
-            raise zmq_error(err)
-        try:
-            _io_wait(self, OP_RECV_MSG, &msg, NULL, 0, c_flags)
-        except BaseException:
-            zmq_msg_close(&msg)
-            raise
-    data = _bytes_from_msg(&msg)
-    zmq_msg_close(&msg)
-    return data
-
-
-cdef object _recv_wait_impl(Socket self, int flags, bint copy):
-    cdef zmq_msg_t msg
-    cdef Frame frame
-    cdef long long start = monotonic_us()
-    if not copy:
-        frame = new_frame()
-        _io_wait(self, OP_RECV_MSG, &frame.zmq_msg, NULL, 0, flags)
-        frame.more = zmq_msg_more(&frame.zmq_msg)
-        self._recv_waits = monotonic_us() - start > RECV_WAITED_US
-        return frame
-    zmq_msg_init(&msg)
     try:
-        _io_wait(self, OP_RECV_MSG, &msg, NULL, 0, flags)
-        self._recv_waits = monotonic_us() - start > RECV_WAITED_US
+        if _io_recv_msg(self, &msg, c_flags):
+            return WOULD_BLOCK
         return _bytes_from_msg(&msg)
     finally:
         zmq_msg_close(&msg)
 
 
-cdef int _recv_into_impl(Socket self, object buffer, int c_nbytes, int c_flags) except -1:
-    """Socket.recv_into: receive into a writable contiguous buffer; the message size."""
+cdef object _recv_into_impl(Socket self, object buffer, int c_nbytes, int c_flags):
+    """Socket.recv_into: receive into a writable contiguous buffer; the message size (or
+    WOULD_BLOCK under NOTHROW)."""
     self._check_usable()
     cdef Py_buffer view
     cdef int rc
@@ -197,13 +158,8 @@ cdef int _recv_into_impl(Socket self, object buffer, int c_nbytes, int c_flags) 
             c_nbytes = view.len
         elif c_nbytes > view.len:
             raise ValueError(f"nbytes={c_nbytes} is larger than the buffer ({view.len} bytes)")
-        rc = zmq_recv(self.handle, view.buf, <size_t>c_nbytes, c_flags | ZMQ_DONTWAIT)
-        if rc < 0:
-            err = zmq_errno()
-            if err != EAGAIN or c_flags & ZMQ_DONTWAIT:
-                raise_zmq_error(err)
-            rc = _io_wait(self, OP_RECV_BUF, NULL, view.buf, <size_t>c_nbytes, c_flags)
-        return rc
+        rc = _io(self, OP_RECV_BUF, NULL, view.buf, <size_t>c_nbytes, c_flags)
+        return WOULD_BLOCK if rc == IO_WOULD_BLOCK else rc
     finally:
         PyBuffer_Release(&view)
 
@@ -244,44 +200,65 @@ cdef object _send_multipart_impl(Socket self, object msg_parts, int c_flags, bin
     if track:
         tracker = new_tracker()
     c_flags &= ~ZMQ_SNDMORE
-    # Only the first part can block: once it is queued libzmq takes the whole message.
-    result = _send_part(self, parts[0], c_flags | (ZMQ_SNDMORE if n > 1 else 0), copy, track, tracker)
-    if result is WOULD_BLOCK:
-        return WOULD_BLOCK
-    c_flags &= ~NOTHROW
-    for i in range(1, n - 1):
-        _send_part(self, parts[i], c_flags | ZMQ_SNDMORE, copy, track, tracker)
-    if n > 1:
-        result = _send_part(self, parts[n - 1], c_flags, copy, track, tracker)
-    return result
+    if n == 1:
+        return _send_part(self, parts[0], c_flags, copy, track, tracker)
+    # Only the first part can block: once it is queued libzmq takes the whole message. The
+    # parts are one sequence of calls another thread must not interleave with (Python code
+    # can run between them: a buffer export, a finalizer).
+    cdef uintptr_t prev = self._enter()
+    try:
+        result = _send_part(self, parts[0], c_flags | ZMQ_SNDMORE, copy, track, tracker)
+        if result is WOULD_BLOCK:
+            return WOULD_BLOCK
+        c_flags &= ~NOTHROW
+        for i in range(1, n - 1):
+            _send_part(self, parts[i], c_flags | ZMQ_SNDMORE, copy, track, tracker)
+        return _send_part(self, parts[n - 1], c_flags, copy, track, tracker)
+    finally:
+        self._leave(prev)
 
 
 cdef object _recv_multipart_impl(Socket self, int c_flags, bint copy, bint track):
     """Socket.recv_multipart: every part of the next message (only the first can wait)."""
     self._check_usable()
     cdef list parts = []
+    cdef bint more = False
+    if _recv_part(self, parts, c_flags, copy, track, &more):
+        return WOULD_BLOCK
+    if not more:
+        return parts
+    # The other parts are here already (libzmq delivers messages whole): received as one
+    # sequence that another thread must not interleave with.
+    c_flags = (c_flags | ZMQ_DONTWAIT) & ~NOTHROW
+    cdef uintptr_t prev = self._enter()
+    try:
+        while more:
+            _recv_part(self, parts, c_flags, copy, track, &more)
+    finally:
+        self._leave(prev)
+    return parts
+
+
+cdef int _recv_part(Socket self, list parts, int c_flags, bint copy, bint track, bint *more) except -1:
+    """Receive one part of a multipart message onto ``parts``: 0, or 1 under NOTHROW when
+    there is none; ``more`` tells whether another part follows."""
     cdef zmq_msg_t msg
     cdef Frame frame
-    cdef bint more = True
-    cdef int rc
-    while more:
-        if copy:
-            zmq_msg_init(&msg)
-            try:
-                if _io_recv_msg(self, &msg, c_flags):
-                    return WOULD_BLOCK
-                parts.append(_bytes_from_msg(&msg))
-                more = zmq_msg_more(&msg)
-            finally:
-                zmq_msg_close(&msg)
-        else:
-            frame = new_frame()
-            if _io_recv_msg(self, &frame.zmq_msg, c_flags):
-                return WOULD_BLOCK
-            more = zmq_msg_more(&frame.zmq_msg)
-            frame.more = more
-            if track:
-                frame.tracker = finished_tracker
-            parts.append(frame)
-        c_flags = (c_flags | ZMQ_DONTWAIT) & ~NOTHROW
-    return parts
+    if not copy:
+        frame = new_frame()
+        if _io_recv_msg(self, &frame.zmq_msg, c_flags):
+            return 1
+        more[0] = frame.more = zmq_msg_more(&frame.zmq_msg)
+        if track:
+            frame.tracker = finished_tracker
+        parts.append(frame)
+        return 0
+    zmq_msg_init(&msg)
+    try:
+        if _io_recv_msg(self, &msg, c_flags):
+            return 1
+        parts.append(_bytes_from_msg(&msg))
+        more[0] = zmq_msg_more(&msg)
+        return 0
+    finally:
+        zmq_msg_close(&msg)

@@ -119,6 +119,7 @@ class _RecvFuture(asyncio.Future):  # type: ignore[type-arg]
     :class:`~zmq._readiness.Readiness` for the next receive instead of being lost."""
 
     _back: tuple[Readiness, Callable[..., Any], tuple[Any, ...]]
+    _raw: Any = WOULD_BLOCK  # what the recv took, when the result is loaded from it (json...)
 
     def __await__(self) -> Any:
         if not self.done():
@@ -127,9 +128,14 @@ class _RecvFuture(asyncio.Future):  # type: ignore[type-arg]
                 yield self
             except BaseException:
                 if self.done() and not self.cancelled() and self.exception() is None:
-                    self._back[0].give_back(self._back[1], self._back[2], self.result())
+                    self.hand_back(self.result())
                 raise
         return self.result()
+
+    def hand_back(self, result: Any) -> None:
+        """Give what the receive took back to the socket, for the next receive."""
+        rd, fn, args = self._back
+        rd.give_back(fn, args, result if self._raw is WOULD_BLOCK else self._raw)
 
     __iter__ = __await__
 
@@ -143,7 +149,7 @@ else:
     _SocketBase = object
 
 
-class AsyncSocketMixin(Operations, _SocketBase):
+class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
     """Future-returning send/recv/poll for a :class:`zmq.Socket` subclass: the asyncio
     adapter of :class:`zmq._readiness.Readiness` (see the module docstring).
 
@@ -243,6 +249,21 @@ class AsyncSocketMixin(Operations, _SocketBase):
         self._watch()
         return future
 
+    def _deserialize(self, received: asyncio.Future[Any], load: Callable[[Any], Any]) -> asyncio.Future[Any]:  # type: ignore[override]
+        """Where the core's recv_string/json/pyobj/serialized end, with the future of their
+        recv: a future of ``load(its result)`` (whose cancellation cancels the recv, or hands
+        its message back if it was taken)."""
+        loop = received.get_loop()
+        if received.done():
+            outer: asyncio.Future[Any] = loop.create_future()
+            _loaded(received, outer, load)
+            return outer
+        outer = _RecvFuture(loop=loop)
+        outer._back = received._back  # type: ignore[attr-defined]
+        received.add_done_callback(lambda f: _loaded(f, outer, load))
+        outer.add_done_callback(lambda o: received.cancel() if o.cancelled() else None)
+        return outer
+
     def bind(self, addr: str) -> Any:
         """Bind (see :meth:`zmq.Socket.bind`); inproc endpoints enable same-loop fast delivery."""
         result = self._sync.bind(self, addr)
@@ -338,6 +359,27 @@ def _serve_inproc_peers(loop: asyncio.AbstractEventLoop) -> None:
                 waiting.discard(sock)
             else:
                 rd.serve()
+
+
+def _loaded(inner: asyncio.Future[Any], outer: asyncio.Future[Any], load: Callable[[Any], Any]) -> None:
+    """Resolve ``outer`` with ``load(inner's result)`` (see AsyncSocketMixin._deserialize)."""
+    if inner.cancelled():
+        outer.cancel()
+    elif outer.done():  # cancelled after its recv took a message: the next recv gets it
+        if inner.exception() is None and isinstance(outer, _RecvFuture):
+            outer.hand_back(inner.result())
+    elif inner.exception() is not None:
+        outer.set_exception(inner.exception())  # type: ignore[arg-type]
+    else:
+        raw = inner.result()
+        try:
+            value = load(raw)
+        except Exception as e:  # noqa: BLE001 - the receive's outcome (the message is consumed)
+            outer.set_exception(e)
+        else:
+            if isinstance(outer, _RecvFuture):
+                outer._raw = raw
+            outer.set_result(value)
 
 
 def _expire(future: asyncio.Future[Any]) -> None:

@@ -31,7 +31,8 @@ from zmq.backend import NOTHROW_FLAG, WOULD_BLOCK
 from zmq.backend import Socket as _Core
 from zmq.error import Again, ZMQError
 
-__all__ = ["Operations", "Pending", "Readiness", "Shadowing", "ShadowingContext"]
+__all__ = ["EVENTS", "FD", "NOBLOCK", "POLLIN", "POLLOUT", "RCVTIMEO", "SNDTIMEO", "TRY", "WOULD_BLOCK",
+           "Operations", "Pending", "Readiness", "Shadowing", "ShadowingContext"]
 
 # Plain ints: arithmetic on the enum members runs Python-level enum code.
 EVENTS, FD, RCVTIMEO, SNDTIMEO = int(zmq.EVENTS), int(zmq.FD), int(zmq.RCVTIMEO), int(zmq.SNDTIMEO)
@@ -60,8 +61,8 @@ class Pending:
 def _same(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
     if a is b:
         return True
-    return (type(a) is partial and type(b) is partial and a.func is b.func  # type: ignore[attr-defined]
-            and a.keywords == b.keywords)  # type: ignore[attr-defined]
+    return (type(a) is partial and type(b) is partial and a.func is b.func
+            and a.keywords == b.keywords)
 
 
 class Readiness:
@@ -219,7 +220,14 @@ def closed_error() -> ZMQError:
 class Operations:
     """The send/recv family of an event-loop socket, each method written once: it hands the
     core's non-blocking attempt ``fn(self, *args)`` to ``self._op(fn, args, flags,
-    receiving)``, which the adapter runs now or queues (returning a future, or the result)."""
+    receiving)``, which the adapter runs now or queues (returning a future, or the result).
+
+    The string, JSON, pickle and serialized variants call these methods (``self.send``,
+    ``self.recv``...) and end with ``self._deserialize(received, load)``, which a
+    future-returning adapter overrides to chain its future (the compiled core's contract,
+    written here once for the adapters: a Python ``send`` with pyzmq's signature cannot take
+    the core's cpdef call yet).
+    """
 
     _op: Callable[..., Any]
 
@@ -230,23 +238,6 @@ class Operations:
     def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
         """Receive a whole multipart message: a list of parts."""
         return self._op(_Core.recv_multipart, (flags | TRY, copy, track), flags, True)
-
-    def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> Any:
-        """Receive one part decoded to str."""
-        return self._op(_Core.recv_string, (flags | TRY, encoding), flags, True)
-
-    def recv_json(self, flags: int = 0, **kwargs: Any) -> Any:
-        """Receive one part decoded from JSON."""
-        fn = partial(_Core.recv_json, **kwargs) if kwargs else _Core.recv_json
-        return self._op(fn, (flags | TRY,), flags, True)
-
-    def recv_pyobj(self, flags: int = 0) -> Any:
-        """Receive one part and unpickle it (trusted peers only)."""
-        return self._op(_Core.recv_pyobj, (flags | TRY,), flags, True)
-
-    def recv_serialized(self, deserialize: Callable[[list[Any]], Any], flags: int = 0, copy: bool = True) -> Any:
-        """Receive a multipart message and return ``deserialize(parts)``."""
-        return self._op(_Core.recv_serialized, (deserialize, flags | TRY, copy), flags, True)
 
     def recv_into(self, buf: Any, /, *, nbytes: int = 0, flags: int = 0) -> Any:
         """Receive one part into the writable buffer ``buf`` (at most ``nbytes`` bytes, 0: all
@@ -265,14 +256,12 @@ class Operations:
         parts = msg_parts if type(msg_parts) is list else list(msg_parts)
         return self._op(fn, (parts, flags | TRY, copy, track), flags, False)
 
+
     def send_string(self, u: str, flags: int = 0, copy: bool = True, encoding: str = "utf-8", **kwargs: Any) -> Any:
         """Send a str encoded with ``encoding``."""
         if not isinstance(u, str):
             raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
         return self.send(u.encode(encoding), flags, copy, **kwargs)
-
-    send_unicode = send_string
-    recv_unicode = recv_string
 
     def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> Any:
         """Send ``obj`` as JSON. Serialization errors raise at once."""
@@ -291,6 +280,38 @@ class Operations:
         """Send ``serialize(msg)`` as a multipart message."""
         return self.send_multipart(serialize(msg), flags, copy, **kwargs)
 
+    def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> Any:
+        """Receive one part decoded to str."""
+        return self._deserialize(self.recv(flags), partial(_decode, encoding=encoding))
+
+    def recv_json(self, flags: int = 0, **kwargs: Any) -> Any:
+        """Receive one part decoded from JSON."""
+        import json
+
+        return self._deserialize(self.recv(flags), partial(json.loads, **kwargs) if kwargs else json.loads)
+
+    def recv_pyobj(self, flags: int = 0) -> Any:
+        """Receive one part and unpickle it (trusted peers only)."""
+        import pickle
+
+        return self._deserialize(self.recv(flags), pickle.loads)
+
+    def recv_serialized(self, deserialize: Callable[[list[Any]], Any], flags: int = 0, copy: bool = True) -> Any:
+        """Receive a multipart message and return ``deserialize(parts)``."""
+        return self._deserialize(self.recv_multipart(flags, copy), deserialize)
+
+    send_unicode = send_string
+    recv_unicode = recv_string
+
+    def _deserialize(self, received: Any, load: Callable[[Any], Any]) -> Any:
+        """What every ``recv_*`` variant ends with: ``load(received)``; a future-returning
+        adapter overrides it to chain its future."""
+        return load(received)
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    return data.decode(encoding)
+
 
 class Shadowing:
     """``from_socket`` of the event-loop Socket classes."""
@@ -305,8 +326,8 @@ class Shadowing:
 class ShadowingContext:
     """``from_context`` of the event-loop Context classes, and their own ``instance()``."""
 
-    _instance = None  # no instance() of this class yet (not zmq.Context's)
-    _instance_pid = None
+    _instance: Any = None  # no instance() of this class yet (not zmq.Context's)
+    _instance_pid: int | None = None
 
     @classmethod
     def from_context(cls, context: zmq.Context[Any]) -> Any:

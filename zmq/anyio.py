@@ -30,17 +30,13 @@ import anyio.lowlevel
 import sniffio
 
 import zmq
+from zmq._readiness import (EVENTS, FD, NOBLOCK, POLLIN, POLLOUT, RCVTIMEO, SNDTIMEO, TRY, WOULD_BLOCK, Operations,
+                            Shadowing, closed_error, recv_into_now)
 from zmq.asyncio import _AsyncContext
-from zmq.backend import NOTHROW_FLAG, WOULD_BLOCK
 from zmq.error import Again, ZMQError
 
 __all__ = ["Context", "Socket", "Poller"]
 
-# Plain ints: arithmetic on the enum members runs Python-level enum code.
-EVENTS, FD, RCVTIMEO, SNDTIMEO = int(zmq.EVENTS), int(zmq.FD), int(zmq.RCVTIMEO), int(zmq.SNDTIMEO)
-NOBLOCK, POLLIN, POLLOUT = int(zmq.NOBLOCK), int(zmq.POLLIN), int(zmq.POLLOUT)
-TRY = NOBLOCK | NOTHROW_FLAG
-_ENOTSOCK = int(zmq.ENOTSOCK)
 # Operations that complete at once do not yield to the event loop (as in zmq.asyncio); one
 # in this many checkpoints first, so a socket that never runs dry cannot starve other tasks.
 _YIELD_EVERY = 64
@@ -233,21 +229,12 @@ def _state(fd: int) -> _FDState:
     return st
 
 
-def _closed() -> ZMQError:
-    return ZMQError(_ENOTSOCK)
-
-
-class Socket(zmq.Socket):
+class Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
     """A :class:`zmq.Socket` whose send/recv/poll methods are awaitable under AnyIO
     (asyncio or trio); ``async with`` closes it."""
 
     _st: _FDState | None = None
     _inproc: bool = False  # bound or connected to an inproc endpoint
-
-    @classmethod
-    def from_socket(cls, socket: zmq.Socket) -> Socket:
-        """A Socket of this class sharing ``socket``'s libzmq socket (which keeps ownership)."""
-        return cls(shadow=socket.underlying)
 
     async def __aenter__(self) -> Socket:
         return self
@@ -292,7 +279,7 @@ class Socket(zmq.Socket):
         else:
             _streak += 1
         if self.closed:
-            raise _closed()
+            raise closed_error()
         result = fn(self, *args)
         if result is not WOULD_BLOCK:
             st = self._st
@@ -334,7 +321,7 @@ class Socket(zmq.Socket):
             self._missed(st, events)
             await st.wait(want)
             if self.closed:
-                raise _closed()
+                raise closed_error()
 
     def close(self, linger: int | None = None) -> None:
         """Close the socket; tasks waiting on it raise :class:`zmq.ZMQError` (ENOTSOCK)."""
@@ -371,29 +358,10 @@ class Socket(zmq.Socket):
         """Receive a whole multipart message: a list of parts."""
         return await self._op(zmq.Socket.recv_multipart, (flags | TRY, copy, track), flags, POLLIN)
 
-    async def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> Any:  # type: ignore[override]
-        """Receive one part decoded to str."""
-        return await self._op(zmq.Socket.recv_string, (flags | TRY, encoding), flags, POLLIN)
-
-    recv_unicode = recv_string  # type: ignore[assignment]
-
-    async def recv_json(self, flags: int = 0, **kwargs: Any) -> Any:
-        """Receive one part decoded from JSON."""
-        sync = zmq.Socket.recv_json
-        return await self._op(lambda s, f: sync(s, f, **kwargs), (flags | TRY,), flags, POLLIN)
-
-    async def recv_pyobj(self, flags: int = 0) -> Any:
-        """Receive one part and unpickle it (trusted peers only)."""
-        return await self._op(zmq.Socket.recv_pyobj, (flags | TRY,), flags, POLLIN)
-
-    async def recv_serialized(self, deserialize: Callable[[list[Any]], Any], flags: int = 0, copy: bool = True) -> Any:  # type: ignore[override]
-        """Receive a multipart message and return ``deserialize(parts)``."""
-        return await self._op(zmq.Socket.recv_serialized, (deserialize, flags | TRY, copy), flags, POLLIN)
-
     async def recv_into(self, buf: Any, /, *, nbytes: int = 0, flags: int = 0) -> int:  # type: ignore[override]
         """Receive one part into the writable buffer ``buf`` (at most ``nbytes`` bytes, 0: all
         of it); return the message's size (larger than the space given: truncated)."""
-        result: int = await self._op(_recv_into_now, (buf, nbytes, flags), flags, POLLIN)
+        result: int = await self._op(recv_into_now, (buf, nbytes, flags), flags, POLLIN)
         return result
 
     async def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
@@ -412,30 +380,12 @@ class Socket(zmq.Socket):
             return await self._op(lambda s, *a: sync(s, *a, **kwargs), (parts, flags | TRY, copy, track), flags, POLLOUT)
         return await self._op(sync, (parts, flags | TRY, copy, track), flags, POLLOUT)
 
-    async def send_string(self, u: str, flags: int = 0, copy: bool = True, encoding: str = "utf-8", **kwargs: Any) -> Any:  # type: ignore[override]
-        """Send a str encoded with ``encoding``."""
-        if not isinstance(u, str):
-            raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
-        return await self.send(u.encode(encoding), flags, copy, **kwargs)
+    # send_string/json/pyobj/serialized and the recv_* variants: zmq._readiness.Operations',
+    # over the methods above; their results are awaitable through _deserialize.
 
-    send_unicode = send_string  # type: ignore[assignment]
-
-    async def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> Any:  # type: ignore[override]
-        """Send ``obj`` as JSON. Serialization errors raise before anything is sent."""
-        import json
-
-        extra = {k: kwargs.pop(k) for k in ("routing_id", "group") if k in kwargs}
-        return await self.send(json.dumps(obj, **kwargs).encode("utf-8"), flags, **extra)
-
-    async def send_pyobj(self, obj: Any, flags: int = 0, protocol: int | None = None, **kwargs: Any) -> Any:  # type: ignore[override]
-        """Send ``obj`` pickled. Pickling errors raise before anything is sent."""
-        import pickle
-
-        return await self.send(pickle.dumps(obj, pickle.DEFAULT_PROTOCOL if protocol is None else protocol), flags, **kwargs)
-
-    async def send_serialized(self, msg: Any, serialize: Callable[[Any], Any], flags: int = 0, copy: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
-        """Send ``serialize(msg)`` as a multipart message."""
-        return await self.send_multipart(serialize(msg), flags, copy, **kwargs)
+    def _deserialize(self, received: Any, load: Callable[[Any], Any]) -> Any:
+        """The recv_* variants' last step: a coroutine of ``load(await received)``."""
+        return _loaded(received, load)
 
     async def poll(self, timeout: int | None = None, flags: int = POLLIN) -> int:  # type: ignore[override]
         """Wait until the socket has any of ``flags`` ready (ms timeout; None or negative:
@@ -455,7 +405,7 @@ class Socket(zmq.Socket):
                 self._missed(st, events)
                 await st.wait(flags)
                 if self.closed:
-                    raise _closed()
+                    raise closed_error()
                 events = zmq.Socket.get(self, EVENTS)
                 if events & flags:
                     if st.waiting:
@@ -464,12 +414,8 @@ class Socket(zmq.Socket):
         return 0
 
 
-def _recv_into_now(sock: zmq.Socket, buf: Any, nbytes: int, flags: int) -> Any:
-    """One non-blocking ``recv_into`` (the core's has no non-raising mode): its size, or WOULD_BLOCK."""
-    try:
-        return zmq.Socket.recv_into(sock, buf, nbytes=nbytes, flags=flags | NOBLOCK)
-    except Again:
-        return WOULD_BLOCK
+async def _loaded(received: Any, load: Callable[[Any], Any]) -> Any:
+    return load(await received)
 
 
 class Context(_AsyncContext, zmq.Context[Socket]):

@@ -62,7 +62,7 @@ class Context(_AsyncContext, zmq.Context[Socket]):
     _socket_class = Socket
 
 
-class Poller(AsyncPollerMixin, zmq.Poller):
+class Poller(AsyncPollerMixin, zmq.Poller):  # type: ignore[misc]
     """A :class:`zmq.Poller` whose ``poll(timeout)`` returns an awaitable."""
 
     _socket_class = Socket

@@ -400,7 +400,7 @@ class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
             self._kick()
 
 
-class _Context(ShadowingContext, zmq.Context[_Socket]):  # type: ignore[misc]
+class _Context(ShadowingContext, zmq.Context[_Socket]):
     """A :class:`zmq.Context` whose sockets are green sockets (``zmq.green.Context``).
 
     :meth:`term` is cooperative too: while sockets made by this context are still open it

@@ -16,7 +16,8 @@ from typing import Any
 
 from zmq.backend import Socket as _AnySocket
 from zmq.error import Again
-from zmq.green.core import NOBLOCK, POLLIN, POLLOUT, SNDTIMEO, _get, deadline_after, seconds_left
+from zmq._readiness import NOBLOCK, POLLIN, POLLOUT, SNDTIMEO, _get
+from zmq.green.core import deadline_after, seconds_left
 from zmq.green.poll import zmq_poll
 
 __all__ = ["device", "proxy", "proxy_steerable"]

@@ -15,7 +15,8 @@ from gevent.event import Event  # type: ignore[import-untyped,unused-ignore]
 
 import zmq
 from zmq.backend import zmq_poll as _zmq_poll
-from zmq.green.core import FD, POLLIN, POLLOUT, WATCH_READ, WATCH_WRITE, _get, deadline_after, seconds_left
+from zmq._readiness import FD, POLLIN, POLLOUT, _get
+from zmq.green.core import WATCH_READ, WATCH_WRITE, deadline_after, seconds_left
 from zmq.green.core import _Socket
 from zmq.sugar.poll import select_with
 

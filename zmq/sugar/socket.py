@@ -508,12 +508,13 @@ def _write_only_property(name: str) -> property:
     return property(fget, fset, doc=f"The {name} socket option (write-only).")
 
 
+_option_attribute: Callable[[SocketOption], Any] = _option_property
 if BACKEND == "cython":
     # Descriptors that read (and write int options) without a Python frame: s.rcvmore
     # costs a few hundred instructions instead of ~1500 through a property and get().
-    from zmq.backend.cython._optattr import OptionAttribute as _option_attribute
-else:
-    _option_attribute = _option_property
+    from zmq.backend.cython._optattr import OptionAttribute
+
+    _option_attribute = OptionAttribute
 
 #: Every option attribute installed on Socket, by attribute name.
 _OPTION_PROPERTIES: dict[str, Any] = {}

@@ -10,6 +10,7 @@ every access on a socket class that overrides ``get`` or ``set`` (zmq.green's so
 answer EVENTS themselves).
 """
 
+cimport cython
 from cpython.long cimport PyLong_CheckExact, PyLong_AsLongAndOverflow
 from libc.stdint cimport int64_t, uint64_t
 
@@ -83,6 +84,7 @@ cdef inline bint _core_options(object obj) except -1:
     return True
 
 
+@cython.auto_pickle(False)
 cdef class OptionAttribute:
     """A socket option as a read/write attribute of Socket (``s.linger``, ``s.LINGER``...).
 

@@ -1,0 +1,12 @@
+"""Type stub of zmq/backend/cython/_poller.pyx: the compiled part of zmq.Poller."""
+
+from typing import Any
+
+from typing_extensions import disjoint_base
+
+@disjoint_base
+class PollerCore:
+    """The base of :class:`zmq.Poller` on the compiled backend: ``sockets`` and ``poll()``."""
+
+    sockets: list[tuple[Any, int]]
+    def poll(self, timeout: float | None = None) -> list[tuple[Any, int]]: ...

@@ -334,3 +334,34 @@ def test_enum_aliases_keep_pyzmq_canonical_names():
     assert names.index("IPV4ONLY") > names.index("BINDTODEVICE")
     events = list(c.Event.__members__)
     assert events[0] == "PROTOCOL_ERROR_WS_UNSPECIFIED" and events.index("ALL_V1") < events.index("ALL")
+
+
+# -- the classes are what class statements make ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", ENUMS)
+def test_enum_is_what_a_class_statement_makes(name):
+    # zmq.constants builds its enums the fast way (zmq.constants._enum); a class made by
+    # EnumType's own protocol (the functional API) from the same members must be the same.
+    ours = getattr(constants, name)
+    base = enum.IntFlag if name in FLAG_ENUMS else enum.IntEnum
+    members = [(member_name, int(m)) for member_name, m in ours.__members__.items()]
+    ref = base(name, members, module=ours.__module__, qualname=ours.__qualname__)
+    ref.__doc__ = ours.__doc__
+    if hasattr(enum, "_test_simple_enum"):
+        enum._test_simple_enum(ref, ours)  # the standard library's own comparison
+    assert type(ours) is type(ref) and ours.__mro__[1:] == ref.__mro__[1:]
+    assert set(vars(ours)) == set(vars(ref))
+    # Members (aliases too) sit in the class dict themselves, as a class statement leaves them.
+    assert [(k, v) for k, v in vars(ours).items() if k in ours._member_map_] == [
+        (k, getattr(ours, k)) for k in vars(ref) if k in ref._member_map_]
+    assert [(k, int(v), v.name) for k, v in ours.__members__.items()] == [
+        (k, int(v), v.name) for k, v in ref.__members__.items()]
+    assert [m.name for m in ours] == [m.name for m in ref]
+    for m, r in zip(ours.__members__.values(), ref.__members__.values()):
+        assert (repr(m), str(m), format(m), m._sort_order_) == (repr(r), str(r), format(r), r._sort_order_)
+    if name in FLAG_ENUMS:
+        for attr in ("_flag_mask_", "_singles_mask_", "_all_bits_", "_boundary_"):
+            assert getattr(ours, attr) == getattr(ref, attr), attr
+        combined = int(list(ours)[0]) | int(list(ours)[-1]) | (1 << 40)
+        assert repr(ours(combined)) == repr(ref(combined))

@@ -356,7 +356,8 @@ class Context(_BackendContext, Generic[_S]):
 
     def destroy(self, linger: int | None = None) -> None:
         """Close every socket created by this context (with ``linger`` ms if given), then
-        terminate it. Only safe when no other thread is using those sockets.
+        terminate it. A socket another thread is blocked in (a recv waiting) is closed by
+        that thread instead, when term() wakes its call with ContextTerminated.
 
         Parameters
         ----------
@@ -371,7 +372,9 @@ class Context(_BackendContext, Generic[_S]):
         if "_collected" in self.__dict__:
             self._close_collected(linger)
         for s in list(self._sockets):
-            if not s.closed:
+            # A socket another thread is inside a call on (a blocking recv) is closed by that
+            # thread when term() below wakes the call with ContextTerminated.
+            if not s.closed and not s._defer_close(linger):
                 s.close(linger=linger)
         self.term()
 

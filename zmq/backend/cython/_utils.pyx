@@ -9,11 +9,10 @@ from zmq.backend.cython.libzmq cimport (
     zmq_curve_keypair, zmq_curve_public, zmq_proxy, zmq_proxy_steerable,
     zmq_poll as c_zmq_poll, zmq_errno as c_zmq_errno,
 )
-from zmq.backend.cython._check cimport check_rc, c_int_arg, raise_zmq_error, monotonic_ms, timeout_ms
+from zmq.backend.cython._check cimport (
+    PyErr_CheckSignals, check_rc, c_int_arg, raise_zmq_error, zmq_error, timeout_ms, poll_wait,
+)
 from zmq.backend.cython.socket cimport Socket
-
-cdef extern from "Python.h":
-    int PyErr_CheckSignals() except -1
 
 DRAFT_API = bool(CYZMQ_DRAFT_API)
 
@@ -130,6 +129,37 @@ cdef void *_socket_handle(object s, str role, bint optional=True) except? NULL:
     return (<Socket>s).handle
 
 
+cdef int _recheck_sockets(object sockets, zmq_pollitem_t *items, int n) except -1:
+    """After signal handlers ran during the wait: did one of them close one of the sockets?"""
+    cdef int i
+    for i in range(n):
+        obj = sockets[i][0]
+        if isinstance(obj, Socket) and (<Socket>obj).handle != items[i].socket:
+            raise zmq_error(ENOTSOCK)
+    return 0
+
+
+cdef int _wait_marked(zmq_pollitem_t *items, Py_ssize_t n, long ms, object sockets) except -1:
+    """poll_wait with every polled Socket marked busy (thread guard) while the GIL is released."""
+    cdef uintptr_t *prev = <uintptr_t *>malloc((n if n > 0 else 1) * sizeof(uintptr_t))
+    cdef Py_ssize_t i, entered = 0
+    if prev == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            obj = sockets[i][0]
+            prev[i] = (<Socket>obj)._enter() if isinstance(obj, Socket) else 0
+            entered = i + 1
+        poll_wait(items, <int>n, ms, sockets, _recheck_sockets)
+    finally:
+        for i in range(entered - 1, -1, -1):
+            obj = sockets[i][0]
+            if isinstance(obj, Socket):
+                (<Socket>obj)._leave(prev[i])
+        free(prev)
+    return 0
+
+
 def zmq_poll(sockets, timeout=-1):
     """Poll sockets and file descriptors for events.
 
@@ -150,8 +180,6 @@ def zmq_poll(sockets, timeout=-1):
     cdef Py_ssize_t i
     cdef zmq_pollitem_t *items
     cdef long ms = timeout_ms(timeout)
-    cdef long long deadline = monotonic_ms() + ms if ms > 0 else -1
-    cdef int rc, err
     items = <zmq_pollitem_t *>malloc((n if n > 0 else 1) * sizeof(zmq_pollitem_t))
     if items == NULL:
         raise MemoryError()
@@ -172,26 +200,10 @@ def zmq_poll(sockets, timeout=-1):
                     items[i].fd = obj.fileno()
                 else:
                     raise TypeError(f"cannot poll {type(obj).__name__!r}: expected a Socket, an int fd or an object with fileno()")
-        rc = c_zmq_poll(items, <int>n, 0)
-        if rc < 0 and c_zmq_errno() != EINTR:
-            raise_zmq_error(c_zmq_errno())
-        while rc <= 0 and ms != 0:
-            with nogil:
-                rc = c_zmq_poll(items, <int>n, ms)
-                err = c_zmq_errno() if rc < 0 else 0
-            if rc >= 0:
-                break
-            if err != EINTR:
-                raise_zmq_error(err)
-            PyErr_CheckSignals()
-            for i in range(n):  # a signal handler may have closed one of the sockets
-                obj = sockets[i][0]
-                if isinstance(obj, Socket) and (<Socket>obj).handle != items[i].socket:
-                    raise_zmq_error(ENOTSOCK)
-            if deadline >= 0:
-                ms = <long>(deadline - monotonic_ms())
-                if ms <= 0:
-                    break
+        if ms == 0:
+            poll_wait(items, <int>n, 0, sockets, _recheck_sockets)  # never releases the GIL
+        else:
+            _wait_marked(items, n, ms, sockets)
         return [(sockets[i][0] if items[i].socket != NULL else items[i].fd, items[i].revents)
                 for i in range(n) if items[i].revents]
     finally:

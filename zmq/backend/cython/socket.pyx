@@ -169,23 +169,18 @@ cdef class Socket:
         self._check_usable()
         _close_now(self, ival)
 
-    def _close_when_idle(self, linger=None):
-        """Close now, or - when another thread is inside a call on this socket - as soon as
-        that call returns (Context.destroy from another thread: its term() then wakes the
-        call with ContextTerminated, as in pyzmq, and the thread closes the socket).
+    def _defer_close(self, linger=None):
+        """If another thread is inside a call on this socket, close it when that call
+        returns instead of now, and return True; otherwise do nothing and return False.
 
-        Returns
-        -------
-        bool
-            True if the close was deferred.
+        For Context.destroy() from another thread: its term() then wakes the call with
+        ContextTerminated (as in pyzmq) and the socket is closed on the way out.
         """
-        cdef int ival = -2 if linger is None else linger
         if (CYZMQ_THREAD_GUARD and self.handle != NULL and self._busy != 0
                 and self._busy != cyzmq_caller() and self._fork_gen == fork_generation()):
             self._close_pending = True
-            self._close_linger = ival
+            self._close_linger = -2 if linger is None else linger
             return True
-        Socket.close(self, linger)
         return False
 
     cdef void _leave(self, uintptr_t prev) noexcept:

@@ -136,9 +136,8 @@ cdef object _recv_impl(Socket self, int c_flags, bint copy, bint track):
         zmq_msg_close(&msg)
 
 
-cdef object _recv_into_impl(Socket self, object buffer, int c_nbytes, int c_flags):
-    """Socket.recv_into: receive into a writable contiguous buffer; the message size (or
-    WOULD_BLOCK under NOTHROW)."""
+cdef int _recv_into_impl(Socket self, object buffer, int c_nbytes, int c_flags) except -1:
+    """Socket.recv_into: receive into a writable contiguous buffer; the message size."""
     self._check_usable()
     cdef Py_buffer view
     cdef int rc
@@ -158,8 +157,8 @@ cdef object _recv_into_impl(Socket self, object buffer, int c_nbytes, int c_flag
             c_nbytes = view.len
         elif c_nbytes > view.len:
             raise ValueError(f"nbytes={c_nbytes} is larger than the buffer ({view.len} bytes)")
-        rc = _io(self, OP_RECV_BUF, NULL, view.buf, <size_t>c_nbytes, c_flags)
-        return WOULD_BLOCK if rc == IO_WOULD_BLOCK else rc
+        # (no NOTHROW mode: a flags value with that bit set still raises Again, as pyzmq's)
+        return _io(self, OP_RECV_BUF, NULL, view.buf, <size_t>c_nbytes, c_flags & ~NOTHROW)
     finally:
         PyBuffer_Release(&view)
 

@@ -36,18 +36,21 @@ def loop_overhead_ns(n: int) -> float:
     return best
 
 
-def pin_to_one_cpu() -> int:
-    """Pin the calling thread (and every thread it starts later) to one CPU; return it.
+def pin_to_one_cpu() -> int | None:
+    """Pin the calling thread (and every thread it starts later) to one CPU; return it
+    (None where ``os`` cannot pin, as on PyPy 3.9: both libraries then run unpinned).
 
     Call it before creating the Context: libzmq's I/O threads inherit the mask.
     """
+    if not hasattr(os, "sched_setaffinity"):
+        return None
     cpu = sorted(os.sched_getaffinity(0))[-1]
     os.sched_setaffinity(0, {cpu})
     return cpu
 
 
 def pin_to(cpu: int | None) -> None:
-    if cpu is not None:
+    if cpu is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {cpu})
 
 

@@ -91,7 +91,9 @@ def _open() -> object:
         if not name:
             continue
         try:
-            return ffi.dlopen(name)
+            # never unmapped: at interpreter exit the lib object goes, while the I/O threads
+            # of a context nobody terminated still run libzmq's code
+            return ffi.dlopen(name, ffi.RTLD_NOW | getattr(ffi, "RTLD_NODELETE", 0))
         except OSError as e:
             errors.append(f"{name}: {e}")
     raise ImportError("cyzmq's CFFI backend could not load libzmq (>= 4.3): " + "; ".join(errors)

@@ -44,13 +44,14 @@ _LINGER, _SNDTIMEO, _RCVTIMEO, _TYPE, _RCVMORE, _SNDHWM, _RCVHWM = 17, 28, 27, 1
 _POLLIN = 1
 _HWM = 1  # the pseudo-option zmq.HWM: SNDHWM and RCVHWM together
 
-# Option value kinds (values from zmq.h, draft ones included).
-_INT, _INT64, _UINT64, _BINARY, _TEXT, _FD, _CURVE_KEY, _HWM_KIND = range(8)
-_KINDS: dict[int, int] = {4: _UINT64, 85: _UINT64, 86: _UINT64, 87: _UINT64, 22: _INT64, 14: _FD, _HWM: _HWM_KIND}
-_KINDS.update(dict.fromkeys((5, 6, 7, 61, 72, 110, 111, 114), _BINARY))
-_KINDS.update(dict.fromkeys((48, 49, 50), _CURVE_KEY))
-_KINDS.update(dict.fromkeys((32, 38, 45, 46, 55, 63, 64, 68, 92, 95, 99, 100, 103, 104, 105, 106), _TEXT))
-_CTYPES = {_INT: "int *", _INT64: "int64_t *", _UINT64: "uint64_t *", _FD: "int *"}
+# Option value kinds: the one option table's (buildutils/option_table.py).
+from zmq.backend._optkinds import (  # noqa: E402
+    BYTES as _BINARY, CURVE_KEY as _CURVE_KEY, FD as _FD, HWM as _HWM_KIND, INT as _INT, INT64 as _INT64,
+    KINDS as _KINDS, STR as _TEXT, UINT64 as _UINT64,
+)
+_CTYPES = {_INT: ffi.typeof("int *"), _INT64: ffi.typeof("int64_t *"), _UINT64: ffi.typeof("uint64_t *"),
+           _FD: ffi.typeof("int *")}
+_SIZES = {_INT: 4, _INT64: 8, _UINT64: 8, _FD: 4}
 
 _SEND, _RECV, _SEND_MSG, _RECV_MSG = range(4)
 _ENAMETOOLONG = 36
@@ -259,14 +260,22 @@ class Socket:
         self._check_usable()
         kind = _KINDS.get(c_option, _INT)
         if kind in _CTYPES:
-            value = ffi.new(_CTYPES[kind])
-            size = ffi.new("size_t *", ffi.sizeof(ffi.typeof(value).item))
-            check(lib.zmq_getsockopt(self._handle, c_option, value, size))
+            # the socket's own value and size cells (taken while in use, as _recv_bytes does)
+            cells = self.__dict__.pop("_scratch_opt", None)
+            if cells is None:
+                cells = (ffi.new("int64_t *"), ffi.new("size_t *"))
+            value, size = cells
+            size[0] = _SIZES[kind]
+            try:
+                check(lib.zmq_getsockopt(self._handle, c_option, value, size))
+                result = ffi.cast(_CTYPES[kind], value)[0]
+            finally:
+                self.__dict__["_scratch_opt"] = cells
             if c_option == _TYPE:
                 from zmq.constants import SocketType
 
-                return SocketType(value[0])
-            return value[0]
+                return SocketType(result)
+            return result
         if kind == _HWM_KIND:
             return _get_int(self, _SNDHWM)
         cap = 41 if kind == _CURVE_KEY else 1024
@@ -460,42 +469,57 @@ class Socket:
                 return parts
             c_flags = (c_flags | DONTWAIT) & ~NOTHROW
 
-    # -- serialization (on Socket's own send/recv, so async subclasses keep them) ---------
+    # -- serialization ---------------------------------------------------------------------
+    # As the compiled core's: defined once, on self.send/self.send_multipart and
+    # self.recv/self.recv_multipart, and every receive ends in self._deserialize(received,
+    # load), which an async subclass overrides to chain its Future.
+
+    def _deserialize(self, received: Any, load: Callable[[Any], Any]) -> Any:
+        """The hook every recv_* serializer ends with: ``load(received)``.
+
+        Parameters
+        ----------
+        received : object
+            What :meth:`recv` (or :meth:`recv_multipart`) returned.
+        load : callable
+            Turns it into the result (``pickle.loads``, a JSON decoder, ``deserialize``).
+        """
+        return load(received)
 
     def send_string(self, u: str, flags: int = 0, copy: bool = True, encoding: str = "utf-8", **kwargs: Any) -> Any:
         """Send a str as one message part (encoded with ``encoding``)."""
+        c_int(flags, "flags")
         if not isinstance(u, str):
             raise TypeError(f"send_string takes a str, not {type(u).__name__!r}")
-        return Socket.send(self, u.encode(encoding), flags, copy, **kwargs)
+        return self.send(u.encode(encoding), flags, copy, **kwargs)
 
     def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> Any:
         """Receive one part as a str."""
-        data = Socket.recv(self, flags)
-        return data if data is WOULD_BLOCK else data.decode(encoding)
+        c_int(flags, "flags")
+        received = self.recv(flags)
+        return received if received is WOULD_BLOCK else self._deserialize(received, _decoder(encoding))
 
     send_unicode = send_string
     recv_unicode = recv_string
 
     def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> Any:
         """Send ``obj`` serialized as JSON (UTF-8); ``routing_id``/``group`` go to send."""
-        import json
-
+        c_int(flags, "flags")
         send_kwargs = {k: kwargs.pop(k) for k in ("routing_id", "group") if k in kwargs}
-        return Socket.send(self, json.dumps(obj, **kwargs).encode("utf-8"), flags, **send_kwargs)
+        return self.send(_json_dumps(obj, kwargs).encode("utf-8"), flags, **send_kwargs)
 
     def recv_json(self, flags: int = 0, **kwargs: Any) -> Any:
         """Receive one part and decode it from JSON."""
-        import json
-
-        data = Socket.recv(self, flags)
-        return data if data is WOULD_BLOCK else json.loads(data, **kwargs)
+        c_int(flags, "flags")
+        received = self.recv(flags)
+        return received if received is WOULD_BLOCK else self._deserialize(received, _json_loader(kwargs))
 
     def send_pyobj(self, obj: Any, flags: int = 0, protocol: int | None = None, **kwargs: Any) -> Any:
         """Send ``obj`` pickled."""
+        c_int(flags, "flags")
         import pickle
 
-        data = pickle.dumps(obj, pickle.DEFAULT_PROTOCOL if protocol is None else protocol)
-        return Socket.send(self, data, flags, **kwargs)
+        return self.send(pickle.dumps(obj, pickle.DEFAULT_PROTOCOL if protocol is None else protocol), flags, **kwargs)
 
     def recv_pyobj(self, flags: int = 0) -> Any:
         """Receive one part and unpickle it.
@@ -503,20 +527,23 @@ class Socket:
         .. warning:: Unpickling runs code chosen by the sender. Only use this with peers you
            trust completely; otherwise use :meth:`recv_json` or :meth:`recv_serialized`.
         """
+        c_int(flags, "flags")
         import pickle
 
-        data = Socket.recv(self, flags)
-        return data if data is WOULD_BLOCK else pickle.loads(data)
+        received = self.recv(flags)
+        return received if received is WOULD_BLOCK else self._deserialize(received, pickle.loads)
 
     def send_serialized(self, msg: Any, serialize: Callable[[Any], Any], flags: int = 0, copy: bool = True,
                         **kwargs: Any) -> Any:
         """Send ``serialize(msg)`` as one multipart message."""
-        return Socket.send_multipart(self, serialize(msg), flags, copy, **kwargs)
+        c_int(flags, "flags")
+        return self.send_multipart(serialize(msg), flags, copy, **kwargs)
 
     def recv_serialized(self, deserialize: Callable[[list[Any]], Any], flags: int = 0, copy: bool = True) -> Any:
         """Receive a multipart message and return ``deserialize(parts)``."""
-        parts = Socket.recv_multipart(self, flags, copy)
-        return parts if parts is WOULD_BLOCK else deserialize(parts)
+        c_int(flags, "flags")
+        parts = self.recv_multipart(flags, copy)
+        return parts if parts is WOULD_BLOCK else self._deserialize(parts, deserialize)
 
     # -- polling --------------------------------------------------------------------------
 
@@ -534,18 +561,63 @@ class Socket:
         return item.revents
 
 
+_json_codec: list[Any] = []  # [encoder, decoder], made on first use
+
+
+def _json_dumps(obj: Any, kwargs: dict[str, Any]) -> str:
+    import json
+
+    if kwargs:
+        return json.dumps(obj, **kwargs)
+    if not _json_codec:
+        _json_codec[:] = [json.JSONEncoder(), json.JSONDecoder()]
+    return _json_codec[0].encode(obj)
+
+
+def _json_loader(kwargs: dict[str, Any]) -> Callable[[Any], Any]:
+    import json
+
+    if kwargs:
+        return lambda data: json.loads(data, **kwargs)
+    if not _json_codec:
+        _json_codec[:] = [json.JSONEncoder(), json.JSONDecoder()]
+    decode = _json_codec[1].decode
+    return lambda data: decode(data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data)
+
+
+def _decoder(encoding: str) -> Callable[[bytes], str]:
+    return lambda data: data.decode(encoding)
+
+
 # -- the helpers of the methods above (module-level, so that no subclass can shadow them) --
 
 
 def _get_int(sock: Socket, option: int) -> int:
-    value = ffi.new("int *")
-    size = ffi.new("size_t *", ffi.sizeof("int"))
-    check(lib.zmq_getsockopt(sock._handle, option, value, size))
-    return value[0]
+    cells = sock.__dict__.pop("_scratch_opt", None)
+    if cells is None:
+        cells = (ffi.new("int64_t *"), ffi.new("size_t *"))
+    value, size = cells
+    size[0] = 4
+    try:
+        check(lib.zmq_getsockopt(sock._handle, option, value, size))
+        return ffi.cast(_INT_P, value)[0]
+    finally:
+        sock.__dict__["_scratch_opt"] = cells
 
 
 def _set_int(sock: Socket, option: int, value: int) -> None:
-    check(lib.zmq_setsockopt(sock._handle, option, ffi.new("int *", value), ffi.sizeof("int")))
+    cells = sock.__dict__.pop("_scratch_opt", None)
+    if cells is None:
+        cells = (ffi.new("int64_t *"), ffi.new("size_t *"))
+    cell = ffi.cast(_INT_P, cells[0])
+    cell[0] = value
+    try:
+        check(lib.zmq_setsockopt(sock._handle, option, cell, 4))
+    finally:
+        sock.__dict__["_scratch_opt"] = cells
+
+
+_INT_P = ffi.typeof("int *")
 
 
 def _endpoint(sock: Socket, fn: Callable[[Any, bytes], int], addr: Any) -> None:
@@ -687,7 +759,11 @@ def _recv_bytes(sock: Socket, flags: int) -> Any:
     """Receive one part as (bytes, more), or WOULD_BLOCK. The message is closed at once, so
     a zero-copy sender's buffer is released without waiting for a garbage collection
     (PyPy has no reference counting)."""
-    msg = ffi.new("zmq_msg_t *")
+    # The socket's own zmq_msg_t, taken while in use (a signal handler's nested recv makes
+    # its own): ffi.new per call costs more than the libzmq call on PyPy.
+    msg = sock.__dict__.pop("_scratch_msg", None)
+    if msg is None:
+        msg = ffi.new("zmq_msg_t *")
     lib.zmq_msg_init(msg)
     try:
         if _io(sock, _RECV_MSG, msg, None, 0, flags) is WOULD_BLOCK:
@@ -696,6 +772,7 @@ def _recv_bytes(sock: Socket, flags: int) -> Any:
         return data, bool(lib.zmq_msg_more(msg))
     finally:
         lib.zmq_msg_close(msg)
+        sock.__dict__["_scratch_msg"] = msg
 
 
 def _recv_frame(sock: Socket, flags: int) -> Any:
@@ -709,64 +786,51 @@ def _recv_frame(sock: Socket, flags: int) -> Any:
 # -- the thread-misuse guard (issue 15; the compiled core has its own) ----------------------
 # libzmq sockets are not thread-safe: a call entered while another thread is inside one on
 # the same socket raises ConcurrentUseError before touching libzmq. The same thread may
-# nest calls (the serializers call send/recv). One non-blocking lock acquire per call.
-
-
-class _Guard:
-    __slots__ = ("lock", "owner", "close_linger")
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.owner = 0
-        self.close_linger: Any = _NO_CLOSE  # a close deferred by _close_when_idle, its linger
-
+# nest calls (the serializers call send/recv). The owner is one entry of the instance dict,
+# taken with dict.setdefault (atomic): a lock's acquire and release cost five times as much
+# on PyPy.
 
 _NO_CLOSE = object()
-
-
-def _guard_of(sock: Socket) -> _Guard:
-    guard = sock.__dict__.get("_guard")
-    if guard is None:
-        guard = sock.__dict__.setdefault("_guard", _Guard())  # (atomic: one guard)
-    return guard
-
-
-def _deferred_close(sock: Socket, guard: _Guard) -> None:
-    """Perform a close deferred by _close_when_idle, if this thread can take the guard."""
-    if guard.close_linger is not _NO_CLOSE and guard.lock.acquire(False):
-        try:
-            linger, guard.close_linger = guard.close_linger, _NO_CLOSE
-            if linger is not _NO_CLOSE:
-                _unguarded_close(sock, linger)
-        finally:
-            guard.lock.release()
 
 
 def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     get_ident = threading.get_ident
 
     def call(self: Socket, *args: Any, **kwargs: Any) -> Any:
-        guard = _guard_of(self)
-        if not guard.lock.acquire(False):
-            if guard.owner == get_ident():
+        d = self.__dict__
+        mine = (get_ident(),)
+        owner = d.setdefault("_guard_owner", mine)
+        if owner is not mine:
+            if owner[0] == mine[0]:
                 return method(self, *args, **kwargs)
             from zmq.error import ConcurrentUseError
 
             raise ConcurrentUseError()
-        guard.owner = get_ident()
         try:
             return method(self, *args, **kwargs)
         finally:
-            guard.owner = 0
-            guard.lock.release()
-            if guard.close_linger is not _NO_CLOSE:
-                _deferred_close(self, guard)
+            del d["_guard_owner"]
+            if "_close_linger" in d:
+                _deferred_close(self)
 
     call.__name__ = method.__name__
     call.__qualname__ = method.__qualname__
     call.__doc__ = method.__doc__
     call.__wrapped__ = method  # type: ignore[attr-defined]
     return call
+
+
+def _deferred_close(sock: Socket) -> None:
+    """Perform a close deferred by _close_when_idle, if no other thread is inside a call."""
+    d = sock.__dict__
+    mine = (threading.get_ident(),)
+    if d.setdefault("_guard_owner", mine) is mine:
+        try:
+            linger = d.pop("_close_linger", _NO_CLOSE)
+            if linger is not _NO_CLOSE:
+                _unguarded_close(sock, linger)
+        finally:
+            del d["_guard_owner"]
 
 
 for _name in ("close", "set", "get", "setsockopt", "getsockopt", "_bind", "_connect", "unbind", "disconnect",
@@ -778,19 +842,18 @@ del _name
 _unguarded_close = Socket.close.__wrapped__  # type: ignore[attr-defined]
 
 
-def _close_when_idle(self: Socket, linger: int | None = None) -> bool:
-    """Close now, or - when another thread is inside a call on this socket - as soon as that
-    call returns (Context.destroy from another thread). Returns True if deferred."""
-    guard = _guard_of(self)
-    if self._handle == NULL or not guard.lock.acquire(False):
-        if self._handle != NULL and guard.owner != threading.get_ident():
-            guard.close_linger = linger
-            _deferred_close(self, guard)  # (the call may have returned meanwhile)
-            return guard.close_linger is not _NO_CLOSE
-    else:
-        guard.lock.release()
-    Socket.close(self, linger)
+def _defer_close(self: Socket, linger: int | None = None) -> bool:
+    """If another thread is inside a call on this socket, close it when that call returns
+    instead of now, and return True; otherwise do nothing and return False (as the compiled
+    core's: Context.destroy() from another thread, whose term() wakes the call)."""
+    d = self.__dict__
+    if self._handle != NULL and d.get("_fork_gen") == fork_generation[0]:
+        owner = d.get("_guard_owner")
+        if owner is not None and owner[0] != threading.get_ident():
+            d["_close_linger"] = linger
+            _deferred_close(self)  # (the call may have returned meanwhile: closed now)
+            return True
     return False
 
 
-Socket._close_when_idle = _close_when_idle  # type: ignore[attr-defined]
+Socket._defer_close = _defer_close  # type: ignore[attr-defined]

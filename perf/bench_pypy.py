@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""`make bench` on PyPy: cyzmq's CFFI backend against pyzmq's own CFFI backend, both on PyPy.
+
+    .venv-pypy/bin/python perf/bench_pypy.py --pyzmq-python .venv-pypy-pyzmq/bin/python
+    make bench-pypy                       # the same, venvs made first (pyzmq built from source)
+    make bench-pypy BENCH_ARGS="--quick --out table.txt"
+
+It runs perf/bench.py's scenarios in comparison mode (interleaved rounds, a fresh process
+per scenario, no C baselines) under this interpreter, which must be PyPy, and prints
+bench.py's table; ``--out`` also writes it to a file. Other options go to bench.py.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import platform
+import sys
+
+PERF_DIR = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, PERF_DIR)
+
+import bench  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pyzmq-python", required=True, help="a PyPy interpreter with pyzmq installed")
+    ap.add_argument("--out", metavar="PATH", help="also write the table here")
+    args, rest = ap.parse_known_args(argv)
+    if platform.python_implementation() != "PyPy":
+        ap.error(f"run this under PyPy (this is {platform.python_implementation()})")
+    head = (f"cyzmq (zmq.backend {_backend()}) vs pyzmq, both on PyPy {sys.version.split()[0]} "
+            f"({sys.pypy_version_info.major}.{sys.pypy_version_info.minor}.{sys.pypy_version_info.micro})\n")
+    print(head, flush=True)
+    captured = io.StringIO()
+    with _tee(captured):
+        status = bench.main(["--compare", "--no-c", "--pyzmq-python", args.pyzmq_python, *rest])
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(head + "\n" + _table_part(captured.getvalue()))
+    return status
+
+
+def _backend() -> str:
+    import zmq.backend
+
+    return zmq.backend.BACKEND
+
+
+def _table_part(text: str) -> str:
+    """bench.py's output from its table on (the progress lines before it dropped)."""
+    lines = text.splitlines()
+    start = max((i for i, line in enumerate(lines) if line.startswith("cyzmq benchmarks -- ")), default=0)
+    return "\n".join(lines[start:]) + "\n"
+
+
+@contextlib.contextmanager
+def _tee(buffer: io.StringIO):
+    """Copy what is printed to stdout into ``buffer`` as well."""
+    real = sys.stdout
+
+    class Tee(io.TextIOBase):
+        def write(self, s: str) -> int:
+            buffer.write(s)
+            return real.write(s)
+
+        def flush(self) -> None:
+            real.flush()
+
+    sys.stdout = Tee()
+    try:
+        yield
+    finally:
+        sys.stdout = real
+
+
+if __name__ == "__main__":
+    sys.exit(main())

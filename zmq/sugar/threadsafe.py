@@ -216,10 +216,10 @@ class ThreadSafeSocket(Socket):
             if not st.leader_want:
                 st.close_pipe()  # (else the leader closes it once it is awake)
 
-    def _close_when_idle(self, linger: int | None = None) -> bool:
-        """Context.destroy's close: never deferred here (no thread stays inside a call on a
-        thread-safe socket: waits happen outside), and it must wake the waiters."""
-        self.close(linger)
+    def _defer_close(self, linger: int | None = None) -> bool:
+        """Never defer Context.destroy's close (the core would close behind the lock when a
+        call returns): destroy then calls :meth:`close`, which takes the lock (no thread
+        waits while holding it) and wakes the waiters."""
         return False
 
     # -- send/recv -------------------------------------------------------------------------

@@ -394,24 +394,28 @@ class ReconnectStop:
     AFTER_DISCONNECT = 4  # 0x4 since libzmq 4.3.5 (0x3 in 4.3.4's draft header)
 
 
+#: Every enum class, with the prefix its members get as flat names (``EVENT_CLOSED``).
+_CLASSES = (
+    ("", Errno),
+    ("", ContextOption),
+    ("", SocketType),
+    ("", SocketOption),
+    ("", MessageOption),
+    ("", Flag),
+    ("", SecurityMechanism),
+    ("EVENT_", Event),
+    ("", PollEvent),
+    ("", DeviceType),
+    ("NOTIFY_", RouterNotify),
+    ("NORM_", NormMode),
+    ("RECONNECT_STOP_", ReconnectStop),
+)
+
+
 def _flat():
     """Map every flat name (``PUSH``, ``EVENT_CLOSED``, ...) to its enum member."""
     flat = {}
-    for prefix, enum_cls in (
-        ("", Errno),
-        ("", ContextOption),
-        ("", SocketType),
-        ("", SocketOption),
-        ("", MessageOption),
-        ("", Flag),
-        ("", SecurityMechanism),
-        ("EVENT_", Event),
-        ("", PollEvent),
-        ("", DeviceType),
-        ("NOTIFY_", RouterNotify),
-        ("NORM_", NormMode),
-        ("RECONNECT_STOP_", ReconnectStop),
-    ):
+    for prefix, enum_cls in _CLASSES:
         if prefix:
             flat.update((prefix + name, m) for name, m in enum_cls.__members__.items())
         else:
@@ -425,24 +429,6 @@ def _flat():
 _flat_names = _flat()
 globals().update(_flat_names)
 
-__all__ = [
-    "Enum",
-    "IntEnum",
-    "IntFlag",
-    "Errno",
-    "ContextOption",
-    "SocketType",
-    "SocketOption",
-    "MessageOption",
-    "Flag",
-    "SecurityMechanism",
-    "Event",
-    "PollEvent",
-    "DeviceType",
-    "RouterNotify",
-    "NormMode",
-    "ReconnectStop",
-    *_flat_names,
-]
+__all__ = ["Enum", "IntEnum", "IntFlag", *(enum_cls.__name__ for _, enum_cls in _CLASSES), *_flat_names]
 
-del _flat, _flat_names, _enum, _enum_module, _simple_enum
+del _CLASSES, _flat, _flat_names, _enum, _enum_module, _simple_enum

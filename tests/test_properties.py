@@ -21,7 +21,8 @@ A model of each example's state predicts what every receive may return:
   its topics sent after that. A socket may be closed at any step: calls on it are then
   ENOTSOCK, and messages in flight from or to it may be lost, but nothing else is.
 
-Each example is bounded in time (linger=0, RCVTIMEO, poll timeouts); ``make stress``
+Half the examples use thread-safe sockets (``thread_safe=True``), which must keep the same
+promises. Each example is bounded in time (linger=0, RCVTIMEO, poll timeouts); ``make stress``
 (CYZMQ_STRESS=1) runs many more examples and longer interleavings.
 """
 from __future__ import annotations
@@ -77,7 +78,7 @@ class Link:
 class Model:
     """The sockets of one example and what each may receive next."""
 
-    def __init__(self, pattern: str, n: int, transport: str, hwm: int, tmp_path) -> None:
+    def __init__(self, pattern: str, n: int, transport: str, hwm: int, tmp_path, thread_safe: bool = False) -> None:
         self.pattern = pattern
         self.ctx = zmq.Context()
         hub_type, leaf_type = PATTERNS[pattern]
@@ -99,7 +100,7 @@ class Model:
         self.n = n
         for i in range(n):
             kind = hub_type if (i == 0 or (pattern == "PAIR" and i % 2 == 0)) else leaf_type
-            s = self.ctx.socket(kind)
+            s = self.ctx.socket(kind, thread_safe=thread_safe)
             s.linger = 0
             s.rcvtimeo = WAIT_MS
             s.sndhwm = s.rcvhwm = hwm
@@ -462,12 +463,13 @@ def _filter_closes(ops):
     n=st.integers(2, 4),
     transport=st.sampled_from(["inproc", "inproc", "ipc", "tcp"]),
     hwm=st.sampled_from([1000, 1000, 2]),
+    thread_safe=st.booleans(),
     ops=OPS,
 )
-def test_random_interleavings_keep_the_patterns_promises(pattern, n, transport, hwm, ops, tmp_path) -> None:
+def test_random_interleavings_keep_the_patterns_promises(pattern, n, transport, hwm, thread_safe, ops, tmp_path) -> None:
     if transport != "inproc":
         hwm = 1000  # (drops and Again under a small HWM are only predictable in-process)
-    m = Model(pattern, n, transport, hwm, tmp_path)
+    m = Model(pattern, n, transport, hwm, tmp_path, thread_safe)
     try:
         for kind, who, arg in _filter_closes(ops):
             i = who % m.n

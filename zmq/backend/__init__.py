@@ -11,6 +11,8 @@ from __future__ import annotations
 import os as _os
 import sys as _sys
 
+from zmq.backend._names import PUBLIC_API as _PUBLIC_API
+
 TYPE_CHECKING = False  # (typing is not imported at `import zmq`: it costs more than this module)
 if TYPE_CHECKING:
     from typing import Any
@@ -100,23 +102,7 @@ else:
         raise ImportError(f"cyzmq's CFFI backend cannot be loaded: {e}") from e
     _monitored_queue = _cffi_monitored_queue
 
-__all__ = [
-    "Context",
-    "Socket",
-    "Frame",
-    "Message",
-    "proxy",
-    "proxy_steerable",
-    "zmq_poll",
-    "strerror",
-    "zmq_errno",
-    "has",
-    "curve_keypair",
-    "curve_public",
-    "zmq_version_info",
-    "IPC_PATH_MAX_LEN",
-    "PYZMQ_DRAFT_API",
-]
+__all__ = list(_PUBLIC_API)
 #: The names a backend module provides (``device`` and ``MessageTracker`` are importable
 #: from here too, but belong to zmq's top level).
 public_api = list(__all__)

@@ -1,5 +1,6 @@
 """cyzmq's CFFI backend: libzmq through CFFI in ABI mode, for PyPy and for machines without
 a C compiler. It provides the same names as the compiled (Cython) backend."""
+from zmq.backend._names import PUBLIC_API as _PUBLIC_API
 from zmq.backend.cffi.context import Context
 from zmq.backend.cffi.devices import monitored_queue
 from zmq.backend.cffi.message import _FINISHED_TRACKER, Frame, Message, MessageTracker, _drain_released_buffers
@@ -21,9 +22,5 @@ from zmq.backend.cffi.utils import (
 
 PYZMQ_DRAFT_API = DRAFT_API
 
-__all__ = [
-    "Context", "Socket", "Frame", "Message", "MessageTracker", "proxy", "proxy_steerable", "zmq_poll",
-    "strerror", "zmq_errno", "has", "curve_keypair", "curve_public", "zmq_version_info", "IPC_PATH_MAX_LEN",
-    "PYZMQ_DRAFT_API", "DRAFT_API", "device", "monitored_queue", "NOTHROW_FLAG", "WOULD_BLOCK",
-    "_FINISHED_TRACKER", "_drain_released_buffers",
-]
+__all__ = [*_PUBLIC_API, "MessageTracker", "DRAFT_API", "device", "monitored_queue", "NOTHROW_FLAG", "WOULD_BLOCK",
+           "_FINISHED_TRACKER", "_drain_released_buffers"]

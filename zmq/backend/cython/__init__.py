@@ -5,6 +5,8 @@ TYPE_CHECKING = False  # (typing is not imported at `import zmq`)
 if TYPE_CHECKING:
     from typing import Any
 
+from zmq.backend._names import PUBLIC_API as _PUBLIC_API
+
 from zmq.backend.cython._utils import (
     DRAFT_API as PYZMQ_DRAFT_API,
     IPC_PATH_MAX_LEN,
@@ -22,23 +24,7 @@ from zmq.backend.cython.context import Context
 from zmq.backend.cython.message import Frame, Message
 from zmq.backend.cython.socket import Socket
 
-__all__ = [
-    "Context",
-    "Socket",
-    "Frame",
-    "Message",
-    "proxy",
-    "proxy_steerable",
-    "zmq_poll",
-    "strerror",
-    "zmq_errno",
-    "has",
-    "curve_keypair",
-    "curve_public",
-    "zmq_version_info",
-    "IPC_PATH_MAX_LEN",
-    "PYZMQ_DRAFT_API",
-]
+__all__ = list(_PUBLIC_API)
 
 
 def __getattr__(name: str) -> Any:

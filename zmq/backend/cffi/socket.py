@@ -561,28 +561,20 @@ class Socket:
         return item.revents
 
 
-_json_codec: list[Any] = []  # [encoder, decoder], made on first use
-
-
 def _json_dumps(obj: Any, kwargs: dict[str, Any]) -> str:
     import json
 
-    if kwargs:
-        return json.dumps(obj, **kwargs)
-    if not _json_codec:
-        _json_codec[:] = [json.JSONEncoder(), json.JSONDecoder()]
-    return _json_codec[0].encode(obj)
+    return json.dumps(obj, **kwargs)  # (on PyPy json.dumps/loads are faster than own codecs)
 
 
 def _json_loader(kwargs: dict[str, Any]) -> Callable[[Any], Any]:
+    """The ``load`` recv_json hands to _deserialize: UTF-8 text to JSON, as the core's."""
     import json
 
+    loads = json.loads
     if kwargs:
-        return lambda data: json.loads(data, **kwargs)
-    if not _json_codec:
-        _json_codec[:] = [json.JSONEncoder(), json.JSONDecoder()]
-    decode = _json_codec[1].decode
-    return lambda data: decode(data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data)
+        return lambda data: loads(data.decode("utf-8") if isinstance(data, bytes) else data, **kwargs)
+    return lambda data: loads(data.decode("utf-8") if isinstance(data, bytes) else data)
 
 
 def _decoder(encoding: str) -> Callable[[bytes], str]:

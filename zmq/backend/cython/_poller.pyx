@@ -157,7 +157,6 @@ cdef class PollerCore:
         self._n = <int>n
         return 0
 
-    @cython.binding(False)  # a plain method descriptor: CPython's cheapest call
     def poll(self, timeout=None):
         """Wait up to ``timeout`` milliseconds (None or negative: forever) and return the
         ``(socket, events)`` pairs that are ready.

@@ -44,8 +44,9 @@ cdef extern from *:
     static inline int cyzmq_known_core_type(PyObject *obj) {
         PyTypeObject *t = Py_TYPE(obj);
         for (int i = 0; i < CYZMQ_TYPE_CACHE; i++) {
+            /* (a modified type's tag is reset to 0, and later reassigned a fresh one) */
             if (cyzmq_core_types[i] == t)
-                return cyzmq_core_tags[i] == t->tp_version_tag && cyzmq_type_version((PyObject *)t) != 0;
+                return cyzmq_core_tags[i] == t->tp_version_tag;
         }
         return 0;
     }
@@ -115,7 +116,7 @@ cdef class OptionAttribute:
     def __get__(self, obj, objtype):
         if obj is None:
             return self
-        if not _core_options(obj):
+        if not cyzmq_known_core_type(obj) and not _core_options(obj):
             return self._get_via_method(obj)
         (<Socket>obj)._check_usable()
         cdef void *handle = (<Socket>obj).handle

@@ -26,15 +26,20 @@ import zmq
 #: not hang.
 TIMEOUT_MS = 5000
 
-#: Whether Frames export the buffer protocol (``memoryview(frame)``, ``np.frombuffer(frame)``):
-#: the compiled backend's do; a pure-Python class (the CFFI backend's Frame) can only from
+#: Whether Frames export the buffer protocol (``memoryview(frame)``): the compiled backend's
+#: do; the CFFI backend's Frame (a pure-Python class, ``__buffer__``) does on PyPy and from
 #: CPython 3.12 on (docs/howto/backends.md). ``frame.buffer`` works everywhere.
-FRAME_EXPORTS_BUFFER = zmq.backend.BACKEND == "cython" or (
-    sys.implementation.name == "cpython" and sys.version_info >= (3, 12))
+FRAME_EXPORTS_BUFFER = zmq.backend.BACKEND == "cython" or sys.implementation.name == "pypy" or sys.version_info >= (3, 12)
 needs_frame_buffer = pytest.mark.skipif(
     not FRAME_EXPORTS_BUFFER,
     reason="the CFFI backend's Frame cannot export the buffer protocol on this interpreter "
            "(frame.buffer works): docs/howto/backends.md")
+#: NumPy on PyPy reads buffers through cpyext, which does not see ``__buffer__``:
+#: ``np.frombuffer(frame.buffer)`` there.
+needs_numpy_frame_buffer = pytest.mark.skipif(
+    not FRAME_EXPORTS_BUFFER or (zmq.backend.BACKEND != "cython" and sys.implementation.name == "pypy"),
+    reason="NumPy cannot read the CFFI backend's Frame as a buffer on this interpreter "
+           "(np.frombuffer(frame.buffer) works): docs/howto/backends.md")
 #: Tests of the compiled backend's own internals (the Cython cimport API, its typed arguments).
 needs_cython_backend = pytest.mark.skipif(
     zmq.backend.BACKEND != "cython", reason=f"tests the compiled (Cython) backend; this run uses {zmq.backend.BACKEND}")
@@ -44,7 +49,8 @@ needs_cython_backend = pytest.mark.skipif(
 PYPY = sys.implementation.name == "pypy"
 needs_export_locks = pytest.mark.skipif(
     PYPY, reason="PyPy's bytearray cannot refuse resizing while its memory is exported (no export "
-                 "count); the CFFI backend copies bytearrays sent with copy=False there: docs/howto/backends.md")
+                 "count), so the CFFI backend shares bytearrays (and array.array) sent with copy=False "
+                 "as a private copy there: docs/howto/backends.md")
 
 
 def pypy_collect() -> None:

@@ -67,7 +67,7 @@ def init_zero_copy(msg: Any, data: Any, event: threading.Event | None) -> bool:
     Raises BufferError for memory that is not contiguous."""
     view = memoryview(data)
     readonly = view.readonly
-    if _RESIZABLE_UNLOCKED and isinstance(data, _RESIZABLE_UNLOCKED) and view.contiguous:
+    if _RESIZABLE_UNLOCKED and isinstance(view.obj, _RESIZABLE_UNLOCKED) and view.contiguous:
         data = view = memoryview(view.tobytes())  # resizing could move the memory under libzmq
     buf = c_buffer(data, view) if view.contiguous else None
     if buf is None:
@@ -241,15 +241,26 @@ class Frame:
 
     def __del__(self) -> None:
         msg = self.__dict__.get("zmq_msg")
-        if msg is not None:
-            lib.zmq_msg_close(msg)
+        if msg is not None and "_memory" not in self.__dict__:
+            lib.zmq_msg_close(msg)  # (with views made, the last of them closes it: _view)
 
     def __len__(self) -> int:
         return lib.zmq_msg_size(self.zmq_msg)
 
     def _view(self) -> memoryview:
         size = lib.zmq_msg_size(self.zmq_msg)
-        view = memoryview(ffi.buffer(lib.zmq_msg_data(self.zmq_msg), size)) if size else memoryview(bytearray())
+        if not size:
+            view = memoryview(bytearray())
+        else:
+            memory = self.__dict__.get("_memory")
+            if memory is None:
+                # A view must keep the message memory alive, though not the Frame (its view
+                # is frame.buffer, or PyPy's memoryview(frame)): the message is closed once
+                # the Frame and every view are gone, by this pointer's destructor.
+                msg = self.zmq_msg
+                memory = ffi.gc(ffi.cast("char *", lib.zmq_msg_data(msg)), lambda _, msg=msg: lib.zmq_msg_close(msg))
+                self.__dict__["_memory"] = memory
+            view = memoryview(ffi.buffer(memory, size))
         return view.toreadonly() if self._readonly else view
 
     def _writable_view(self) -> memoryview:

@@ -118,8 +118,10 @@ class _RecvFuture(asyncio.Future):  # type: ignore[type-arg]
     message arrived (before the task could resume), the message goes back to the socket's
     :class:`~zmq._readiness.Readiness` for the next receive instead of being lost."""
 
+    # _back: (readiness, recv fn, args) for the hand-back; _raw: what the recv took, when the
+    # result is loaded from it (recv_json...). Slots: set once per queued recv, kept cheap.
+    __slots__ = ("_back", "_raw")
     _back: tuple[Readiness, Callable[..., Any], tuple[Any, ...]]
-    _raw: Any = WOULD_BLOCK  # what the recv took, when the result is loaded from it (json...)
 
     def __await__(self) -> Any:
         if not self.done():
@@ -135,7 +137,7 @@ class _RecvFuture(asyncio.Future):  # type: ignore[type-arg]
     def hand_back(self, result: Any) -> None:
         """Give what the receive took back to the socket, for the next receive."""
         rd, fn, args = self._back
-        rd.give_back(fn, args, result if self._raw is WOULD_BLOCK else self._raw)
+        rd.give_back(fn, args, getattr(self, "_raw", result))
 
     __iter__ = __await__
 
@@ -194,8 +196,9 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
     def _touched(self) -> None:
         """A libzmq call made outside a wake-up may have consumed the FD's edge: re-check
         our queued operations, and whoever else watches this FD (other views, streams)."""
-        if self._rd is not None:
-            self._rd.touched()
+        rd = self._rd
+        if rd is not None and (rd.recv_q or rd.send_q or rd.polls):
+            rd.touched()
         if self._watcher is not None:
             self._watcher.touch(self._fd, id(self))
 

@@ -304,7 +304,7 @@ class ZMQStream:
         """
         if kwargs:
             kwargs = {k: v for k, v in kwargs.items() if k in _SEND_KWARGS}
-        self._send_or_queue(_send, msg, [msg], flags, copy, track, callback, kwargs)
+        self._send_or_queue(_send, msg, True, flags, copy, track, callback, kwargs)
 
     def send_multipart(self, msg: Sequence[Any], flags: int = 0, copy: bool = True, track: bool = False,
                        callback: SendCallback | None = None, **kwargs: Any) -> None:
@@ -320,19 +320,19 @@ class ZMQStream:
         """
         if type(msg) is not list and type(msg) is not tuple:
             msg = _as_parts(msg)
-        self._send_or_queue(_send_multipart, msg, msg, flags, copy, track, callback, kwargs)
+        self._send_or_queue(_send_multipart, msg, False, flags, copy, track, callback, kwargs)
 
-    def _send_or_queue(self, fn: Any, data: Any, msg: Any, flags: int, copy: bool, track: bool,
+    def _send_or_queue(self, fn: Any, data: Any, one_part: bool, flags: int, copy: bool, track: bool,
                        callback: SendCallback | None, kwargs: dict[str, Any]) -> None:
         """``fn(socket, data, ...)`` now if we are in the loop's thread and libzmq takes it,
-        else queued for the loop; ``msg`` is what on_send callbacks get."""
+        else queued for the loop; on_send callbacks get ``[data]`` if ``one_part``, else ``data``."""
         sock = self.socket
         if sock is None:
             raise _closed_error()
-        args = (data, flags | TRY, copy, track)
         if not self._send_queue and (self._in_handler or _thread_id() == self._loop_thread):
             try:
-                status = fn(sock, *args, **kwargs) if kwargs else fn(sock, *args)
+                status = (fn(sock, data, flags | TRY, copy, track, **kwargs) if kwargs
+                          else fn(sock, data, flags | TRY, copy, track))
             except zmq.ZMQError as e:
                 if e.errno in _DEAD:
                     raise
@@ -341,13 +341,13 @@ class ZMQStream:
                 status = WOULD_BLOCK
             if status is not WOULD_BLOCK:
                 if callback is not None or self._send_callback is not None:
-                    self._notify_sent(msg, status)
+                    self._notify_sent([data] if one_part else data, status)
                 if not self._in_handler:
                     self._after_io()
                 if callback is not None:
                     self.on_send(callback)
                 return
-        self._enqueue(fn, args, kwargs, msg)
+        self._enqueue(fn, (data, flags | TRY, copy, track), kwargs, [data] if one_part else data)
         if callback is not None:
             self.on_send(callback)
 

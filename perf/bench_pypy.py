@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     print(head, flush=True)
     captured = io.StringIO()
     with _tee(captured):
-        status = bench.main(["--compare", "--no-c", "--pyzmq-python", args.pyzmq_python, *rest])
+        # (absolute: bench.py runs its processes from a neutral directory)
+        status = bench.main(["--compare", "--no-c", "--pyzmq-python", os.path.abspath(args.pyzmq_python), *rest])
     if args.out:
         with open(args.out, "w") as f:
             f.write(head + "\n" + _table_part(captured.getvalue()))

@@ -302,9 +302,32 @@ class ZMQStream:
         ``routing_id`` and ``group`` go to :meth:`zmq.Socket.send`. A message that cannot
         be sent is reported from the loop (see :meth:`send_multipart`).
         """
+        sock = self.socket
+        if sock is None:
+            raise _closed_error()
         if kwargs:
             kwargs = {k: v for k, v in kwargs.items() if k in _SEND_KWARGS}
-        self._send_or_queue(_send, msg, True, flags, copy, track, callback, kwargs)
+        if not self._send_queue and (self._in_handler or _thread_id() == self._loop_thread):
+            try:
+                status = (_send(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs
+                          else _send(sock, msg, flags | TRY, copy, track))
+            except zmq.ZMQError as e:
+                if e.errno in _DEAD:
+                    raise
+                status = WOULD_BLOCK  # queued: attempted again once the socket is writable
+            except Exception:  # noqa: BLE001 - queued: the loop attempts it again and reports
+                status = WOULD_BLOCK
+            if status is not WOULD_BLOCK:
+                if callback is not None or self._send_callback is not None:
+                    self._notify_sent([msg], status)
+                if not self._in_handler:
+                    self._after_io()
+                if callback is not None:
+                    self.on_send(callback)
+                return
+        self._enqueue(_send, (msg, flags | TRY, copy, track), kwargs, [msg])
+        if callback is not None:
+            self.on_send(callback)
 
     def send_multipart(self, msg: Sequence[Any], flags: int = 0, copy: bool = True, track: bool = False,
                        callback: SendCallback | None = None, **kwargs: Any) -> None:
@@ -318,21 +341,15 @@ class ZMQStream:
         status; any other error (a part that is not bytes-like) is logged, and the message
         dropped.
         """
-        if type(msg) is not list and type(msg) is not tuple:
-            msg = _as_parts(msg)
-        self._send_or_queue(_send_multipart, msg, False, flags, copy, track, callback, kwargs)
-
-    def _send_or_queue(self, fn: Any, data: Any, one_part: bool, flags: int, copy: bool, track: bool,
-                       callback: SendCallback | None, kwargs: dict[str, Any]) -> None:
-        """``fn(socket, data, ...)`` now if we are in the loop's thread and libzmq takes it,
-        else queued for the loop; on_send callbacks get ``[data]`` if ``one_part``, else ``data``."""
         sock = self.socket
         if sock is None:
             raise _closed_error()
+        if type(msg) is not list and type(msg) is not tuple:
+            msg = _as_parts(msg)
         if not self._send_queue and (self._in_handler or _thread_id() == self._loop_thread):
             try:
-                status = (fn(sock, data, flags | TRY, copy, track, **kwargs) if kwargs
-                          else fn(sock, data, flags | TRY, copy, track))
+                status = (_send_multipart(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs
+                          else _send_multipart(sock, msg, flags | TRY, copy, track))
             except zmq.ZMQError as e:
                 if e.errno in _DEAD:
                     raise
@@ -341,13 +358,13 @@ class ZMQStream:
                 status = WOULD_BLOCK
             if status is not WOULD_BLOCK:
                 if callback is not None or self._send_callback is not None:
-                    self._notify_sent([data] if one_part else data, status)
+                    self._notify_sent(msg, status)
                 if not self._in_handler:
                     self._after_io()
                 if callback is not None:
                     self.on_send(callback)
                 return
-        self._enqueue(fn, (data, flags | TRY, copy, track), kwargs, [data] if one_part else data)
+        self._enqueue(_send_multipart, (msg, flags | TRY, copy, track), kwargs, msg)
         if callback is not None:
             self.on_send(callback)
 

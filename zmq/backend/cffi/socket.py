@@ -630,8 +630,11 @@ def _group(sock: Socket, name: str, group: Any) -> None:
 
 
 def _io(sock: Socket, op: int, msg: Any, buf: Any, n: int, flags: int) -> Any:
-    """The one decision of every send and recv: try without waiting; on EAGAIN return
-    WOULD_BLOCK (NOTHROW), raise Again (DONTWAIT), or wait."""
+    """The one decision of every send and recv: a blocking call waits in libzmq (the GIL
+    released); one with DONTWAIT tries, and on EAGAIN returns WOULD_BLOCK (NOTHROW) or
+    raises Again."""
+    if not flags & DONTWAIT:
+        return _wait(sock, op, msg, buf, n, flags & ~NOTHROW)
     handle = sock._handle
     rc = _call(op, handle, msg, buf, n, (flags & ~NOTHROW) | DONTWAIT)
     if rc >= 0:
@@ -639,11 +642,9 @@ def _io(sock: Socket, op: int, msg: Any, buf: Any, n: int, flags: int) -> Any:
     err = lib.zmq_errno()
     if err != EAGAIN:
         raise zmq_error(err)
-    if flags & DONTWAIT:
-        if flags & NOTHROW:
-            return WOULD_BLOCK
-        raise zmq_error(EAGAIN)
-    return _wait(sock, op, msg, buf, n, flags & ~(NOTHROW | DONTWAIT))
+    if flags & NOTHROW:
+        return WOULD_BLOCK
+    raise zmq_error(EAGAIN)
 
 
 def _wait(sock: Socket, op: int, msg: Any, buf: Any, n: int, flags: int) -> int:

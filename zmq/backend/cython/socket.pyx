@@ -642,8 +642,8 @@ cdef class Socket:
             ``obj`` cannot be pickled; nothing is sent.
         """
         cdef int c_flags = c_int_arg(flags, "flags")
-        pickle = _pickle_module()
-        data = pickle.dumps(obj, pickle.DEFAULT_PROTOCOL if protocol is None else protocol)
+        _pickle_module()
+        data = _pickle_dumps(obj, _pickle_protocol if protocol is None else protocol)
         if not kwargs and _own(self, _CORE_SEND):
             return self._send(data, c_flags, True, False)
         return self.send(data, flags, **kwargs)
@@ -655,9 +655,9 @@ cdef class Socket:
            trust completely; otherwise use :meth:`recv_json` or :meth:`recv_serialized`.
         """
         cdef int c_flags = c_int_arg(flags, "flags")
-        pickle = _pickle_module()
+        _pickle_module()
         received = self._recv(c_flags, True, False) if _own(self, _CORE_RECV) else self.recv(flags)
-        return received if received is WOULD_BLOCK else self._deserialize(received, pickle.loads)
+        return received if received is WOULD_BLOCK else self._deserialize(received, _pickle_loads)
 
     def send_serialized(self, msg, serialize, flags=0, bint copy=True, **kwargs):
         """Send ``serialize(msg)`` as one multipart message.

@@ -32,18 +32,34 @@ cdef inline bint _own(Socket self, int which):
 
 
 cdef object _json = None
-cdef object _json_encoder = None
-cdef object _json_decoder = None
+cdef object _json_encode = None     # json's C encoder with json.dumps' defaults (markers below)
+cdef dict _json_markers = None      # its circular-reference markers
+cdef object _json_scan = None       # json's C scanner with json.loads' defaults
+cdef object _JSONDecodeError = None
 cdef object _pickle = None
 
 
 cdef object _json_module():
-    """json, with the shared encoder and decoder (json.dumps/loads defaults), on first use."""
-    global _json, _json_encoder, _json_decoder
+    """json, with the C encoder and scanner json.dumps/json.loads use by default, on first use.
+
+    Calling them directly skips json's Python layers (JSONEncoder.encode/iterencode, which
+    build a new C encoder per call, and JSONDecoder.decode/raw_decode) with the same results
+    and errors."""
+    global _json, _json_encode, _json_markers, _json_scan, _JSONDecodeError
     if _json is None:
         import json
-        _json_encoder = json.JSONEncoder()
-        _json_decoder = json.JSONDecoder()
+        import json.encoder
+        encoder = json.JSONEncoder()
+        if json.encoder.c_make_encoder is not None:
+            _json_markers = {}
+            _json_encode = json.encoder.c_make_encoder(
+                _json_markers, encoder.default, json.encoder.encode_basestring_ascii, None,
+                encoder.key_separator, encoder.item_separator, False, False, True)
+        else:  # no _json C module: json's own Python path
+            _json_encode = encoder.encode
+        decoder = json.JSONDecoder()
+        _json_scan = decoder.scan_once
+        _JSONDecodeError = json.JSONDecodeError
         _json = json
     return _json
 
@@ -51,13 +67,43 @@ cdef object _json_module():
 cdef str _json_dumps(object obj, dict kwargs):
     """json.dumps(obj, **kwargs)."""
     json = _json_module()
-    return json.dumps(obj, **kwargs) if kwargs else _json_encoder.encode(obj)
+    if kwargs:
+        return json.dumps(obj, **kwargs)
+    if _json_markers is None:
+        return _json_encode(obj)
+    try:
+        return "".join(_json_encode(obj, 0))
+    except BaseException:
+        _json_markers.clear()  # the C encoder leaves its markers behind when it fails
+        raise
+
+
+cdef inline Py_ssize_t _skip_json_space(str text, Py_ssize_t i, Py_ssize_t n):
+    cdef Py_UCS4 c
+    while i < n:
+        c = text[i]
+        if c != u' ' and c != u'\t' and c != u'\n' and c != u'\r':
+            break
+        i += 1
+    return i
 
 
 cdef object _json_loads(str text, dict kwargs):
     """json.loads(text, **kwargs)."""
     json = _json_module()
-    return json.loads(text, **kwargs) if kwargs else _json_decoder.decode(text)
+    if kwargs:
+        return json.loads(text, **kwargs)
+    cdef Py_ssize_t n = len(text)
+    if n and text[0] == u'\ufeff':
+        raise _JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    cdef Py_ssize_t start = _skip_json_space(text, 0, n)
+    try:
+        obj, end = _json_scan(text, start)
+    except StopIteration as err:
+        raise _JSONDecodeError("Expecting value", text, err.value) from None
+    if _skip_json_space(text, end, n) != n:
+        raise _JSONDecodeError("Extra data", text, _skip_json_space(text, end, n))
+    return obj
 
 
 cdef object _json_loader(dict kwargs):
@@ -71,10 +117,20 @@ cdef object _decoder(str encoding):
     return functools.partial(bytes.decode, encoding=encoding)
 
 
+cdef object _pickle_dumps = None
+cdef object _pickle_loads = None
+cdef object _pickle_protocol = None
+
+
 cdef object _pickle_module():
-    global _pickle
+    """pickle, with dumps/loads/DEFAULT_PROTOCOL kept at C level, on first use."""
+    global _pickle, _pickle_dumps, _pickle_loads, _pickle_protocol
     if _pickle is None:
-        import pickle as _pickle
+        import pickle
+        _pickle_dumps = pickle.dumps
+        _pickle_loads = pickle.loads
+        _pickle_protocol = pickle.DEFAULT_PROTOCOL
+        _pickle = pickle
     return _pickle
 
 

@@ -148,7 +148,7 @@ def test_dropped_context_is_terminated_by_gc():
     gc.collect()
     # (The warning record briefly keeps the context alive; once released, GC terminates it.)
     assert wait_until(lambda: zmq_threads() == before), "the context's threads are still running"
-    assert time.monotonic() - start < 2.0
+    assert time.monotonic() - start < 10.0  # a hang is infinite; a loaded 2-core CI machine is slow
 
 
 def test_dropped_context_and_socket_with_linger0_terminate_promptly(dead_tcp_endpoint):
@@ -176,7 +176,7 @@ def test_dropped_context_and_socket_with_linger0_terminate_promptly(dead_tcp_end
         (ResourceWarning, "unclosed socket"),
     ]
     assert wait_until(lambda: zmq_threads() == before), "the context was not terminated"
-    assert time.monotonic() - start < 2.0
+    assert time.monotonic() - start < 10.0  # a hang is infinite; a loaded 2-core CI machine is slow
 
 
 def test_gc_of_a_linger0_socket_with_undeliverable_messages_lets_term_return(ctx, dead_tcp_endpoint):

@@ -49,12 +49,29 @@ cdef extern from *:
     #endif
     }
     #define cyzmq_is_exact_bytes(o) (Py_TYPE(o) == &PyBytes_Type)
+    /* An int (or IntFlag) of at most one 30-bit digit (every flags value in practice) into *v. */
+    static inline int cyzmq_small_int(PyObject *o, long *v) {
+    #if PY_VERSION_HEX < 0x030C0000 && !CYTHON_COMPILING_IN_LIMITED_API
+        Py_ssize_t size;
+        if (!PyLong_Check(o)) return 0;
+        size = Py_SIZE(o);
+        if (size < -1 || size > 1) return 0;
+        *v = size * (long)((PyLongObject *)o)->ob_digit[0];
+        return 1;
+    #else
+        int overflow = 0;
+        if (!PyLong_Check(o)) return 0;
+        *v = PyLong_AsLongAndOverflow(o, &overflow);
+        return !overflow && *v >= INT_MIN && *v <= INT_MAX && !(*v == -1 && PyErr_Occurred());
+    #endif
+    }
     """
     ctypedef PyObject *(*cyzmq_fastcall)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *)
     cyzmq_fastcall cyzmq_cy_send
     cyzmq_fastcall cyzmq_cy_recv
     int cyzmq_interpose(object func, const char *name, void *entry, cyzmq_fastcall *saved) noexcept
     bint cyzmq_is_exact_bytes(PyObject *o)
+    bint cyzmq_small_int(PyObject *o, long *v) noexcept
 
 
 cdef inline PyObject *_again_no_frame() noexcept:
@@ -75,11 +92,17 @@ cdef int _simple_args(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames
     """Read ``flags`` and ``copy`` from positions ``first`` and ``first + 1`` or keywords
     (``track`` is accepted too). Returns 1 when they are plain, 0 to let the full
     implementation handle (and validate) the call."""
-    cdef Py_ssize_t i, nkw = PyTuple_GET_SIZE(kwnames) if kwnames != NULL else 0
+    cdef Py_ssize_t i, nkw
     cdef PyObject *name
     cdef PyObject *value
     cdef int seen = 0  # bits: 1 flags, 2 copy, 4 track
     cdef Py_ssize_t slot
+    if kwnames == NULL and nargs <= first + 1:  # the usual shapes: recv(), recv(flags), send(data, flags)
+        if nargs == first + 1:
+            if not cyzmq_small_int(args[first], flags):
+                return 0
+        return 1
+    nkw = PyTuple_GET_SIZE(kwnames) if kwnames != NULL else 0
     if nargs > first + 3:
         return 0
     for i in range(first, nargs + nkw):

@@ -122,6 +122,7 @@ class _RecvFuture(asyncio.Future):  # type: ignore[type-arg]
     # result is loaded from it (recv_json...). Slots: set once per queued recv, kept cheap.
     __slots__ = ("_back", "_raw")
     _back: tuple[Readiness, Callable[..., Any], tuple[Any, ...]]
+    _raw: Any
 
     def __await__(self) -> Any:
         if not self.done():
@@ -252,7 +253,7 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
         self._watch()
         return future
 
-    def _deserialize(self, received: asyncio.Future[Any], load: Callable[[Any], Any]) -> asyncio.Future[Any]:  # type: ignore[override]
+    def _deserialize(self, received: asyncio.Future[Any], load: Callable[[Any], Any]) -> asyncio.Future[Any]:
         """Where the core's recv_string/json/pyobj/serialized end, with the future of their
         recv: a future of ``load(its result)`` (whose cancellation cancels the recv, or hands
         its message back if it was taken)."""

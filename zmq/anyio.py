@@ -229,7 +229,7 @@ def _state(fd: int) -> _FDState:
     return st
 
 
-class Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
+class Socket(Operations, Shadowing, zmq.Socket):
     """A :class:`zmq.Socket` whose send/recv/poll methods are awaitable under AnyIO
     (asyncio or trio); ``async with`` closes it."""
 

@@ -23,6 +23,7 @@ is writable for the others); such a waiter is re-checked after growing delays (1
 from __future__ import annotations
 
 import time
+from collections import deque
 from typing import Any
 
 import gevent  # type: ignore[import-untyped,unused-ignore]
@@ -30,7 +31,7 @@ from gevent.event import Event  # type: ignore[import-untyped,unused-ignore]
 
 import zmq
 from zmq._readiness import (EVENTS, FD, NOBLOCK, POLLIN, POLLOUT, RCVTIMEO, SNDTIMEO, WOULD_BLOCK, Operations,
-                            Pending, Readiness, Shadowing, ShadowingContext, _get)
+                            Readiness, Shadowing, ShadowingContext, _get)
 from zmq.error import Again
 
 __all__ = ["_Context", "_Socket"]
@@ -56,17 +57,23 @@ def seconds_left(deadline: float | None) -> float | None:
 
 
 class _Slot:
-    """A queued greenlet's wake-up (the waiter of its :class:`~zmq._readiness.Pending`):
+    """A queued greenlet's wake-up, queued in place of a :class:`~zmq._readiness.Pending`
+    (it is its own waiter, with no timer: the greenlet waits with its own timeout):
     a pass sets it and the greenlet then attempts itself. ``stamp`` is the socket's
     operation count right after its last miss (-1: none): until another call happens,
     readiness EVENTS reports for its direction is what it just failed to use, so a pass
     skips it rather than waking it into the same miss again."""
 
     __slots__ = ("event", "stamp")
+    timer = None
 
     def __init__(self, stamp: int) -> None:
         self.event = Event()
         self.stamp = stamp
+
+    @property
+    def waiter(self) -> _Slot:
+        return self
 
     def done(self) -> bool:
         return bool(self.event.is_set())
@@ -103,12 +110,6 @@ class _Green(Readiness):
         self.timer: Any = None  # pending re-check (see recheck_later)
         self.ops = 0  # libzmq calls made on the socket by green code, plus FD signals
         self.backoff = _BACKOFF_MIN
-
-    def touched(self) -> None:
-        """Green code just made a libzmq call on the socket: count it, and schedule a pass
-        if anyone waits (that call may have consumed the FD's edge)."""
-        self.ops += 1
-        super().touched()
 
     def on_fd(self) -> None:
         self.ops += 1  # a real signal: waiters that just missed may try again
@@ -233,9 +234,15 @@ class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
         return g
 
     def _kick(self) -> None:
-        """Green code just made a libzmq call on this socket (see :meth:`_Green.touched`)."""
-        if self._g is not None:
-            self._g.touched()
+        """Green code just made a libzmq call on this socket: count it, and schedule a pass
+        if anyone waits (that call may have consumed the FD's edge). Readiness.touched's
+        check, inline: this runs after every call."""
+        g = self._g
+        if g is not None:
+            g.ops += 1
+            if not g.scheduled and (g.recv_q or g.send_q or g.polls):
+                g.scheduled = True
+                g.schedule(g.run)
 
     def _add_poller(self, event: Event, flags: int) -> None:
         """Have ``event`` set whenever a pass sees any of ``flags`` ready (for Poller)."""
@@ -268,12 +275,11 @@ class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
         else:
             g = self._prepare()
             stamp = -1
-        queue = g.recv_q if receiving else g.send_q
+        queue: deque[Any] = g.recv_q if receiving else g.send_q  # (of _Slot: they stand in for Pending)
         slot: _Slot | None = None
         try:
             deadline = deadline_after(_get(self, RCVTIMEO if receiving else SNDTIMEO))
-            slot = _Slot(stamp)
-            pending = Pending(slot, None, ())  # type: ignore[arg-type]
+            pending = slot = _Slot(stamp)
             queue.append(pending)
             event = slot.event
             while True:

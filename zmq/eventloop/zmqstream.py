@@ -11,15 +11,12 @@ a failure is reported from the loop (logged; a ZMQError also goes to ``on_send``
 status).
 
 How it works: the socket is registered with the IOLoop (``IOLoop.add_handler``, so
-``IOLoop.close(all_fds=True)`` closes it). Its ``ZMQ_FD`` is edge-triggered: it only
-signals that libzmq's state changed, and any libzmq call on the socket may consume the
-signal. So a wake-up reads ``EVENTS`` and then serves messages until libzmq has nothing
-more for us (all of them, up to a batch limit that keeps the loop fair), and an operation
-done outside a wake-up re-checks ``EVENTS`` and schedules a pass if it finds work.
-:mod:`zmq.asyncio` sockets on the same FD (a shadow of the stream's socket) are served
-from the same wake-up: the stream also enters itself in their table of readers
-(:func:`zmq._async.fd_watcher`). Receives and sends use the compiled core's non-raising
-attempts (``flags | TRY`` returning ``WOULD_BLOCK``), so an empty socket costs no exception.
+``IOLoop.close(all_fds=True)`` closes it), and its edge-triggered ``ZMQ_FD`` is handled as
+:mod:`zmq._readiness` explains: a wake-up serves messages until libzmq has nothing more (up
+to a batch limit that keeps the loop fair), and a call outside a wake-up re-checks
+``EVENTS``. :mod:`zmq.asyncio` sockets on the same FD (a shadow) are served from the same
+wake-up (the stream joins their :func:`zmq._async.fd_watcher` readers). Attempts use the
+core's non-raising ``flags | TRY`` (``WOULD_BLOCK``), so an empty socket costs no exception.
 """
 from __future__ import annotations
 

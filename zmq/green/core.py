@@ -5,14 +5,12 @@ operation without blocking. When it would block, the calling greenlet waits on g
 instead of in libzmq, so the other greenlets keep running. ``NOBLOCK`` calls pass straight
 through; ``RCVTIMEO``/``SNDTIMEO`` are honoured (``zmq.Again`` when they expire).
 
-How the waiting works: each green socket has a :class:`zmq._readiness.Readiness` whose
-queues hold the greenlets waiting to send and to receive (FIFO), and the pollers waiting on
-it, with one hub watcher on its ``ZMQ_FD``. Its pass reads ``EVENTS`` and wakes the first
-waiting receiver if the socket is readable, the first sender if it is writable, and the
-pollers whose events are ready. The woken greenlet makes its attempt itself, so a
-``gevent.Timeout`` (or a kill) can only strike before anything was taken or sent, never
-between taking a message and returning it. Whenever green code makes a libzmq call on a
-socket that has waiters, a pass is scheduled (that call may have consumed the FD's edge).
+How the waiting works: each green socket has a :class:`zmq._readiness.Readiness` (see
+there for the edge-triggered ``ZMQ_FD``) holding the greenlets waiting to send and receive
+(FIFO) and the waiting pollers, with one hub watcher on the FD. Its pass wakes the first
+receiver if ``EVENTS`` says readable, the first sender if writable, and the ready pollers.
+The woken greenlet attempts itself, so a ``gevent.Timeout`` (or a kill) can only strike
+before anything was taken or sent, never between taking a message and returning it.
 
 A waiter whose attempt just failed is not woken again by the same readiness until
 something else happens on the socket (a call by green code or an FD signal). EVENTS can

@@ -14,12 +14,10 @@ cdef extern from *:
 
 from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython._check cimport (
-    check_rc, c_int_arg, raise_zmq_error, raise_forked, fork_generation, interpreter_exiting,
+    PyErr_CheckSignals, check_rc, c_int_arg, raise_zmq_error, raise_forked, fork_generation, interpreter_exiting,
 )
 from zmq.backend.cython.message cimport zc_drain
 
-cdef extern from "Python.h":
-    int PyErr_CheckSignals() except -1
 
 
 cdef class Context:

@@ -10,7 +10,10 @@ no per-message Python object, and a MessageTracker is just a set of hint pointer
 """
 
 cimport cython
-from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_WRITABLE
+from cpython.buffer cimport (
+    PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND,
+    PyBUF_STRIDES,
+)
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.ref cimport Py_INCREF
 from libc.stdlib cimport malloc, free, realloc
@@ -18,7 +21,9 @@ from libc.string cimport memcpy
 from libc.stdint cimport uint32_t
 
 from zmq.backend.cython.libzmq cimport *
-from zmq.backend.cython._check cimport check_rc, c_int_arg, raise_zmq_error, monotonic_ms, fork_generation
+from zmq.backend.cython._check cimport (
+    PyErr_CheckSignals, pthread_atfork, check_rc, c_int_arg, raise_zmq_error, monotonic_ms, fork_generation,
+)
 
 import atexit
 import sys
@@ -41,8 +46,6 @@ cdef extern from "<pthread.h>" nogil:
     int pthread_cond_broadcast(pthread_cond_t *c)
     int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const void *abstime)
     int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
-    int pthread_atfork(void (*prepare)() noexcept nogil, void (*parent)() noexcept nogil,
-                       void (*child)() noexcept nogil)
 
 from posix.time cimport timespec, clock_gettime, CLOCK_REALTIME
 
@@ -313,10 +316,6 @@ Tells when libzmq has finished with the memory of zero-copy messages.
         zc_maybe_drain()
 
 
-cdef extern from "Python.h":
-    int PyErr_CheckSignals() except -1
-
-
 cdef int _wait_released(ZeroCopyHint *hint, long long ms) noexcept nogil:
     """Wait up to ``ms`` for libzmq to release ``hint``; 1 if it is released.
 
@@ -445,12 +444,12 @@ cdef class Frame:
         buffer.obj = self
         buffer.readonly = self._readonly
         buffer.format = NULL
-        if flags & 0x0004:  # PyBUF_FORMAT
+        if flags & PyBUF_FORMAT:
             buffer.format = b"B"
         buffer.ndim = 1
         # As PyBuffer_FillInfo does: consumers asking for shape or strides dereference them.
-        buffer.shape = &buffer.len if flags & 0x0008 else NULL  # PyBUF_ND
-        buffer.strides = &buffer.itemsize if (flags & 0x0018) == 0x0018 else NULL  # PyBUF_STRIDES
+        buffer.shape = &buffer.len if flags & PyBUF_ND else NULL
+        buffer.strides = &buffer.itemsize if (flags & PyBUF_STRIDES) == PyBUF_STRIDES else NULL
         buffer.suboffsets = NULL
         buffer.itemsize = 1
         buffer.internal = NULL

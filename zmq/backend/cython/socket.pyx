@@ -89,7 +89,7 @@ cdef class Socket:
         self.handle = NULL
         self._shadow = False
         self._fork_gen = fork_generation()
-        self.copy_threshold = 65536
+        self.copy_threshold = BIG_MESSAGE
 
     def __init__(self, context=None, socket_type=-1, *, shadow=0, copy_threshold=None):
         if self.handle != NULL:
@@ -97,7 +97,7 @@ cdef class Socket:
         cdef Context ctx
         zmq_mod = sys.modules.get("zmq")
         if copy_threshold is None:
-            copy_threshold = getattr(zmq_mod, "COPY_THRESHOLD", 65536)
+            copy_threshold = getattr(zmq_mod, "COPY_THRESHOLD", BIG_MESSAGE)
         self.copy_threshold = copy_threshold
         if isinstance(context, Socket):  # Socket(other_socket): shadow it
             (<Socket>context)._check_usable()

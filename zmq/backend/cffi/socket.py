@@ -517,8 +517,7 @@ class Socket:
     def send_pyobj(self, obj: Any, flags: int = 0, protocol: int | None = None, **kwargs: Any) -> Any:
         """Send ``obj`` pickled."""
         c_int(flags, "flags")
-        import pickle
-
+        pickle = _pickle()
         return self.send(pickle.dumps(obj, pickle.DEFAULT_PROTOCOL if protocol is None else protocol), flags, **kwargs)
 
     def recv_pyobj(self, flags: int = 0) -> Any:
@@ -528,10 +527,8 @@ class Socket:
            trust completely; otherwise use :meth:`recv_json` or :meth:`recv_serialized`.
         """
         c_int(flags, "flags")
-        import pickle
-
         received = self.recv(flags)
-        return received if received is WOULD_BLOCK else self._deserialize(received, pickle.loads)
+        return received if received is WOULD_BLOCK else self._deserialize(received, _pickle().loads)
 
     def send_serialized(self, msg: Any, serialize: Callable[[Any], Any], flags: int = 0, copy: bool = True,
                         **kwargs: Any) -> Any:
@@ -559,6 +556,11 @@ class Socket:
         item.events = c_flags
         poll_items(item, 1, timeout_ms(timeout), lambda: self._handle != item.socket)
         return item.revents
+
+
+def _pickle() -> Any:
+    """The pickle module, imported on first use (not at ``import zmq``)."""
+    return sys.modules.get("pickle") or __import__("pickle")
 
 
 def _json_dumps(obj: Any, kwargs: dict[str, Any]) -> str:
@@ -623,9 +625,9 @@ def _endpoint(sock: Socket, fn: Callable[[Any, bytes], int], addr: Any) -> None:
 
 
 def _group(sock: Socket, name: str, group: Any) -> None:
+    if not DRAFT_API:  # (as the compiled core and pyzmq)
+        raise RuntimeError("libzmq and cyzmq must be built with draft support")
     sock._check_usable()
-    if not DRAFT_API:
-        raise zmq_error(ENOTSUP)
     check(getattr(lib, name)(sock._handle, group.encode("utf-8") if isinstance(group, str) else group))
 
 

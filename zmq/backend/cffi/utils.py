@@ -6,7 +6,7 @@ import sys
 from typing import Any, Callable
 
 from zmq.backend.cffi._ffi import (
-    DRAFT_API, ENOTSOCK, NULL, c_int, check, ffi, interrupted, lib, monotonic_ms, run_signal_handlers, timeout_ms, zmq_error,
+    DRAFT_API, EINVAL, ENOTSOCK, NULL, c_int, check, ffi, interrupted, lib, monotonic_ms, run_signal_handlers, timeout_ms, zmq_error,
 )
 from zmq.backend.cffi.socket import Socket
 
@@ -26,9 +26,9 @@ def zmq_version_info() -> tuple[int, int, int]:
 
 def has(capability: str | bytes) -> bool:
     """Whether the linked libzmq supports a capability ("ipc", "curve", "draft"...)."""
-    if isinstance(capability, str):
-        capability = capability.encode("utf-8")
-    return bool(lib.zmq_has(capability))
+    if not isinstance(capability, str):
+        raise TypeError(f"capability must be a str such as 'curve', not {type(capability).__name__!r}")
+    return bool(lib.zmq_has(capability.encode("utf-8")))
 
 
 def strerror(errno: int) -> str:
@@ -51,9 +51,18 @@ def curve_keypair() -> tuple[bytes, bytes]:
 def curve_public(secret_key: str | bytes) -> bytes:
     """The CURVE public key (40 bytes of Z85) that belongs to a secret key."""
     if isinstance(secret_key, str):
-        secret_key = secret_key.encode("ascii")
-    if not isinstance(secret_key, bytes) or len(secret_key) != 40:
-        raise ValueError("secret_key must be 40 bytes of Z85 text")
+        try:
+            secret_key = secret_key.encode("ascii")
+        except UnicodeEncodeError:
+            raise ValueError("secret_key must be 40 characters of Z85 text (ASCII)") from None
+    elif isinstance(secret_key, bytearray):
+        secret_key = bytes(secret_key)
+    elif not isinstance(secret_key, bytes):
+        raise TypeError(f"secret_key must be bytes or str, not {type(secret_key).__name__!r}")
+    if len(secret_key) != 40:
+        raise ValueError("secret_key must be 40 characters of Z85 text")
+    if b"\0" in secret_key:  # libzmq reads a C string: a short key would be read past its end
+        raise zmq_error(EINVAL)
     public = ffi.new("char[41]")
     check(lib.zmq_curve_public(public, secret_key))
     return ffi.string(public)

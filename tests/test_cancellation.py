@@ -97,6 +97,22 @@ def new_tally(flavour: str) -> tuple[Tally, random.Random]:
     return Tally(flavour, seed), random.Random(seed)
 
 
+async def recv_in_cancelled_task(pull, rng):
+    """recv_multipart awaited by a task that is cancelled after 0-2 loop turns: the parts,
+    or None if the cancellation came first."""
+    async def receive():
+        return await pull.recv_multipart()
+
+    task = asyncio.ensure_future(receive())
+    for _ in range(rng.randrange(3)):
+        await asyncio.sleep(0)
+    task.cancel()
+    try:
+        return await task
+    except asyncio.CancelledError:
+        return None
+
+
 # -- asyncio ------------------------------------------------------------------------------------
 
 
@@ -120,9 +136,6 @@ def test_asyncio_cancellation_loses_nothing(capsys):
             seq += 1
         await push.send_multipart([END])
 
-    async def recv_in_task(pull):
-        return await pull.recv_multipart()
-
     async def receive(pull):
         while True:
             r = rng.random()
@@ -140,13 +153,8 @@ def test_asyncio_cancellation_loses_nothing(capsys):
                     tally.recv_cancels += 1
                     continue
             elif r < P_CANCEL:  # a task cancelled after a random number of loop turns
-                task = asyncio.ensure_future(recv_in_task(pull))
-                for _ in range(rng.randrange(3)):
-                    await asyncio.sleep(0)
-                task.cancel()
-                try:
-                    parts = await task
-                except asyncio.CancelledError:
+                parts = await recv_in_cancelled_task(pull, rng)
+                if parts is None:
                     tally.recv_cancels += 1
                     continue
             else:
@@ -207,9 +215,6 @@ def test_tornado_future_cancellation_loses_nothing(capsys):
             seq += 1
         await push.send_multipart([END])
 
-    async def recv_in_task(pull):
-        return await pull.recv_multipart()
-
     async def receive(pull):
         while True:
             r = rng.random()
@@ -219,13 +224,8 @@ def test_tornado_future_cancellation_loses_nothing(capsys):
                     tally.recv_cancels += 1
                     continue
             elif r < P_CANCEL:  # a coroutine on the IOLoop cancelled while it awaits the future
-                task = asyncio.ensure_future(recv_in_task(pull))
-                for _ in range(rng.randrange(3)):
-                    await asyncio.sleep(0)
-                task.cancel()
-                try:
-                    parts = await task
-                except asyncio.CancelledError:
+                parts = await recv_in_cancelled_task(pull, rng)
+                if parts is None:
                     tally.recv_cancels += 1
                     continue
             else:

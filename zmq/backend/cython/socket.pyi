@@ -22,6 +22,12 @@ class _WouldBlock:
 WOULD_BLOCK: _WouldBlock
 """Returned instead of raising Again by calls made with NOTHROW_FLAG (event loops only)."""
 
+def _set_send_releases_gil(on: bool) -> bool:
+    """Switch the GIL-release heuristic of sends (for tests); returns the previous setting."""
+
+def fast_entries_installed() -> bool:
+    """True if Socket.send/recv run through the fast entries of socket_fastcall.pxi."""
+
 # What Socket.get returns for each option (optkind.pxd, opt_kind): binary and text options
 # give bytes, TYPE a SocketType, every other option an int. Plain ints give Any.
 _BytesOption = Literal[
@@ -174,6 +180,10 @@ class Socket:
     @property
     def _owns_handle(self) -> bool:
         """True if closing this object closes the libzmq socket (not a shadow, same process)."""
+    def _defer_close(self, linger: int | None = None) -> bool:
+        """Close when another thread's call on this socket returns (True), or do nothing (False)."""
+    def _deserialize(self, received: Any, load: Callable[[Any], _T]) -> _T:
+        """The hook every recv_* serializer ends with: ``load(received)``."""
     def close(self, linger: int | None = None) -> None:
         """Close the socket, keeping pending messages for ``linger`` ms (default: the LINGER option)."""
 

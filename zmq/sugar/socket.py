@@ -16,6 +16,7 @@ from zmq.constants import EINVAL, ENOTSOCK, SocketOption, SocketType
 from zmq.error import ZMQBindError, ZMQError
 from zmq.sugar._options import no_such_option, option_spellings, socket_option
 from zmq.utils._generic import TypeVar  # (not typing's: see there)
+from zmq.utils import _generic
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -98,6 +99,12 @@ class Socket(_BackendSocket):
     the options of the same name. Create sockets with :meth:`Context.socket`; use them as
     context managers to close them on exit.
     """
+
+    # zmq.Socket[bytes] (runtime annotations of libraries typed against pyzmq) is a
+    # GenericAlias; subclasses, as typing's, are not generic.
+    _zmq_generic = True
+    if not TYPE_CHECKING:
+        __class_getitem__ = classmethod(_generic.class_getitem)
 
     _monitor_socket: Socket | None = None
     _pickle_policy: _PicklePolicy | None = None

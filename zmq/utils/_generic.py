@@ -16,11 +16,25 @@ if TYPE_CHECKING:
     from typing import Generic as Generic, TypeVar as TypeVar, cast as cast, overload as overload
 else:
 
+    def class_getitem(cls, params):
+        """``cls[params]`` for a class declared generic (``_zmq_generic`` in its own dict):
+        a ``types.GenericAlias``; any other class raises TypeError as :mod:`typing` does
+        for a subclass that did not declare type parameters of its own."""
+        if not cls.__dict__.get("_zmq_generic", False):
+            raise TypeError(f"{cls} is not a generic class")
+        return types.GenericAlias(cls, params)
+
     class Generic:
-        """Base class of the subscriptable zmq classes: ``C[X]`` is ``types.GenericAlias(C, X)``."""
+        """Base class of the subscriptable zmq classes: ``C[X]`` is ``types.GenericAlias(C, X)``
+        for a class that lists ``Generic[...]`` among its bases."""
 
         __slots__ = ()
-        __class_getitem__ = classmethod(types.GenericAlias)
+        _zmq_generic = True
+        __class_getitem__ = classmethod(class_getitem)
+
+        def __init_subclass__(cls, **kwargs):
+            super().__init_subclass__(**kwargs)
+            cls._zmq_generic = Generic in cls.__bases__
 
     def TypeVar(name, *constraints, **kwargs):  # noqa: N802 - typing's name
         """The name, standing for a type variable (only subscriptions use it at run time)."""

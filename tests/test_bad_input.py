@@ -976,6 +976,7 @@ POLLER_CALLS = {
     "modify": lambda p, s: p.modify(s, zmq.POLLIN | zmq.POLLOUT),
     "poll": lambda p, s: p.poll(0),
     "unregister": lambda p, s: p.unregister(s),
+    "sockets": lambda p, s: p.sockets,
 }
 
 
@@ -1025,6 +1026,7 @@ def test_poller_with_closed_sockets(context):
     p = zmq.Poller()
     POLLER_CALLS["register"](p, s)
     POLLER_CALLS["modify"](p, s)
+    assert POLLER_CALLS["sockets"](p, s) == [(s, zmq.POLLIN | zmq.POLLOUT)]
     with pytest.raises(zmq.ZMQError) as e:
         POLLER_CALLS["poll"](p, s)
     assert e.value.errno == errno.ENOTSOCK

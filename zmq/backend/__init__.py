@@ -44,32 +44,33 @@ if TYPE_CHECKING or BACKEND == "cython":  # type checkers see the compiled backe
     try:
         from zmq.backend.cython import _devices
         from zmq.backend.cython._utils import (
-            DRAFT_API as PYZMQ_DRAFT_API,
-            IPC_PATH_MAX_LEN,
-            curve_keypair,
-            curve_public,
+            DRAFT_API as _DRAFT_API,
+            IPC_PATH_MAX_LEN as IPC_PATH_MAX_LEN,
+            curve_keypair as curve_keypair,
+            curve_public as curve_public,
             device as device,
-            has,
-            proxy,
-            proxy_steerable,
-            strerror,
-            zmq_errno,
-            zmq_poll,
-            zmq_version_info,
+            has as has,
+            proxy as proxy,
+            proxy_steerable as proxy_steerable,
+            strerror as strerror,
+            zmq_errno as zmq_errno,
+            zmq_poll as zmq_poll,
+            zmq_version_info as zmq_version_info,
         )
-        from zmq.backend.cython.context import Context
+        from zmq.backend.cython.context import Context as Context
         from zmq.backend.cython.message import _FINISHED_TRACKER as _FINISHED_TRACKER
-        from zmq.backend.cython.message import Frame, Message, MessageTracker as MessageTracker
+        from zmq.backend.cython.message import Frame as Frame, Message as Message, MessageTracker as MessageTracker
         from zmq.backend.cython.message import _drain_released_buffers as _drain_released_buffers
         from zmq.backend.cython.socket import NOTHROW_FLAG as NOTHROW_FLAG
         from zmq.backend.cython.socket import WOULD_BLOCK as WOULD_BLOCK
-        from zmq.backend.cython.socket import Socket
+        from zmq.backend.cython.socket import Socket as Socket
     except ImportError as e:
         raise ImportError(
             f"cyzmq's compiled core is not built ({e}). In a source checkout run `make` "
             "(or `pip install -e .`) to build it against the system libzmq, or use the CFFI "
             "backend: ZMQ_BACKEND=cffi (needs the cffi package and libzmq.so.5)."
         ) from e
+    PYZMQ_DRAFT_API: bool = _DRAFT_API
     #: The core loop of zmq.devices.monitored_queue.
     _monitored_queue = _devices.monitored_queue
 else:

@@ -182,7 +182,7 @@ class Socket:
         """True if closing this object closes the libzmq socket (not a shadow, same process)."""
     def _defer_close(self, linger: int | None = None) -> bool:
         """Close when another thread's call on this socket returns (True), or do nothing (False)."""
-    def _deserialize(self, received: Any, load: Callable[[Any], _T]) -> _T:
+    def _deserialize(self, received: Any, load: Callable[[Any], Any]) -> Any:
         """The hook every recv_* serializer ends with: ``load(received)``."""
     def close(self, linger: int | None = None) -> None:
         """Close the socket, keeping pending messages for ``linger`` ms (default: the LINGER option)."""

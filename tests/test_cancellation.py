@@ -12,6 +12,7 @@ Each test prints its figures (messages, cancels, lost, duplicated, reordered).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 from dataclasses import dataclass, field
@@ -25,6 +26,31 @@ HWM = 4
 P_CANCEL = 0.3  # share of operations given a timeout or cancelled
 LIMIT = 120 if os.environ.get("CYZMQ_STRESS") else 50  # seconds per flavour, at most
 END = b"end"
+
+if hasattr(asyncio, "timeout"):
+    task_timeout = asyncio.timeout
+else:  # Python < 3.11 (PyPy 3.9): the same thing by hand, cancelling the awaiting task
+
+    @contextlib.asynccontextmanager
+    async def task_timeout(delay):
+        """Cancel the current task after *delay* seconds and raise TimeoutError."""
+        task = asyncio.current_task()
+        fired = False
+
+        def fire():
+            nonlocal fired
+            fired = True
+            task.cancel()
+
+        handle = asyncio.get_running_loop().call_later(delay, fire)
+        try:
+            yield
+        except asyncio.CancelledError:
+            if fired:
+                raise TimeoutError from None
+            raise
+        finally:
+            handle.cancel()
 
 
 @dataclass
@@ -141,7 +167,7 @@ def test_asyncio_cancellation_loses_nothing(capsys):
             r = rng.random()
             if r < P_CANCEL / 3:  # the task awaiting the future is cancelled (asyncio.timeout)
                 try:
-                    async with asyncio.timeout(tiny(rng)):
+                    async with task_timeout(tiny(rng)):
                         parts = await pull.recv_multipart()
                 except TimeoutError:
                     tally.recv_cancels += 1

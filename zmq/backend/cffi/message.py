@@ -179,18 +179,22 @@ class Frame:
         Accepted and ignored, for compatibility.
     """
 
-    #: True when more parts of the same message follow (set on received frames).
-    more = False
-    #: The MessageTracker of a tracked frame, else None.
-    tracker: MessageTracker | None = None
-    _readonly = False
-    _view_ref: Any = None
-    _tracker_event: Any = None
+    # Slots, as the compiled Frame has fixed attributes (frame.extra = 1 is an AttributeError);
+    # subclasses get a __dict__ as usual. _more is what received frames set directly.
+    __slots__ = ("_zmq_msg", "_more", "tracker", "_readonly", "_view_ref", "_tracker_event",
+                 "_bytes", "_data", "_memory", "__weakref__")
 
     def __init__(self, data: Any = None, track: bool = False, copy: bool | None = None,
                  copy_threshold: int | None = None, **kwargs: Any) -> None:
-        self.zmq_msg = ffi.new("zmq_msg_t *")
-        lib.zmq_msg_init(self.zmq_msg)
+        self._zmq_msg = ffi.new("zmq_msg_t *")
+        lib.zmq_msg_init(self._zmq_msg)
+        self._more = False
+        #: The MessageTracker of a tracked frame, else None.
+        self.tracker: MessageTracker | None = None
+        self._readonly = False
+        self._view_ref: Any = None
+        self._tracker_event: Any = None
+        self._memory: Any = None
         self._bytes: builtins.bytes | None = None
         self._data: Any = None
         if data is None:
@@ -208,6 +212,8 @@ class Frame:
             # zmq.COPY_THRESHOLD as it is now (applications and their tests change it), as sockets do
             threshold = (getattr(sys.modules.get("zmq"), "COPY_THRESHOLD", COPY_THRESHOLD_DEFAULT)
                          if copy_threshold is None else copy_threshold)
+            if isinstance(threshold, float):
+                threshold = int(threshold)  # as the compiled backend converts it (NaN: ValueError)
             if not isinstance(threshold, int):
                 raise TypeError(f"copy_threshold must be an int, not {type(threshold).__name__!r}")
             if threshold < 0:
@@ -215,24 +221,24 @@ class Frame:
             copy = view.nbytes < threshold
         if copy:
             n = view.nbytes
-            lib.zmq_msg_close(self.zmq_msg)
-            if lib.zmq_msg_init_size(self.zmq_msg, n) < 0:
-                lib.zmq_msg_init(self.zmq_msg)
+            lib.zmq_msg_close(self._zmq_msg)
+            if lib.zmq_msg_init_size(self._zmq_msg, n) < 0:
+                lib.zmq_msg_init(self._zmq_msg)
                 raise MemoryError()
             if n:
                 buf = c_buffer(data, view)
-                ffi.memmove(lib.zmq_msg_data(self.zmq_msg), view.tobytes(order="A") if buf is None else buf, n)
+                ffi.memmove(lib.zmq_msg_data(self._zmq_msg), view.tobytes(order="A") if buf is None else buf, n)
             if type(data) is bytes:
                 self._bytes = data
             if track:
                 self.tracker = _FINISHED_TRACKER
             return
         event = threading.Event() if track else None
-        lib.zmq_msg_close(self.zmq_msg)
+        lib.zmq_msg_close(self._zmq_msg)
         try:
-            self._readonly = init_zero_copy(self.zmq_msg, data, event)
+            self._readonly = init_zero_copy(self._zmq_msg, data, event)
         except BaseException as e:
-            lib.zmq_msg_init(self.zmq_msg)
+            lib.zmq_msg_init(self._zmq_msg)
             if isinstance(e, BufferError) and not view.contiguous:
                 raise not_contiguous(data) from None  # what the compiled backend's Frame raises
             raise
@@ -240,26 +246,38 @@ class Frame:
         self.tracker = _tracker_for(event) if event is not None else None
 
     def __del__(self) -> None:
-        msg = self.__dict__.get("zmq_msg")
-        if msg is not None and "_memory" not in self.__dict__:
+        msg = getattr(self, "_memory", False) is None and getattr(self, "_zmq_msg", None)
+        if msg:
             lib.zmq_msg_close(msg)  # (with views made, the last of them closes it: _view)
 
+    @property
+    def more(self) -> bool:
+        """True when more parts of the same message follow (set on received frames)."""
+        return self._more
+
+    @more.setter
+    def more(self, value: Any) -> None:
+        self._more = bool(value)
+
+    def __reduce__(self) -> Any:
+        raise TypeError("cannot pickle a zmq.Frame (it owns a libzmq message): pickle frame.bytes")
+
     def __len__(self) -> int:
-        return lib.zmq_msg_size(self.zmq_msg)
+        return lib.zmq_msg_size(self._zmq_msg)
 
     def _view(self) -> memoryview:
-        size = lib.zmq_msg_size(self.zmq_msg)
+        size = lib.zmq_msg_size(self._zmq_msg)
         if not size:
             view = memoryview(bytearray())
         else:
-            memory = self.__dict__.get("_memory")
+            memory = self._memory
             if memory is None:
                 # A view must keep the message memory alive, though not the Frame (its view
                 # is frame.buffer, or PyPy's memoryview(frame)): the message is closed once
                 # the Frame and every view are gone, by this pointer's destructor.
-                msg = self.zmq_msg
+                msg = self._zmq_msg
                 memory = ffi.gc(ffi.cast("char *", lib.zmq_msg_data(msg)), lambda _, msg=msg: lib.zmq_msg_close(msg))
-                self.__dict__["_memory"] = memory
+                self._memory = memory
             view = memoryview(ffi.buffer(memory, size))
         return view.toreadonly() if self._readonly else view
 
@@ -278,7 +296,7 @@ class Frame:
     def bytes(self) -> builtins.bytes:
         """The content as bytes (copied once, then cached)."""
         if self._bytes is None:
-            self._bytes = ffi.unpack(ffi.cast("char *", lib.zmq_msg_data(self.zmq_msg)), lib.zmq_msg_size(self.zmq_msg))
+            self._bytes = ffi.unpack(ffi.cast("char *", lib.zmq_msg_data(self._zmq_msg)), lib.zmq_msg_size(self._zmq_msg))
         return self._bytes
 
     @property
@@ -304,11 +322,11 @@ class Frame:
         """Get a message property: an int one (``zmq.MORE``...) or a metadata name
         (``"Socket-Type"``, as str or bytes)."""
         if isinstance(option, (str, builtins.bytes)):
-            value = lib.zmq_msg_gets(self.zmq_msg, option.encode("utf-8") if isinstance(option, str) else option)
+            value = lib.zmq_msg_gets(self._zmq_msg, option.encode("utf-8") if isinstance(option, str) else option)
             if value == NULL:
                 raise zmq_error(lib.zmq_errno())
             return ffi.string(value).decode("utf-8", "replace")
-        return check(lib.zmq_msg_get(self.zmq_msg, c_int(option, "option")))
+        return check(lib.zmq_msg_get(self._zmq_msg, c_int(option, "option")))
 
     def __getitem__(self, key: int | str | builtins.bytes) -> int | str:
         return self.get(key)
@@ -326,35 +344,35 @@ class Frame:
 
     def set(self, option: int, value: int) -> None:
         """Set an int message property (libzmq accepts few; most raise ZMQError(EINVAL))."""
-        check(lib.zmq_msg_set(self.zmq_msg, c_int(option, "option"), c_int(value, "value")))
+        check(lib.zmq_msg_set(self._zmq_msg, c_int(option, "option"), c_int(value, "value")))
 
     @property
     def routing_id(self) -> int | None:
         """The routing id of a SERVER/CLIENT message (draft API; None when unset)."""
         _need_draft("routing_id", "CLIENT-SERVER")
-        return lib.zmq_msg_routing_id(self.zmq_msg) or None
+        return lib.zmq_msg_routing_id(self._zmq_msg) or None
 
     @routing_id.setter
     def routing_id(self, value: int) -> None:
         _need_draft("routing_id", "CLIENT-SERVER")
-        check(lib.zmq_msg_set_routing_id(self.zmq_msg, value))
+        check(lib.zmq_msg_set_routing_id(self._zmq_msg, value))
 
     @property
     def group(self) -> str | None:
         """The RADIO/DISH group of the message (draft API; None when unset)."""
         _need_draft("group", "RADIO-DISH")
-        g = lib.zmq_msg_group(self.zmq_msg)
+        g = lib.zmq_msg_group(self._zmq_msg)
         return None if g == NULL or g[0] == b"\0" else ffi.string(g).decode("utf-8", "replace")
 
     @group.setter
     def group(self, value: str | builtins.bytes) -> None:
         _need_draft("group", "RADIO-DISH")
-        check(lib.zmq_msg_set_group(self.zmq_msg, value.encode("utf-8") if isinstance(value, str) else value))
+        check(lib.zmq_msg_set_group(self._zmq_msg, value.encode("utf-8") if isinstance(value, str) else value))
 
     def __copy__(self) -> Frame:
         """A new Frame sharing this one's content (libzmq reference counting, no copy)."""
         other = Frame()
-        check(lib.zmq_msg_copy(other.zmq_msg, self.zmq_msg))
+        check(lib.zmq_msg_copy(other._zmq_msg, self._zmq_msg))
         other._bytes = self._bytes
         other._readonly = self._readonly
         other.tracker = self.tracker
@@ -363,7 +381,7 @@ class Frame:
 
     def __repr__(self) -> str:
         n = len(self)
-        data = ffi.cast("char *", lib.zmq_msg_data(self.zmq_msg))
+        data = ffi.cast("char *", lib.zmq_msg_data(self._zmq_msg))
         if n <= 16:
             return f"<zmq.Frame({ffi.unpack(data, n)!r})>"
         return f"<zmq.Frame({ffi.unpack(data, 12)!r}...{_size_text(n)})>"

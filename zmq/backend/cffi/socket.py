@@ -692,7 +692,7 @@ def _send_part(sock: Socket, data: Any, flags: int, copy: bool, tracker: Message
     """
     if isinstance(data, Frame):
         msg = ffi.new("zmq_msg_t *")
-        if lib.zmq_msg_init(msg) < 0 or lib.zmq_msg_copy(msg, data.zmq_msg) < 0:
+        if lib.zmq_msg_init(msg) < 0 or lib.zmq_msg_copy(msg, data._zmq_msg) < 0:
             raise zmq_error(lib.zmq_errno())
         if _send_msg(sock, msg, flags) is WOULD_BLOCK:
             return WOULD_BLOCK
@@ -772,9 +772,9 @@ def _recv_bytes(sock: Socket, flags: int) -> Any:
 
 def _recv_frame(sock: Socket, flags: int) -> Any:
     frame = Frame()
-    if _io(sock, _RECV_MSG, frame.zmq_msg, None, 0, flags) is WOULD_BLOCK:
+    if _io(sock, _RECV_MSG, frame._zmq_msg, None, 0, flags) is WOULD_BLOCK:
         return WOULD_BLOCK
-    frame.more = bool(lib.zmq_msg_more(frame.zmq_msg))
+    frame._more = bool(lib.zmq_msg_more(frame._zmq_msg))
     return frame
 
 

@@ -41,7 +41,9 @@ class _WouldBlock:
 WOULD_BLOCK = _WouldBlock()
 
 _LINGER, _SNDTIMEO, _RCVTIMEO, _TYPE, _RCVMORE, _SNDHWM, _RCVHWM = 17, 28, 27, 16, 13, 23, 24
-_POLLIN = 1
+from zmq.constants import PollEvent as _PollEvent  # noqa: E402
+
+_POLLIN = _PollEvent.POLLIN  # (the default of poll(), shown by its signature, as the compiled one)
 _HWM = 1  # the pseudo-option zmq.HWM: SNDHWM and RCVHWM together
 
 # Option value kinds: the one option table's (buildutils/option_table.py).
@@ -107,8 +109,17 @@ class Socket:
 
     _handle: Any = NULL
     _shadow = False
-    context: Any = None
     _copy_threshold = 65536
+
+    # A descriptor (as the compiled Socket's attribute), so that dir() lists it as an attribute.
+    @property
+    def context(self) -> Any:
+        """The Context the socket belongs to (None for a shadow made from a bare handle)."""
+        return self.__dict__.get("_context")
+
+    @context.setter
+    def context(self, value: Any) -> None:
+        self.__dict__["_context"] = value
 
     @property
     def copy_threshold(self) -> int:
@@ -444,7 +455,8 @@ class Socket:
         buf = c_buffer(buffer, view)
         if buf is None:
             raise BufferError(f"recv_into cannot write into a {type(buffer).__name__} in this memory order")
-        return _io(self, _RECV, None, buf, c_nbytes, c_flags)
+        # (recv_into always raises Again: NOTHROW_FLAG is for the calls event loops make)
+        return _io(self, _RECV, None, buf, c_nbytes, c_flags & ~NOTHROW)
 
     def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
         """Receive every part of the next message: a list of bytes (or of Frames)."""

@@ -93,8 +93,8 @@ def zmq_poll(sockets: Any, timeout: int | None = -1) -> list[tuple[Any, int]]:
     """Poll sockets and file descriptors: ``sockets`` is a list of (Socket, int fd or object
     with fileno(), events); ``timeout`` in ms, negative or None waits forever. Returns the
     (socket or fd, revents) pairs that are ready."""
+    n = len(sockets)  # a sized collection, as the compiled backend needs (an iterator: TypeError)
     sockets = list(sockets)
-    n = len(sockets)
     items = ffi.new("zmq_pollitem_t[]", max(n, 1))
     handles = []
     for i, (obj, events) in enumerate(sockets):

@@ -44,10 +44,18 @@ def _probe_ids() -> list[str]:
 PROBE_IDS = _probe_ids()
 
 
-def _run(python: str, expect: str, module: str) -> dict:
-    path = os.path.join(PROBES_DIR, module + ".py")
+def _child_env() -> dict[str, str]:
+    """The runners' environment. Built in the main thread, before the worker threads start:
+    pytest rewrites os.environ (PYTEST_CURRENT_TEST) while tests run, and copying it from a
+    worker thread at that moment raises KeyError."""
     env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
     env.pop("PYTHONPATH", None)
+    env.pop("PYTEST_CURRENT_TEST", None)
+    return env
+
+
+def _run(python: str, expect: str, module: str, env: dict[str, str]) -> dict:
+    path = os.path.join(PROBES_DIR, module + ".py")
     # cwd outside the checkout, so that pyzmq's interpreter cannot pick up our zmq/ from it
     proc = subprocess.run([python, "-X", "faulthandler", os.path.join(HERE, "_runner.py"), expect, path],
                           cwd=PROBES_DIR, env=env, capture_output=True, text=True, timeout=600)
@@ -62,9 +70,10 @@ SELECTED: set[str] = set()
 
 def run_module(module: str, python: str = ORACLE) -> tuple[dict, dict]:
     """Run one probe module under both interpreters (for tests/differential/diff.py)."""
+    env = _child_env()
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        ours = pool.submit(_run, sys.executable, "cyzmq", module)
-        theirs = pool.submit(_run, python, "pyzmq", module)
+        ours = pool.submit(_run, sys.executable, "cyzmq", module, env)
+        theirs = pool.submit(_run, python, "pyzmq", module, env)
         return ours.result(), theirs.result()
 
 
@@ -80,9 +89,10 @@ def _jobs() -> dict[tuple[str, str], concurrent.futures.Future]:
                     f"not {ORACLE_VERSION}: run `make oracle`", pytrace=False)
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
     jobs = {}
+    env = _child_env()
     for module in sorted(SELECTED) or _modules():
-        jobs[module, "cyzmq"] = pool.submit(_run, sys.executable, "cyzmq", module)
-        jobs[module, "pyzmq"] = pool.submit(_run, ORACLE, "pyzmq", module)
+        jobs[module, "cyzmq"] = pool.submit(_run, sys.executable, "cyzmq", module, env)
+        jobs[module, "pyzmq"] = pool.submit(_run, ORACLE, "pyzmq", module, env)
     return jobs
 
 

@@ -182,7 +182,7 @@ class Frame:
     # Slots, as the compiled Frame has fixed attributes (frame.extra = 1 is an AttributeError);
     # subclasses get a __dict__ as usual. _more is what received frames set directly.
     __slots__ = ("_zmq_msg", "_more", "tracker", "_readonly", "_view_ref", "_tracker_event",
-                 "_bytes", "_data", "_memory", "__weakref__")
+                 "_bytes", "_data", "_owners", "__weakref__")
 
     def __init__(self, data: Any = None, track: bool = False, copy: bool | None = None,
                  copy_threshold: int | None = None, **kwargs: Any) -> None:
@@ -194,7 +194,7 @@ class Frame:
         self._readonly = False
         self._view_ref: Any = None
         self._tracker_event: Any = None
-        self._memory: Any = None
+        self._owners: _Owners | None = None
         self._bytes: builtins.bytes | None = None
         self._data: Any = None
         if data is None:
@@ -246,9 +246,11 @@ class Frame:
         self.tracker = _tracker_for(event) if event is not None else None
 
     def __del__(self) -> None:
-        msg = getattr(self, "_memory", False) is None and getattr(self, "_zmq_msg", None)
-        if msg:
-            lib.zmq_msg_close(msg)  # (with views made, the last of them closes it: _view)
+        owners = getattr(self, "_owners", False)
+        if owners:
+            owners.release()  # views are alive or were: the last owner closes the message
+        elif owners is None:
+            lib.zmq_msg_close(self._zmq_msg)
 
     @property
     def more(self) -> bool:
@@ -270,14 +272,15 @@ class Frame:
         if not size:
             view = memoryview(bytearray())
         else:
-            memory = self._memory
-            if memory is None:
-                # A view must keep the message memory alive, though not the Frame (its view
-                # is frame.buffer, or PyPy's memoryview(frame)): the message is closed once
-                # the Frame and every view are gone, by this pointer's destructor.
-                msg = self._zmq_msg
-                memory = ffi.gc(ffi.cast("char *", lib.zmq_msg_data(msg)), lambda _, msg=msg: lib.zmq_msg_close(msg))
-                self._memory = memory
+            # A view must keep the message memory alive, though not the Frame (its view is
+            # frame.buffer, or PyPy's memoryview(frame)): the message is closed once the
+            # Frame and every view are gone. The Frame holds no view memory itself: on PyPy
+            # what a finalizable object references is freed one collection later only.
+            owners = self._owners
+            if owners is None:
+                owners = self._owners = _Owners(self._zmq_msg)
+            owners.tokens.append(None)
+            memory = ffi.gc(ffi.cast("char *", lib.zmq_msg_data(self._zmq_msg)), owners.release)
             view = memoryview(ffi.buffer(memory, size))
         return view.toreadonly() if self._readonly else view
 
@@ -387,6 +390,27 @@ class Frame:
         return f"<zmq.Frame({ffi.unpack(data, 12)!r}...{_size_text(n)})>"
 
     __str__ = __repr__
+
+
+class _Owners:
+    """The owners of a Frame's message once views of its memory were made: the Frame and
+    each view. The last one to go closes the message (list and pop: atomic, as finalizers
+    may run in any thread)."""
+
+    __slots__ = ("tokens", "msg")
+
+    def __init__(self, msg: Any) -> None:
+        self.tokens: list[None] = [None]  # the Frame's
+        self.msg = [msg]
+
+    def release(self, _: Any = None) -> None:
+        self.tokens.pop()
+        if not self.tokens:
+            try:
+                msg = self.msg.pop()
+            except IndexError:
+                return  # closed by another owner going at the same time
+            lib.zmq_msg_close(msg)
 
 
 class _TrackerEvent(threading.Event):

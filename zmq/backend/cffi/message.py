@@ -246,7 +246,7 @@ class Frame:
         self.tracker = _tracker_for(event) if event is not None else None
 
     def __del__(self) -> None:
-        owners = getattr(self, "_owners", False)
+        owners: Any = getattr(self, "_owners", False)
         if owners:
             owners.release()  # views are alive or were: the last owner closes the message
         elif owners is None:

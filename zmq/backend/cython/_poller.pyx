@@ -22,6 +22,32 @@ from zmq.backend.cython.libzmq cimport zmq_poll as c_zmq_poll
 from zmq.backend.cython._check cimport raise_zmq_error, monotonic_ms, timeout_ms
 from zmq.backend.cython.socket cimport Socket
 
+
+cdef enum:
+    _ITEM_SOCKET = 0
+    _ITEM_FD = 1
+    _ITEM_FILENO = 2  # asked again on every poll: the object may change its fd
+
+
+cdef int fill_item(zmq_pollitem_t *item, object obj, short events) except -1:
+    """Fill ``item`` for ``obj`` (a Socket, an int fd or an object with fileno()); which of
+    the three it was (_ITEM_SOCKET, _ITEM_FD, _ITEM_FILENO)."""
+    item.revents = 0
+    item.events = events
+    if isinstance(obj, Socket):
+        (<Socket>obj)._check_usable()
+        item.socket = (<Socket>obj).handle
+        item.fd = 0
+        return _ITEM_SOCKET
+    item.socket = NULL
+    if isinstance(obj, int):
+        item.fd = obj
+        return _ITEM_FD
+    if hasattr(obj, "fileno"):
+        item.fd = obj.fileno()
+        return _ITEM_FILENO
+    raise TypeError(f"cannot poll {type(obj).__name__!r}: expected a Socket, an int fd or an object with fileno()")
+
 cdef extern from "Python.h":
     int PyErr_CheckSignals() except -1
 
@@ -131,24 +157,15 @@ cdef class PollerCore:
         cdef list built = list(sockets)
         cdef list objs = []
         cdef bint dynamic = False
+        cdef int kind
         for i in range(n):
             obj, events = built[i]
-            items[i].revents = 0
-            items[i].events = events
-            if isinstance(obj, Socket):
-                (<Socket>obj)._check_usable()
-                items[i].socket = (<Socket>obj).handle
-                items[i].fd = 0
+            kind = fill_item(&items[i], obj, events)
+            if kind == _ITEM_SOCKET:
                 objs.append(obj)
                 continue
-            items[i].socket = NULL
-            if isinstance(obj, int):
-                items[i].fd = obj
-            elif hasattr(obj, "fileno"):
-                items[i].fd = obj.fileno()
+            if kind == _ITEM_FILENO:
                 dynamic = True
-            else:
-                raise TypeError(f"cannot poll {type(obj).__name__!r}: expected a Socket, an int fd or an object with fileno()")
             objs.append(items[i].fd)
         self._built = built
         self._objs = objs

@@ -13,6 +13,7 @@ from zmq.backend.cython._check cimport (
     PyErr_CheckSignals, check_rc, c_int_arg, raise_zmq_error, zmq_error, timeout_ms, poll_wait,
 )
 from zmq.backend.cython.socket cimport Socket
+from zmq.backend.cython._poller cimport fill_item
 
 DRAFT_API = bool(CYZMQ_DRAFT_API)
 
@@ -186,20 +187,7 @@ def zmq_poll(sockets, timeout=-1):
     try:
         for i in range(n):
             obj, events = sockets[i]
-            items[i].revents = 0
-            items[i].events = events
-            if isinstance(obj, Socket):
-                (<Socket>obj)._check_usable()
-                items[i].socket = (<Socket>obj).handle
-                items[i].fd = 0
-            else:
-                items[i].socket = NULL
-                if isinstance(obj, int):
-                    items[i].fd = obj
-                elif hasattr(obj, "fileno"):
-                    items[i].fd = obj.fileno()
-                else:
-                    raise TypeError(f"cannot poll {type(obj).__name__!r}: expected a Socket, an int fd or an object with fileno()")
+            fill_item(&items[i], obj, events)
         if ms == 0:
             poll_wait(items, <int>n, 0, sockets, _recheck_sockets)  # never releases the GIL
         else:

@@ -69,7 +69,7 @@ class Readiness:
     """The readiness of one socket ``sock``: queued receives, sends and polls, served while
     ``EVENTS`` says they can proceed (see the module docstring)."""
 
-    __slots__ = ("sock", "schedule", "recv_q", "send_q", "polls", "scheduled", "returned")
+    __slots__ = ("sock", "schedule", "recv_q", "send_q", "polls", "scheduled", "returned", "receiver")
 
     def __init__(self, sock: zmq.Socket, schedule: Callable[[Callable[[], None]], Any]) -> None:
         self.sock = sock
@@ -81,15 +81,18 @@ class Readiness:
         self.scheduled = False
         # messages handed back by receives cancelled after taking them: (fn, args, result)
         self.returned: deque[tuple[Callable[..., Any], tuple[Any, ...], Any]] = deque()
+        # A standing receive (ZMQStream's on_recv), called while readable once the queued
+        # receives are served: it receives what it can and returns how many it took.
+        self.receiver: Callable[[], int] | None = None
 
     def waiting(self) -> bool:
-        """Whether any operation or poll waits."""
-        return bool(self.recv_q or self.send_q or self.polls)
+        """Whether any operation, poll or standing receive waits."""
+        return bool(self.recv_q or self.send_q or self.polls or self.receiver is not None)
 
     def touched(self) -> None:
         """A libzmq call outside a pass may have consumed the FD's edge: if anything waits,
         serve it soon (several touches coalesce into one pass)."""
-        if not self.scheduled and (self.recv_q or self.send_q or self.polls):
+        if not self.scheduled and (self.recv_q or self.send_q or self.polls or self.receiver is not None):
             self.scheduled = True
             self.schedule(self.run)
 
@@ -103,27 +106,30 @@ class Readiness:
         sock = self.sock
         while not sock.closed:
             events = _get(sock, EVENTS)
-            received = sent = False
+            received = sent = 0
             if self.polls:
                 # polls queued before the operations now waiting see the state before those
                 # run, the others the state after (a message a queued recv took is gone)
                 self._serve_polls(events, True)
             if self.recv_q and (events & POLLIN or self.returned):
                 received = self.drain(self.recv_q)
+            if self.receiver is not None and events & POLLIN and not self.recv_q:
+                received = self.receiver() or received
             if events & POLLOUT and self.send_q:
                 sent = self.drain(self.send_q)
             if self.polls:
                 self._serve_polls(_get(sock, EVENTS) if received or sent else events, False)
             # Each queue was served until it would block, so reading EVENTS again (two
             # syscalls in libzmq) only pays when what we did may have readied the other way.
-            if not ((received and self.send_q) or (sent and self.recv_q)):
+            if not ((received and self.send_q) or (sent and (self.recv_q or self.receiver is not None))):
                 break
 
-    def drain(self, queue: deque[Pending]) -> bool:
-        """Run the queue's operations in order until one would block; whether any ran."""
-        progressed = False
+    def drain(self, queue: deque[Pending], limit: int = -1) -> int:
+        """Run the queue's operations in order until one would block (or ``limit`` of them
+        ran, if not negative); how many ran."""
+        progressed = 0
         sock = self.sock
-        while queue:
+        while queue and progressed != limit:
             p = queue[0]
             waiter = p.waiter
             if waiter.done():  # cancelled or timed out: its operation never ran
@@ -143,7 +149,7 @@ class Readiness:
                 waiter.set_result(result)
             if p.timer is not None:
                 p.timer.cancel()
-            progressed = True
+            progressed += 1
         return progressed
 
     def _serve_polls(self, events: int, only_first: bool) -> None:

@@ -11,12 +11,12 @@ a failure is reported from the loop (logged; a ZMQError also goes to ``on_send``
 status).
 
 How it works: the socket is registered with the IOLoop (``IOLoop.add_handler``, so
-``IOLoop.close(all_fds=True)`` closes it), and its edge-triggered ``ZMQ_FD`` is handled as
-:mod:`zmq._readiness` explains: a wake-up serves messages until libzmq has nothing more (up
-to a batch limit that keeps the loop fair), and a call outside a wake-up re-checks
-``EVENTS``. :mod:`zmq.asyncio` sockets on the same FD (a shadow) are served from the same
-wake-up (the stream joins their :func:`zmq._async.fd_watcher` readers). Attempts use the
-core's non-raising ``flags | TRY`` (``WOULD_BLOCK``), so an empty socket costs no exception.
+``IOLoop.close(all_fds=True)`` closes it), and served by a :class:`zmq._readiness.Readiness`:
+queued sends are its send queue, the on_recv callback its standing receive (up to a batch
+limit per wake-up, which keeps the loop fair). :mod:`zmq.asyncio` sockets on the same FD (a
+shadow) are served from the same wake-up (the stream joins their
+:func:`zmq._async.fd_watcher` readers). Attempts use the core's non-raising ``flags | TRY``
+(``WOULD_BLOCK``), so an empty socket costs no exception.
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from tornado.log import app_log, gen_log
 import zmq
 from zmq import POLLIN, POLLOUT
 from zmq._async import AsyncSocketMixin, fd_watcher
-from zmq._readiness import EVENTS, FD, TRY
+from zmq._readiness import EVENTS, FD, TRY, Pending, Readiness
 from zmq.backend import Socket as _CoreSocket
 from zmq.backend import WOULD_BLOCK
 from zmq.utils import jsonapi
@@ -103,6 +103,44 @@ def _as_parts(msg: Any) -> Any:
     return msg
 
 
+def _queued_send(sock: zmq.Socket, fn: Callable[..., Any], kwargs: dict[str, Any], *args: Any) -> Any:
+    """A queued send's attempt: ``fn(sock, *args, **kwargs)``; a ZMQError while the socket
+    is not writable (a REQ socket awaiting its reply...) waits as WOULD_BLOCK does."""
+    try:
+        return fn(sock, *args, **kwargs)
+    except zmq.ZMQError:
+        if not _get(sock, EVENTS) & _OUT:
+            return WOULD_BLOCK
+        raise
+
+
+class _Queued:
+    """The waiter of a queued send (see :class:`zmq._readiness.Pending`): its outcome goes
+    to the stream's on_send callback and its failure to the log."""
+
+    __slots__ = ("stream", "msg")
+
+    def __init__(self, stream: ZMQStream, msg: Any) -> None:
+        self.stream = stream
+        self.msg = msg  # as given to the send
+
+    def done(self) -> bool:
+        return False  # a stream's sends are never abandoned (close() drops the queue)
+
+    def set_result(self, status: Any) -> None:
+        if self.stream._send_callback is not None:
+            self.stream._notify_sent(self.msg, status)
+
+    def set_exception(self, e: BaseException) -> None:
+        if isinstance(e, zmq.ZMQError):
+            gen_log.error("SEND Error: %s", e)
+            self.set_result(e)
+        elif isinstance(e, Exception):  # a bad message: reported and dropped
+            self.stream._handler_failed(e)
+        else:
+            raise e
+
+
 class ZMQStream:
     """Callbacks for a zmq socket on Tornado's IOLoop.
 
@@ -152,12 +190,12 @@ class ZMQStream:
         self._recv: tuple[RecvCallback, bool] | None = None
         self._send_callback: SendCallback | None = None
         self._close_callback: Callable[[], Any] | None = None
-        # queued sends: (core method, args, kwargs, message as given)
-        self._send_queue: deque[tuple[Any, tuple[Any, ...], dict[str, Any], Any]] = deque()
+        # queued sends are the engine's send queue; the on_recv callback its standing receive
+        self._rd = Readiness(socket, self._schedule)
+        self._budget = BATCH  # messages left to handle in this wake-up
         self._sent: deque[tuple[Any, Any]] = deque()  # (msg, status) due to on_send
         self._tasks: set[asyncio.Future[Any]] = set()  # coroutines returned by callbacks
         self._in_handler = False
-        self._pass_scheduled = False
         self._notify_scheduled = False
         self.io_loop.add_handler(socket, self._on_fd, IOLoop.READ)
         self._registered = True
@@ -191,9 +229,10 @@ class ZMQStream:
         self._check_closed()
         _require_callable(callback)
         if callback is None:
-            self._recv = None
+            self._recv = self._rd.receiver = None
         else:
             self._recv = (callback, bool(copy))
+            self._rd.receiver = self._receive
             self._schedule_pass()  # messages may be waiting already, their signal long consumed
 
     @overload
@@ -256,7 +295,7 @@ class ZMQStream:
 
     def sending(self) -> bool:
         """Whether messages are queued, waiting for the socket to become writable."""
-        return bool(self._send_queue)
+        return bool(self._rd.send_q)
 
     def closed(self) -> bool:
         """Whether the stream (or its socket) has been closed."""
@@ -299,32 +338,9 @@ class ZMQStream:
         ``routing_id`` and ``group`` go to :meth:`zmq.Socket.send`. A message that cannot
         be sent is reported from the loop (see :meth:`send_multipart`).
         """
-        sock = self.socket
-        if sock is None:
-            raise _closed_error()
         if kwargs:
             kwargs = {k: v for k, v in kwargs.items() if k in _SEND_KWARGS}
-        if not self._send_queue and (self._in_handler or _thread_id() == self._loop_thread):
-            try:
-                status = (_send(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs
-                          else _send(sock, msg, flags | TRY, copy, track))
-            except zmq.ZMQError as e:
-                if e.errno in _DEAD:
-                    raise
-                status = WOULD_BLOCK  # queued: attempted again once the socket is writable
-            except Exception:  # noqa: BLE001 - queued: the loop attempts it again and reports
-                status = WOULD_BLOCK
-            if status is not WOULD_BLOCK:
-                if callback is not None or self._send_callback is not None:
-                    self._notify_sent([msg], status)
-                if not self._in_handler:
-                    self._after_io()
-                if callback is not None:
-                    self.on_send(callback)
-                return
-        self._enqueue(_send, (msg, flags | TRY, copy, track), kwargs, [msg])
-        if callback is not None:
-            self.on_send(callback)
+        self._send(_send, msg, flags, copy, track, callback, kwargs, [msg])
 
     def send_multipart(self, msg: Sequence[Any], flags: int = 0, copy: bool = True, track: bool = False,
                        callback: SendCallback | None = None, **kwargs: Any) -> None:
@@ -338,15 +354,21 @@ class ZMQStream:
         status; any other error (a part that is not bytes-like) is logged, and the message
         dropped.
         """
+        if type(msg) is not list and type(msg) is not tuple:
+            msg = _as_parts(msg)
+        self._send(_send_multipart, msg, flags, copy, track, callback, kwargs, msg)
+
+    def _send(self, fn: Callable[..., Any], msg: Any, flags: int, copy: bool, track: bool,
+              callback: SendCallback | None, kwargs: dict[str, Any], given: Any) -> None:
+        """Both sends: ``fn(socket, msg, ...)`` now when nothing is queued and we run in the
+        loop's thread, else queued (``given``: the message as on_send reports it)."""
         sock = self.socket
         if sock is None:
             raise _closed_error()
-        if type(msg) is not list and type(msg) is not tuple:
-            msg = _as_parts(msg)
-        if not self._send_queue and (self._in_handler or _thread_id() == self._loop_thread):
+        rd = self._rd
+        if not rd.send_q and (self._in_handler or _thread_id() == self._loop_thread):
             try:
-                status = (_send_multipart(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs
-                          else _send_multipart(sock, msg, flags | TRY, copy, track))
+                status = fn(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs else fn(sock, msg, flags | TRY, copy, track)
             except zmq.ZMQError as e:
                 if e.errno in _DEAD:
                     raise
@@ -355,13 +377,18 @@ class ZMQStream:
                 status = WOULD_BLOCK
             if status is not WOULD_BLOCK:
                 if callback is not None or self._send_callback is not None:
-                    self._notify_sent(msg, status)
+                    self._notify_sent(given, status)
                 if not self._in_handler:
                     self._after_io()
                 if callback is not None:
                     self.on_send(callback)
                 return
-        self._enqueue(_send_multipart, (msg, flags | TRY, copy, track), kwargs, msg)
+        _get(sock, FD)  # a dead socket (closed through a shadow, context terminated) raises here
+        rd.send_q.append(Pending(_Queued(self, given), _queued_send, (fn, kwargs, msg, flags | TRY, copy, track)))
+        if _running_loop() is not self._aloop:
+            self._schedule_pass()  # the loop (maybe in another thread) sends it
+        elif not self._in_handler:
+            self._after_io()  # the failed attempt may have consumed the FD's signal
         if callback is not None:
             self.on_send(callback)
 
@@ -383,14 +410,6 @@ class ZMQStream:
                    callback: SendCallback | None = None, **kwargs: Any) -> None:
         """Send ``obj`` pickled with ``protocol`` (-1: the highest; see :meth:`send`)."""
         self.send(pickle.dumps(obj, protocol), flags, callback=callback, **kwargs)
-
-    def _enqueue(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], msg: Any) -> None:
-        _get(self.socket, FD)  # a dead socket (closed through a shadow, context terminated) raises here
-        self._send_queue.append((fn, args, kwargs, msg))
-        if _running_loop() is not self._aloop:
-            self._schedule_pass()  # the loop (maybe in another thread) sends it
-        elif not self._in_handler:
-            self._after_io()  # the failed attempt may have consumed the FD's signal
 
     def _notify_sent(self, msg: Any, status: Any) -> None:
         """Queue an on_send notification; they run in order from a loop callback, each
@@ -427,10 +446,9 @@ class ZMQStream:
         budget = sys.maxsize if limit is None else limit
         count = 0
         if flag & _IN and self._recv is not None:
-            n, _ = self._drain_recv(sock, budget)
-            count += n
-        if flag & _OUT and self._send_queue and count < budget and self.socket is not None:
-            count += self._drain_send(sock, budget - count)
+            count += self._deliver(budget)
+        if flag & _OUT and self._rd.send_q and count < budget and self.socket is not None:
+            count += self._rd.drain(self._rd.send_q, budget - count)
         self._deliver_sent()
         if not self._in_handler and self.socket is not None:
             self._after_io()
@@ -466,8 +484,8 @@ class ZMQStream:
         """Unregister from the loop and drop the socket and queued sends (the socket stays
         as it is)."""
         self._unregister()
-        self._recv = None
-        self._send_queue.clear()
+        self._recv = self._rd.receiver = None
+        self._rd.send_q.clear()
         self.socket = None
 
     # -- the loop side ----------------------------------------------------------------------
@@ -500,42 +518,37 @@ class ZMQStream:
             for callback in list(callbacks.values()):
                 callback()
 
+    def _schedule(self, _run: Any = None) -> None:
+        """Have the loop run :meth:`_pass` soon, from any thread (code running outside the
+        loop, e.g. setting up a stream for a loop that runs in another thread, wakes it).
+        The engine's ``schedule``: its scheduled pass is ours."""
+        if _running_loop() is self._aloop:
+            self._aloop.call_soon(self._pass)
+        else:
+            self._aloop.call_soon_threadsafe(self._pass)
+
     def _schedule_pass(self) -> None:
-        """Have the loop serve the socket soon (from any thread: code running outside the
-        loop, e.g. setting up a stream for a loop that runs in another thread, wakes it)."""
-        if not self._pass_scheduled:
-            self._pass_scheduled = True
-            if _running_loop() is self._aloop:
-                self._aloop.call_soon(self._pass)
-            else:
-                self._aloop.call_soon_threadsafe(self._pass)
+        """Have the loop serve everyone on our FD soon (once, however often asked)."""
+        rd = self._rd
+        if not rd.scheduled:
+            rd.scheduled = True
+            self._schedule()
 
     def _pass(self) -> None:
         """Run every callback watching our FD, as if it had signalled."""
-        self._pass_scheduled = False
+        self._rd.scheduled = False
         self._loop_thread = _thread_id()
         if self.socket is not None:
             self._on_fd(self.socket, 0)
 
     def _after_io(self) -> None:
         """After a libzmq call made outside a wake-up: that call may have consumed the FD's
-        signal, so look at EVENTS and schedule a pass if someone has work to do."""
-        if self._pass_scheduled:
-            return
+        signal, so have a pass look if we wait for anything (or if others share the FD)."""
         callbacks = self._watcher.readers.get(self._fd)
         if callbacks is None or len(callbacks) == 1:
-            if self._recv is None and not self._send_queue:
-                return  # we wait for nothing (alone on the FD): a lost signal does not matter
-            sock = self.socket
-            if sock is None or sock.closed:
-                return
-            try:
-                events = _get(sock, EVENTS)
-            except zmq.ZMQError:
-                events = _IN | _OUT  # let the pass find out (and report) what happened
-            if not ((events & _IN and self._recv is not None) or (events & _OUT and self._send_queue)):
-                return
-        self._schedule_pass()  # others share the FD: let them look too
+            self._rd.touched()
+        else:
+            self._schedule_pass()
 
     def _on_events(self) -> None:
         """The FD signalled: serve the socket until libzmq has nothing more for us."""
@@ -546,8 +559,9 @@ class ZMQStream:
             self._socket_error(zmq.ZMQError(zmq.ENOTSOCK))
             return
         self._in_handler = True
+        self._budget = BATCH
         try:
-            self._serve(sock)
+            self._rd.serve()
         except zmq.ZMQError as e:  # from libzmq calls of ours: callbacks' errors are caught
             self._socket_error(e)
         finally:
@@ -566,42 +580,20 @@ class ZMQStream:
         else:
             gen_log.error("Error getting events for %s: %s", self, e)
 
-    def _serve(self, sock: zmq.Socket) -> None:
-        budget = BATCH
-        if self._recv is not None and not self._send_queue:
-            # Skip EVENTS: a receive attempt looks just as well, and an empty one
-            # processes libzmq's pending commands (re-arming the FD) like EVENTS does.
-            events = _IN
-        else:
-            events = _get(sock, EVENTS)
-        while True:
-            acted = drained = False  # drained: the last libzmq call was an empty receive
-            if events & _IN and self._recv is not None:
-                n, drained = self._drain_recv(sock, budget)
-                budget -= n
-                acted = True
-            if self._send_queue and self.socket is not None and (events & _OUT or drained):
-                # (after an empty receive `events` may be stale: an attempt is cheaper
-                # than asking again)
-                budget -= self._drain_send(sock, budget)
-                acted = True
-                drained = False
-            if self.socket is None:
-                return
-            if budget <= 0:
-                self._schedule_pass()  # more may be waiting: continue after others had a turn
-                return
-            if not acted or (drained and not self._send_queue):
-                return  # nothing hidden: `events` was fresh, or the empty receive just looked
-            events = _get(sock, EVENTS)
-            if not ((events & _IN and self._recv is not None) or (events & _OUT and self._send_queue)):
-                return
+    def _receive(self) -> int:
+        """The engine's standing receive: deliver what this wake-up's budget allows."""
+        n = self._deliver(self._budget)
+        self._budget -= n
+        if self._budget <= 0 and self.socket is not None:
+            self._schedule_pass()  # more may be waiting: continue after others had a turn
+        return n
 
-    def _drain_recv(self, sock: zmq.Socket, budget: int) -> tuple[int, bool]:
-        """Deliver up to ``budget`` messages; returns (count, whether the socket ran dry)."""
+    def _deliver(self, budget: int) -> int:
+        """Hand up to ``budget`` messages to the on_recv callback; how many."""
         current = self._recv
-        if current is None:
-            return 0, False
+        sock = self.socket
+        if current is None or sock is None:
+            return 0
         callback, copy = current
         n = 0
         while n < budget:
@@ -610,9 +602,9 @@ class ZMQStream:
             except zmq.ZMQError as e:
                 if e.errno != _EFSM:
                     raise
-                return n, True  # a REQ socket with no request out: nothing to receive yet
+                return n  # a REQ socket with no request out: nothing to receive yet
             if msg is WOULD_BLOCK:
-                return n, True
+                return n
             n += 1
             try:
                 result = callback(msg)
@@ -624,36 +616,8 @@ class ZMQStream:
             if self._recv is not current:  # the callback changed or stopped receiving
                 current = self._recv
                 if current is None or self.socket is None:
-                    return n, False
+                    return n
                 callback, copy = current
-        return n, False
-
-    def _drain_send(self, sock: zmq.Socket, budget: int) -> int:
-        """Hand up to ``budget`` queued messages to libzmq, in order; returns how many."""
-        queue = self._send_queue
-        n = 0
-        while queue and n < budget:
-            fn, args, kwargs, msg = queue[0]
-            try:
-                status = fn(sock, *args, **kwargs)
-            except zmq.ZMQError as e:
-                if not _get(sock, EVENTS) & _OUT:
-                    break  # not writable after all (an attempt on a stale EVENTS): wait
-                status = e
-                gen_log.error("SEND Error: %s", e)
-            except Exception as e:  # noqa: BLE001 - a bad message: reported and dropped
-                queue.popleft()
-                n += 1
-                self._handler_failed(e)
-                continue
-            if status is WOULD_BLOCK:
-                break
-            queue.popleft()
-            n += 1
-            if self._send_callback is not None:
-                self._notify_sent(msg, status)
-            if self.socket is None:
-                break
         return n
 
     # -- running user callbacks -----------------------------------------------------------

@@ -6,17 +6,12 @@ instead of in libzmq, so the other greenlets keep running. ``NOBLOCK`` calls pas
 through; ``RCVTIMEO``/``SNDTIMEO`` are honoured (``zmq.Again`` when they expire).
 
 How the waiting works: each green socket has a :class:`zmq._readiness.Readiness` (see
-there for the edge-triggered ``ZMQ_FD``) holding the greenlets waiting to send and receive
-(FIFO) and the waiting pollers, with one hub watcher on the FD. Its pass wakes the first
-receiver if ``EVENTS`` says readable, the first sender if writable, and the ready pollers.
-The woken greenlet attempts itself, so a ``gevent.Timeout`` (or a kill) can only strike
-before anything was taken or sent, never between taking a message and returning it.
-
-A waiter whose attempt just failed is not woken again by the same readiness until
-something else happens on the socket (a call by green code or an FD signal). EVENTS can
-claim readiness that an attempt cannot use (a ROUTER_MANDATORY socket with one full peer
-is writable for the others); such a waiter is re-checked after growing delays (1 ms up to
-100 ms), so it neither spins the CPU nor waits forever.
+there for the edge-triggered ``ZMQ_FD``) with one hub watcher on the FD. A call that would
+block queues its operation there (FIFO per direction) and the greenlet waits on an event;
+the hub's pass runs the operation when ``EVENTS`` allows and hands the outcome over. The pass
+switches straight into the greenlet with the outcome, so a greenlet that gives up (its
+timeout, a ``gevent.Timeout``, a kill) did so before its operation ran: nothing was taken
+or sent.
 """
 from __future__ import annotations
 
@@ -25,11 +20,13 @@ from collections import deque
 from typing import Any
 
 import gevent  # type: ignore[import-untyped,unused-ignore]
+from gevent import getcurrent  # type: ignore[import-untyped,unused-ignore]
 from gevent.event import Event  # type: ignore[import-untyped,unused-ignore]
+from gevent.hub import Waiter  # type: ignore[import-untyped,unused-ignore]
 
 import zmq
-from zmq._readiness import (EVENTS, FD, NOBLOCK, POLLIN, POLLOUT, RCVTIMEO, SNDTIMEO, WOULD_BLOCK, Operations,
-                            Readiness, Shadowing, ShadowingContext, _get)
+from zmq._readiness import (EVENTS, FD, NOBLOCK, RCVTIMEO, SNDTIMEO, WOULD_BLOCK, Operations, Pending,
+                            Readiness, Shadowing, ShadowingContext, _get, closed_error)
 from zmq.error import Again
 
 __all__ = ["_Context", "_Socket"]
@@ -41,8 +38,7 @@ _original_Context = zmq.Context
 # Event mask for gevent's io watchers (libev's EV_READ/EV_WRITE).
 WATCH_READ, WATCH_WRITE = 1, 2
 
-# First and last delay between re-checks of readiness that a waiter failed to use (s).
-_BACKOFF_MIN, _BACKOFF_MAX = 0.001, 0.1
+_TIMED_OUT = object()  # what a waiting greenlet's timer wakes it with
 
 def deadline_after(timeout_ms: int) -> float | None:
     """The monotonic deadline ``timeout_ms`` from now (None for a negative timeout: never)."""
@@ -54,90 +50,76 @@ def seconds_left(deadline: float | None) -> float | None:
     return None if deadline is None else max(0.0, deadline - time.monotonic())
 
 
-class _Slot:
-    """A queued greenlet's wake-up, queued in place of a :class:`~zmq._readiness.Pending`
-    (it is its own waiter, with no timer: the greenlet waits with its own timeout):
-    a pass sets it and the greenlet then attempts itself. ``stamp`` is the socket's
-    operation count right after its last miss (-1: none): until another call happens,
-    readiness EVENTS reports for its direction is what it just failed to use, so a pass
-    skips it rather than waking it into the same miss again."""
+class _Waiter:
+    """A waiting greenlet's side of its queued :class:`~zmq._readiness.Pending`. The pass
+    (in the hub) that ran the operation switches straight into the greenlet with its
+    outcome, so no timeout or kill can strike between the two. ``finished``: the outcome is
+    given, or the greenlet left (then the pass skips the operation)."""
 
-    __slots__ = ("event", "stamp")
-    timer = None
+    __slots__ = ("waiter", "finished")
 
-    def __init__(self, stamp: int) -> None:
-        self.event = Event()
-        self.stamp = stamp
-
-    @property
-    def waiter(self) -> _Slot:
-        return self
+    def __init__(self, hub: Any) -> None:
+        self.waiter = Waiter(hub)
+        self.finished = False
 
     def done(self) -> bool:
-        return bool(self.event.is_set())
+        return self.finished
+
+    def set_result(self, result: Any) -> None:
+        self.finished = True
+        self._deliver(self.waiter.switch, result)
+
+    def set_exception(self, error: BaseException) -> None:
+        self.finished = True
+        self._deliver(self.waiter.throw, error)
+
+    def cancel(self) -> None:
+        self.set_exception(closed_error())
+
+    def _deliver(self, fn: Any, arg: Any) -> None:
+        hub = self.waiter.hub
+        if getcurrent() is hub:
+            fn(arg)
+        else:  # failing waiters from a greenlet (close()): only the hub may switch to them
+            hub.loop.run_callback(fn, arg)
+
+
+class _Wake:
+    """A waiting poll's wake-up: sets ``event`` whenever its events are ready, and is never
+    done (the poll removes it when it returns)."""
+
+    __slots__ = ("event",)
+
+    def __init__(self, event: Event) -> None:
+        self.event = event
+
+    def done(self) -> bool:
+        return False
 
     def set_result(self, _: Any = None) -> None:
         self.event.set()
 
-    set_exception = cancel = set_result  # woken all the same: its retry meets the error
-
-
-class _Wake(_Slot):
-    """A waiting poll's wake-up: sets ``event`` whenever its events are ready, and is never
-    done (the poll removes it when it returns)."""
-
-    __slots__ = ()
-
-    def __init__(self, event: Event) -> None:
-        self.event = event
-        self.stamp = -1
-
-    def done(self) -> bool:
-        return False
+    set_exception = cancel = set_result  # woken all the same: its next look meets the error
 
 
 class _Green(Readiness):
     """A green socket's readiness, bound to one hub."""
 
-    __slots__ = ("hub", "watcher", "timer", "ops", "backoff")
+    __slots__ = ("hub", "watcher")
 
     def __init__(self, sock: zmq.Socket, hub: Any) -> None:
         super().__init__(sock, hub.loop.run_callback)
         self.hub = hub
         self.watcher: Any = None  # io watcher on ZMQ_FD, active while anyone waits
-        self.timer: Any = None  # pending re-check (see recheck_later)
-        self.ops = 0  # libzmq calls made on the socket by green code, plus FD signals
-        self.backoff = _BACKOFF_MIN
-
-    def on_fd(self) -> None:
-        self.ops += 1  # a real signal: waiters that just missed may try again
-        self.serve()
 
     def serve(self) -> None:
-        """Read EVENTS and wake the waiters that can make progress (runs in the hub)."""
-        sock = self.sock
+        """The engine's pass (in the hub), then watch the FD only while anyone waits."""
         try:
-            events = -1 if sock.closed else _get(sock, EVENTS)
-        except zmq.ZMQError:
-            events = -1  # context terminated (or similar)
-        if events < 0:
-            self.wake_all()  # every waiter retries and meets the error
-            return
-        skipped = False
-        for queue, flag in ((self.recv_q, POLLIN), (self.send_q, POLLOUT)):
-            if events & flag and queue:
-                head = queue[0].waiter
-                if head.stamp == self.ops:
-                    skipped = True
-                else:
-                    queue.popleft()
-                    head.event.set()
-        if self.polls:
-            self._serve_polls(events, False)
+            Readiness.serve(self)
+        except zmq.ZMQError as e:  # context terminated (or similar): every waiter meets it
+            self.fail_waiters(e)
         if self.waiting():
             self.watch()
-            if skipped:
-                self.recheck_later()
         else:
             self.stop()
 
@@ -146,33 +128,15 @@ class _Green(Readiness):
         if self.watcher is None:
             self.watcher = self.hub.loop.io(_get(self.sock, FD), WATCH_READ)
         if not self.watcher.active:
-            self.watcher.start(self.on_fd)
-
-    def recheck_later(self) -> None:
-        """EVENTS claims readiness that a waiter could not use (ROUTER_MANDATORY with a full
-        peer, or an edge this very pass consumed): look again after a growing delay, so
-        nothing spins and nothing is lost."""
-        if self.timer is None:
-            self.timer = self.hub.loop.timer(self.backoff)
-            self.timer.start(self._recheck)
-            self.backoff = min(self.backoff * 2, _BACKOFF_MAX)
-
-    def _recheck(self) -> None:
-        if self.timer is not None:
-            self.timer.close()
-            self.timer = None
-            self.on_fd()
+            self.watcher.start(self.serve)
 
     def stop(self) -> None:
-        """Stop watching the FD and drop any pending re-check."""
+        """Stop watching the FD."""
         if self.watcher is not None and self.watcher.active:
             self.watcher.stop()
-        if self.timer is not None:
-            self.timer.close()
-            self.timer = None
 
     def discard(self) -> None:
-        """Release the watchers (the socket moves to another thread's hub, or closes)."""
+        """Release the watcher (the socket moves to another thread's hub, or closes)."""
         try:
             self.stop()
             if self.watcher is not None:
@@ -181,12 +145,13 @@ class _Green(Readiness):
             pass  # that hub's loop was destroyed already: nothing left to release
         self.watcher = None
 
-    def wake_all(self) -> None:
-        """Wake every waiter (socket closed or failing): each retries and meets the error."""
+    def fail_waiters(self, error: BaseException) -> None:
+        """Finish every waiting operation with ``error`` and wake the pollers (which stay
+        registered until their poll returns, and meet the error themselves)."""
         self.stop()
         polls = self.polls[:]
-        self.fail_all(None)
-        self.polls = polls  # (pollers stay registered until their poll returns)
+        self.fail_all(error)
+        self.polls = polls
 
 
 def _green_repr(obj: Any, plain: str, green_cls: type, public: str) -> str:
@@ -232,19 +197,19 @@ class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
         return g
 
     def _kick(self) -> None:
-        """Green code just made a libzmq call on this socket: count it, and schedule a pass
-        if anyone waits (that call may have consumed the FD's edge). Readiness.touched's
-        check, inline: this runs after every call."""
+        """Green code just made a libzmq call on this socket: if anyone waits, schedule a
+        pass (that call may have consumed the FD's edge). Readiness.touched's check, inline:
+        this runs after every call."""
         g = self._g
-        if g is not None:
-            g.ops += 1
-            if not g.scheduled and (g.recv_q or g.send_q or g.polls):
-                g.scheduled = True
-                g.schedule(g.run)
+        if g is not None and not g.scheduled and (g.recv_q or g.send_q or g.polls):
+            g.scheduled = True
+            g.schedule(g.run)
 
     def _add_poller(self, event: Event, flags: int) -> None:
         """Have ``event`` set whenever a pass sees any of ``flags`` ready (for Poller)."""
-        self._prepare().add_poll(_Wake(event), flags)
+        g = self._prepare()
+        g.add_poll(_Wake(event), flags)
+        g.watch()
         self._kick()
 
     def _remove_poller(self, event: Event) -> None:
@@ -255,8 +220,8 @@ class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
                 g.stop()
 
     def _op(self, fn: Any, args: tuple[Any, ...], flags: int, receiving: bool) -> Any:
-        """Run ``fn(self, *args)`` cooperatively: try it now, else wait for our turn and
-        readiness, retrying until it completes or the send/recv timeout expires."""
+        """Run ``fn(self, *args)`` cooperatively: try it now, else queue it for the hub's
+        passes and wait (until the send/recv timeout: zmq.Again)."""
         g = self._g
         if flags & NOBLOCK or g is None or not (g.recv_q if receiving else g.send_q):
             # Nobody waits ahead of us (or NOBLOCK): try at once.
@@ -268,49 +233,39 @@ class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
                 return result
             if flags & NOBLOCK:
                 raise Again()
-            g = self._prepare()
-            stamp = g.ops
-        else:
-            g = self._prepare()
-            stamp = -1
-        queue: deque[Any] = g.recv_q if receiving else g.send_q  # (of _Slot: they stand in for Pending)
-        slot: _Slot | None = None
+        g = self._prepare()
+        queue = g.recv_q if receiving else g.send_q
+        waiter = _Waiter(g.hub)
+        pending = Pending(waiter, fn, args)
+        queue.append(pending)
+        g.watch()
+        timeout = _get(self, RCVTIMEO if receiving else SNDTIMEO)
+        timer = None
+        if timeout >= 0:
+            timer = g.hub.loop.timer(timeout / 1000)
+            timer.start(waiter.waiter.switch, _TIMED_OUT)
         try:
-            deadline = deadline_after(_get(self, RCVTIMEO if receiving else SNDTIMEO))
-            pending = slot = _Slot(stamp)
-            queue.append(pending)
-            event = slot.event
-            while True:
-                # Invariant: ``pending`` is queued exactly while its event is not set.
-                left = seconds_left(deadline)
-                if left is None or left > 0:
-                    g.watch()
-                    event.wait(left)
-                if not event.is_set():
-                    queue.remove(pending)  # timed out
-                    event.set()
-                try:
-                    result = fn(self, *args)
-                finally:
-                    self._kick()
-                if result is not WOULD_BLOCK:
-                    g.backoff = _BACKOFF_MIN
-                    return result
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise Again()
-                slot.stamp = g.ops
-                event.clear()
-                queue.appendleft(pending)  # woken but beaten to it: keep our place
+            result = waiter.waiter.get()
+        except BaseException:  # the operation's error, or gevent.Timeout, GreenletExit, Ctrl-C
+            self._abandon(g, queue, pending)
+            raise
         finally:
-            if slot is not None:
-                if not slot.event.is_set():
-                    try:
-                        queue.remove(pending)
-                    except ValueError:
-                        pass
-                # Leaving early (timeout, GreenletExit, Ctrl-C) may waste a turn we were
-                # given: let a pass hand it to the next waiter.
-                self._kick()
+            if timer is not None:
+                timer.close()
+        if result is _TIMED_OUT:
+            self._abandon(g, queue, pending)
+            raise Again()
+        return result
+
+    def _abandon(self, g: _Green, queue: deque[Pending], pending: Pending) -> None:
+        """A waiting greenlet leaves: its operation must never run."""
+        pending.waiter.finished = True  # (already, if its outcome was given)
+        try:
+            queue.remove(pending)
+        except ValueError:
+            pass  # its pass already took it off
+        if not g.waiting():
+            g.stop()
 
     # -- lifetime --------------------------------------------------------------------------
 
@@ -321,7 +276,7 @@ class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
             g = self._g
             if g is not None:
                 try:
-                    g.wake_all()
+                    g.fail_waiters(closed_error())
                 except Exception:  # pragma: no cover - the hub is gone (interpreter exit)
                     pass
                 g.discard()

@@ -3,11 +3,17 @@
 Thread devices are stopped by terminating their context (``zmq.Context.instance()`` for
 pyzmq's thread devices) or with a steerable proxy's TERMINATE; every wait is bounded.
 Only bools and counts are recorded about ports, never port numbers.
+
+No probe sleeps until a device is up. Clients may connect to a device's inproc endpoints
+before it binds them (libzmq queues the pending connection, and attaches it, with its
+routing id and subscriptions, when the device binds), so those that need the device's peers
+known at once (a ROUTER routing to a worker, a PUB monitor) connect before ``start()``.
+Otherwise a message through the device is the sign that it runs; over tcp a SUB is known
+to be subscribed once a monitor copy has reached it (``_subscribed``).
 """
 import inspect
 import socket
 import threading
-import time
 
 import zmq
 import zmq.devices as D
@@ -61,15 +67,44 @@ def _port(fn, *args, **kwargs):
     return port
 
 
-def _client(ctx, kind, addr, connect=True, **opts):
+def _client(ctx, kind, addr, connect=True, opts=None):
     s = ctx.socket(kind)
     s.linger = 0
     s.rcvtimeo = 2000
     s.sndtimeo = 2000
-    for k, v in opts.items():
+    for k, v in (opts or {}).items():
         s.setsockopt(k, v)
     (s.connect if connect else s.bind)(addr)
     return s
+
+
+def _through(ctx, in_addr, out_addr):
+    """Put one message through a PULL->PUSH device from a PUSH at ``in_addr`` to a PULL at
+    ``out_addr`` (clients of ``ctx``, closed again): the event that the device runs. Records
+    what arrived."""
+    push = _client(ctx, zmq.PUSH, in_addr)
+    pull = _client(ctx, zmq.PULL, out_addr)
+    call(push.send, b"up?")
+    call(pull.recv)
+    push.close()
+    pull.close()
+
+
+def _subscribed(sub, exchange, rounds=40):
+    """Repeat ``exchange(i)`` until ``sub`` receives a copy ending in ``b"warm-%d" % i``.
+
+    ``exchange(i)`` sends unrecorded traffic through a device whose monitor ``sub`` reads,
+    its last monitor copy ending in that mark. A copy arriving means the subscription has
+    reached the device; the copies are read and dropped, up to the last one of the round
+    that came through (later rounds' copies follow it in order, so none is left behind).
+    """
+    for i in range(rounds):
+        exchange(i)
+        mark = b"warm-%d" % i
+        while sub.poll(100):
+            if sub.recv_multipart()[-1] == mark:
+                return True
+    return False
 
 
 def _stop_instance(dev, *socks):
@@ -366,7 +401,6 @@ def probe_thread_streamer_inproc_instance():
     d.bind_in("inproc://e2-in")
     d.bind_out("inproc://e2-out")
     d.start()
-    time.sleep(0.1)
     ctx = zmq.Context.instance()
     push = call(_client, ctx, zmq.PUSH, "inproc://e2-in")
     pull = call(_client, ctx, zmq.PULL, "inproc://e2-out")
@@ -427,12 +461,11 @@ def probe_thread_single_socket_router():
     d = D.ThreadDevice(zmq.QUEUE, zmq.ROUTER, -1)
     port = d.bind_in_to_random_port("tcp://127.0.0.1")
     d.start()
-    time.sleep(0.1)
-    rec(d.launcher.is_alive(), "running")
     ctx = zmq.Context()
     dealer = _client(ctx, zmq.DEALER, f"tcp://127.0.0.1:{port}")
     call(dealer.send_multipart, [b"echo", b"me"])
     call(dealer.recv_multipart)
+    rec(d.launcher.is_alive(), "running")
     dealer.close()
     ctx.term()
     _stop_instance(d)
@@ -445,12 +478,11 @@ def probe_thread_single_socket_out_binds_ignored():
     call(d.bind_out, "tcp://127.0.0.1:1")
     call(d.setsockopt_out, zmq.LINGER, 0)
     d.start()
-    time.sleep(0.1)
-    rec(d.launcher.is_alive(), "running")
     ctx = zmq.Context()
     dealer = _client(ctx, zmq.DEALER, f"tcp://127.0.0.1:{port}")
     call(dealer.send, b"x")
     call(dealer.recv)
+    rec(d.launcher.is_alive(), "running")
     dealer.close()
     ctx.term()
     _stop_instance(d)
@@ -511,7 +543,7 @@ def probe_start_twice():
     d.bind_out("inproc://e2-twice-out")
     d.start()
     call(d.start)
-    time.sleep(0.1)
+    _through(zmq.Context.instance(), "inproc://e2-twice-in", "inproc://e2-twice-out")
     _stop_instance(d)
 
 
@@ -524,7 +556,7 @@ def probe_context_after_start():
     d.start()
     rec(hasattr(d, "_context"), "after")
     rec(getattr(d, "_context", None) is zmq.Context.instance(), "is instance")
-    time.sleep(0.1)
+    _through(zmq.Context.instance(), "inproc://e2-c-in", "inproc://e2-c-out")
     _stop_instance(d)
     rec(d.done)
 
@@ -537,7 +569,6 @@ def probe_custom_context_factory():
     d.bind_in("inproc://e2-f-in")
     d.bind_out("inproc://e2-f-out")
     d.start()
-    time.sleep(0.1)
     push = _client(mine, zmq.PUSH, "inproc://e2-f-in")
     pull = _client(mine, zmq.PULL, "inproc://e2-f-out")
     push.send(b"own ctx")
@@ -577,7 +608,6 @@ def probe_done_and_sockets_after_terminate():
     p.bind_mon("inproc://e2-t-m")
     p.bind_ctrl("inproc://e2-t-c")
     p.start()
-    time.sleep(0.1)
     ctx = zmq.Context.instance()
     c = _client(ctx, zmq.PAIR, "inproc://e2-t-c")
     c.send(b"TERMINATE")
@@ -597,7 +627,6 @@ def probe_foreground_device_in_thread():
     d.bind_out("inproc://e2-fg-out")
     t = threading.Thread(target=d.start, daemon=True)
     t.start()
-    time.sleep(0.1)
     ctx = zmq.Context.instance()
     push = _client(ctx, zmq.PUSH, "inproc://e2-fg-in")
     pull = _client(ctx, zmq.PULL, "inproc://e2-fg-out")
@@ -637,7 +666,6 @@ def probe_thread_proxy_monitor_copies():
     p.bind_out("inproc://e2-p-out")
     p.bind_mon("inproc://e2-p-mon")
     p.start()
-    time.sleep(0.1)
     ctx = zmq.Context.instance()
     push = _client(ctx, zmq.PUSH, "inproc://e2-p-in")
     pull = _client(ctx, zmq.PULL, "inproc://e2-p-out")
@@ -648,7 +676,7 @@ def probe_thread_proxy_monitor_copies():
     _stop_instance(p, push, pull, mon)
 
 
-@probe
+@probe(timeout=10)
 def probe_thread_proxy_pub_monitor_tcp():
     p = D.ThreadProxy(zmq.ROUTER, zmq.DEALER)
     pin = p.bind_in_to_random_port("tcp://127.0.0.1")
@@ -658,9 +686,16 @@ def probe_thread_proxy_pub_monitor_tcp():
     ctx = zmq.Context()
     sub = _client(ctx, zmq.SUB, f"tcp://127.0.0.1:{pmon}")
     sub.setsockopt(zmq.SUBSCRIBE, b"")
-    req = _client(ctx, zmq.REQ, f"tcp://127.0.0.1:{pin}", **{zmq.ROUTING_ID: b"client"})
+    req = _client(ctx, zmq.REQ, f"tcp://127.0.0.1:{pin}", opts={zmq.ROUTING_ID: b"client"})
     rep = _client(ctx, zmq.REP, f"tcp://127.0.0.1:{pout}")
-    time.sleep(0.2)
+
+    def exchange(i):
+        req.send(b"ask-%d" % i)
+        rep.recv()
+        rep.send(b"warm-%d" % i)
+        req.recv()
+
+    rec(_subscribed(sub, exchange), "subscribed")
     req.send(b"q")
     call(rep.recv)
     rep.send(b"a")
@@ -681,7 +716,6 @@ def probe_steerable_statistics_pause_resume():
     p.bind_mon("inproc://e2-s-mon")
     p.bind_ctrl("inproc://e2-s-ctrl")
     p.start()
-    time.sleep(0.1)
     ctx = zmq.Context.instance()
     push = _client(ctx, zmq.PUSH, "inproc://e2-s-in")
     pull = _client(ctx, zmq.PULL, "inproc://e2-s-out")
@@ -689,7 +723,9 @@ def probe_steerable_statistics_pause_resume():
     push.send(b"one")
     call(pull.recv)
     ctrl.send(b"PAUSE")
-    time.sleep(0.1)
+    # commands are handled in order: once STATISTICS is answered, PAUSE has been handled
+    ctrl.send(b"STATISTICS")
+    ctrl.recv_multipart()
     push.send(b"two")
     rec(pull.poll(200), "while paused")
     ctrl.send(b"RESUME")
@@ -711,7 +747,7 @@ def probe_steerable_default_ctrl_type_used():
     p.bind_out("inproc://e2-sd-out")
     p.bind_ctrl("inproc://e2-sd-ctrl")
     p.start()
-    time.sleep(0.2)
+    _through(zmq.Context.instance(), "inproc://e2-sd-in", "inproc://e2-sd-out")
     rec(p.launcher.is_alive(), "running")
     ctx = zmq.Context.instance()
     ctrl = call(_client, ctx, zmq.PAIR, "inproc://e2-sd-ctrl")
@@ -732,14 +768,12 @@ def probe_thread_monitored_queue_prefixes():
     q.bind_in("inproc://e2-q-in")
     q.bind_out("inproc://e2-q-out")
     q.bind_mon("inproc://e2-q-mon")
-    q.start()
-    time.sleep(0.1)
     ctx = zmq.Context.instance()
     sub = _client(ctx, zmq.SUB, "inproc://e2-q-mon")
     sub.setsockopt(zmq.SUBSCRIBE, b"")
-    req = _client(ctx, zmq.REQ, "inproc://e2-q-in", **{zmq.ROUTING_ID: b"rq"})
+    req = _client(ctx, zmq.REQ, "inproc://e2-q-in", opts={zmq.ROUTING_ID: b"rq"})
     rep = _client(ctx, zmq.REP, "inproc://e2-q-out")
-    time.sleep(0.1)
+    q.start()  # (after the SUB subscribed: the monitor knows it from its bind on)
     req.send(b"hello")
     call(rep.recv)
     rep.send(b"world")
@@ -756,7 +790,6 @@ def probe_thread_monitored_queue_str_prefixes():
     q.bind_out("inproc://e2-qs-out")
     q.bind_mon("inproc://e2-qs-mon")
     q.start()
-    time.sleep(0.1)
     ctx = zmq.Context.instance()
     push = _client(ctx, zmq.PUSH, "inproc://e2-qs-in")
     pull = _client(ctx, zmq.PULL, "inproc://e2-qs-out")
@@ -794,9 +827,16 @@ def probe_monitored_queue_function_ends_on_term():
         for s in (a, b, m):
             s.close(linger=0)
 
+    a.bind("inproc://e2-mqf-in")
+    b.bind("inproc://e2-mqf-out")
+    client = _client(ctx, zmq.DEALER, "inproc://e2-mqf-in", opts={zmq.ROUTING_ID: b"c"})
+    worker = _client(ctx, zmq.DEALER, "inproc://e2-mqf-out")
     t = threading.Thread(target=run, daemon=True)
     t.start()
-    time.sleep(0.1)
+    client.send(b"job")
+    call(worker.recv_multipart)  # through the queue: it runs
+    client.close()
+    worker.close()
     term = threading.Thread(target=ctx.term, daemon=True)
     term.start()
     term.join(3)
@@ -864,7 +904,6 @@ def probe_monitored_queue_push_monitor_without_peer():
     q.bind_out("inproc://e2-mw-out")
     q.bind_mon("inproc://e2-mw-mon")
     q.start()
-    time.sleep(0.1)
     ctx = zmq.Context.instance()
     push = _client(ctx, zmq.PUSH, "inproc://e2-mw-in")
     pull = _client(ctx, zmq.PULL, "inproc://e2-mw-out")
@@ -914,14 +953,12 @@ def probe_router_router_monitored_queue():
     q.bind_out("inproc://e2-rr-out")
     q.bind_mon("inproc://e2-rr-mon")
     q.setsockopt_out(zmq.ROUTING_ID, b"queue")
-    q.start()
-    time.sleep(0.1)
     ctx = zmq.Context.instance()
-    client = _client(ctx, zmq.DEALER, "inproc://e2-rr-in", **{zmq.ROUTING_ID: b"client"})
-    worker = _client(ctx, zmq.DEALER, "inproc://e2-rr-out", **{zmq.ROUTING_ID: b"worker"})
+    client = _client(ctx, zmq.DEALER, "inproc://e2-rr-in", opts={zmq.ROUTING_ID: b"client"})
+    worker = _client(ctx, zmq.DEALER, "inproc://e2-rr-out", opts={zmq.ROUTING_ID: b"worker"})
     sub = _client(ctx, zmq.SUB, "inproc://e2-rr-mon")
     sub.setsockopt(zmq.SUBSCRIBE, b"")
-    time.sleep(0.1)
+    q.start()  # (after the worker and the SUB connected: the queue knows them from its binds on)
     # a client addresses the worker by its id; the worker replies to the client's id
     client.send_multipart([b"worker", b"job"])
     got = call(worker.recv_multipart)
@@ -938,7 +975,7 @@ def probe_configure_after_start_ignored():
     d.bind_in("inproc://e2-late-in")
     d.bind_out("inproc://e2-late-out")
     d.start()
-    time.sleep(0.1)
+    _through(zmq.Context.instance(), "inproc://e2-late-in", "inproc://e2-late-out")
     call(d.bind_in, "inproc://e2-late-extra")
     ctx = zmq.Context.instance()
     s = ctx.socket(zmq.PUSH)
@@ -971,10 +1008,11 @@ def probe_device_run_return_value():
     mine = zmq.Context()
     d.context_factory = lambda: mine
     d.bind_in("inproc://e2-rv-in")
+    d.bind_out("inproc://e2-rv-out")
     res = []
     t = threading.Thread(target=lambda: res.append(d.run()), daemon=True)
     t.start()
-    time.sleep(0.1)
+    _through(mine, "inproc://e2-rv-in", "inproc://e2-rv-out")
     term = threading.Thread(target=mine.term, daemon=True)
     term.start()
     t.join(3)

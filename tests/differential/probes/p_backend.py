@@ -412,9 +412,18 @@ def probe_proxy_ends_with_context_term():
     back.bind("inproc://pb2")
     t = threading.Thread(target=lambda: call(zmq.proxy, front, back))
     t.start()
-    import time
-
-    time.sleep(0.1)
+    # a message through the proxy: the event that it runs when the context is terminated
+    push = ctx.socket(zmq.PUSH)
+    pull = ctx.socket(zmq.PULL)
+    for s in (push, pull):
+        s.linger = 0
+        s.rcvtimeo = 2000
+    push.connect("inproc://pf2")
+    pull.connect("inproc://pb2")
+    push.send(b"through")
+    call(pull.recv)
+    push.close()
+    pull.close()
     term = threading.Thread(target=ctx.term)
     term.start()
     t.join(4)

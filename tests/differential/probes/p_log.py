@@ -35,8 +35,7 @@ def _pubsub(ctx, topics=(b"",)):
             break
     while sub.poll(50):
         sub.recv_multipart()
-    sub.unsubscribe(b"__ready")
-    time.sleep(0.02)
+    sub.unsubscribe(b"__ready")  # (nothing is published under it again: no need to wait)
     return pub, sub
 
 

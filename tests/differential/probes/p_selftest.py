@@ -14,7 +14,7 @@ def probe_hang_is_observed():
     import time
 
     rec("before")
-    time.sleep(3)
+    time.sleep(3)  # (the hang the harness must observe, past the 0.5 s timeout)
     rec("after")
 
 

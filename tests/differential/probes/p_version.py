@@ -54,7 +54,7 @@ def probe_stopwatch():
 
     w = zmq.Stopwatch()
     w.start()
-    time.sleep(0.01)
+    time.sleep(0.01)  # (the interval the stopwatch measures)
     t = w.stop()
     rec([type(t).__name__, 5000 <= t < 2_000_000])
     t2 = w.stop()

@@ -51,10 +51,19 @@ class _Thread(threading.Thread):
         self.ended = time.monotonic()
 
 
-def _started(fn, *args, settle=0.2):
+def _waiters(sock) -> int:
+    """How many threads wait in a blocking call on ``sock`` (the one watching its FD and
+    those waiting on the lock's condition)."""
+    st = sock._ts
+    return bool(st.leader_want) + st.wait_in + st.wait_out
+
+
+def _started(fn, *args, on, waiters=1):
+    """Start ``fn(*args)`` in a thread; return once ``waiters`` threads wait on socket ``on``
+    (or the thread has ended)."""
     t = _Thread(fn, *args)
     t.start()
-    time.sleep(settle)  # let it enter its wait
+    assert _helpers.wait_until(lambda: _waiters(on) >= waiters or not t.is_alive()), "never waited"
     return t
 
 
@@ -135,7 +144,7 @@ def test_close_wakes_a_blocked_receiver_promptly(ctx, call):
     a, b = _pair(ctx, timeout=-1)
     fn = {"recv": a.recv, "recv_multipart": a.recv_multipart, "recv_string": a.recv_string,
           "poll": lambda: a.poll(-1)}[call]
-    t = _started(fn)
+    t = _started(fn, on=a)
     closed_at = time.monotonic()
     a.close()
     t.join(5)
@@ -155,9 +164,8 @@ def test_close_wakes_several_waiters_and_a_blocked_sender(ctx):
             sent += 1
         except zmq.Again:
             break
-    senders = [_started(a.send, b"more", settle=0) for _ in range(3)]
-    receivers = [_started(a.recv, settle=0) for _ in range(3)]
-    time.sleep(0.3)
+    senders = [_started(a.send, b"more", on=a, waiters=i + 1) for i in range(3)]
+    receivers = [_started(a.recv, on=a, waiters=i + 4) for i in range(3)]
     closed_at = time.monotonic()
     a.close()
     for t in senders + receivers:
@@ -170,7 +178,7 @@ def test_close_wakes_several_waiters_and_a_blocked_sender(ctx):
 
 def test_destroy_from_another_thread_ends_the_wait(ctx):
     a, b = _pair(ctx, timeout=-1)
-    t = _started(a.recv)
+    t = _started(a.recv, on=a)
     ctx.destroy(linger=0)
     t.join(5)
     assert isinstance(t.error, zmq.ZMQError) and t.error.errno == zmq.ENOTSOCK, t.error
@@ -188,7 +196,7 @@ def test_context_term_wakes_the_waiter_with_context_terminated():
         finally:
             a.close()
 
-    t = _started(wait_then_close)
+    t = _started(wait_then_close, on=a)
     term = _Thread(c.term)
     term.start()
     t.join(5)
@@ -201,7 +209,7 @@ def test_context_term_wakes_the_waiter_with_context_terminated():
 def test_send_and_bind_go_on_while_another_thread_waits(ctx):
     # A receive waiting on the socket does not hold the lock: the same socket sends meanwhile.
     a, b = _pair(ctx)
-    t = _started(a.recv)
+    t = _started(a.recv, on=a)
     assert t.is_alive()
     for i in range(100):
         a.send(b"%d" % i)
@@ -223,18 +231,14 @@ def test_waiters_for_different_events_are_both_served(ctx):
             a.send(b"fill", zmq.NOBLOCK)
         except zmq.Again:
             break
-    sender = _started(a.send, b"last")
-    receiver = _started(a.recv)
+    sender = _started(a.send, b"last", on=a)
+    receiver = _started(a.recv, on=a, waiters=2)
     b.send(b"to a")
     receiver.join(5)
     assert receiver.result == b"to a", receiver.error
     got = []
-    deadline = time.monotonic() + 5
-    while b"last" not in got and time.monotonic() < deadline:
-        try:
-            got.append(b.recv(zmq.NOBLOCK))
-        except zmq.Again:
-            time.sleep(0.01)
+    while b"last" not in got:
+        got.append(b.recv())  # (RCVTIMEO 5 s: Again if it never comes)
     sender.join(5)
     assert sender.error is None, sender.error
     assert got[-1] == b"last" and set(got[:-1]) == {b"fill"}, got
@@ -285,7 +289,7 @@ def test_a_signal_handler_interrupts_the_wait(ctx):
 def test_ctrl_c_raises_keyboard_interrupt_while_a_follower_waits(ctx):
     # The main thread waits behind another waiter (on the lock's condition, not the FD).
     a, b = _pair(ctx, timeout=3000)
-    other = _started(a.recv)
+    other = _started(a.recv, on=a)
     old = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.1, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))
     try:

@@ -2,7 +2,7 @@
 
 conftest.py imports the fixtures below, so every test module can ask for them by name
 (``ctx``/``context``, ``sockets``, ``transport``, ``bound_pair``, ``pipe``...); helpers that
-are not fixtures are imported: ``from _helpers import make, endpoint, needs_frame_buffer``.
+are not fixtures are imported: ``from _helpers import make, endpoint, needs_cython_backend``.
 Sockets made by :func:`make` (and the ``sockets`` factory) are closed after each test by
 the autouse :func:`close_made_sockets`.
 """
@@ -26,20 +26,6 @@ import zmq
 #: not hang.
 TIMEOUT_MS = 5000
 
-#: Whether Frames export the buffer protocol (``memoryview(frame)``): the compiled backend's
-#: do; the CFFI backend's Frame (a pure-Python class, ``__buffer__``) does on PyPy and from
-#: CPython 3.12 on (docs/howto/backends.md). ``frame.buffer`` works everywhere.
-FRAME_EXPORTS_BUFFER = zmq.backend.BACKEND == "cython" or sys.implementation.name == "pypy" or sys.version_info >= (3, 12)
-needs_frame_buffer = pytest.mark.skipif(
-    not FRAME_EXPORTS_BUFFER,
-    reason="the CFFI backend's Frame cannot export the buffer protocol on this interpreter "
-           "(frame.buffer works): docs/howto/backends.md")
-#: NumPy on PyPy reads buffers through cpyext, which does not see ``__buffer__``:
-#: ``np.frombuffer(frame.buffer)`` there.
-needs_numpy_frame_buffer = pytest.mark.skipif(
-    not FRAME_EXPORTS_BUFFER or (zmq.backend.BACKEND != "cython" and sys.implementation.name == "pypy"),
-    reason="NumPy cannot read the CFFI backend's Frame as a buffer on this interpreter "
-           "(np.frombuffer(frame.buffer) works): docs/howto/backends.md")
 #: Tests of the compiled backend's own internals (the Cython cimport API, its typed arguments).
 needs_cython_backend = pytest.mark.skipif(
     zmq.backend.BACKEND != "cython", reason=f"tests the compiled (Cython) backend; this run uses {zmq.backend.BACKEND}")

@@ -18,7 +18,6 @@ import pytest
 
 import zmq
 from zmq.constants import SocketOption, SocketType
-from _helpers import needs_frame_buffer
 
 pytest.importorskip("mypy")
 
@@ -113,9 +112,9 @@ def test_error_examples_fail_as_marked(path, mypy_cache):
 
 @needs_311
 @pytest.mark.parametrize(
-    "path", [pytest.param(p, marks=needs_frame_buffer) if p.endswith("zerocopy.py") else p for p in GOOD],
+    "path", GOOD,
     ids=os.path.basename)
-def test_examples_run(path):  # zerocopy.py: memoryview(frame)
+def test_examples_run(path):
     # The examples are real programs: what they assert about types holds at run time too.
     try:
         proc = subprocess.run(

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 import zmq
-from _helpers import connected_pair, needs_export_locks, needs_frame_buffer, needs_numpy_frame_buffer, pypy_collect
+from _helpers import connected_pair, needs_export_locks, pypy_collect
 
 SIZE = 200_000  # bytes per zero-copy message
 WAIT = 3.0  # seconds: bound on every wait for libzmq to let go
@@ -130,7 +130,6 @@ def test_buffer_owner_is_released_after_the_peer_received(bound_pair, transport,
     assert _collect_until(lambda: ref() is None), "the buffer owner was never released"
 
 
-@needs_frame_buffer
 @needs_export_locks  # (OwnedBuffer is a bytearray: shared as a copy on PyPy)
 def test_inproc_receiver_frame_shares_the_senders_buffer(sockets):
     # Over inproc libzmq hands the very same message to the receiver, so a Frame received
@@ -465,7 +464,6 @@ def test_tracker_rejects_untrackable_objects():
         zmq.MessageTracker(42)
 
 
-@needs_numpy_frame_buffer
 def test_send_multipart_tracker_covers_every_part(sockets):
     pull = sockets(zmq.PULL)
     push = sockets(zmq.PUSH)

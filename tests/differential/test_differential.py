@@ -24,6 +24,7 @@ sys.path.insert(0, HERE)
 
 import _runner  # noqa: E402
 from allowlist import ALLOWED  # noqa: E402
+from backend_limits import BACKEND_LIMITS  # noqa: E402
 
 # Probes of the harness itself: how each must compare (True = same, False = differs).
 SELFTEST = {"p_selftest::which_binding": False, "p_selftest::hang_is_observed": True,
@@ -116,7 +117,31 @@ def test_probe(probe_id: str) -> None:
     if probe_id in ALLOWED:
         assert ours != theirs, f"{probe_id} now behaves as in pyzmq: remove it from allowlist.py"
         return
+    limit = _backend_limits().get(probe_id)
+    if limit is not None:
+        assert ours != theirs, f"{probe_id} now behaves as in pyzmq: remove it from backend_limits.py"
+        pytest.xfail(f"{_backend()} backend: {limit}")
     assert ours == theirs, f"cyzmq differs from pyzmq in {probe_id}:\ncyzmq: {_show(ours)}\npyzmq: {_show(theirs)}"
+
+
+def _backend() -> str:
+    import zmq.backend
+
+    return zmq.backend.BACKEND
+
+
+def _backend_limits() -> dict[str, str]:
+    """The documented differences of the backend this run uses (backend_limits.py)."""
+    return BACKEND_LIMITS.get(_backend(), {})
+
+
+def test_backend_limits_entries() -> None:
+    """Every backend limit names a probe and says why it comes with the backend."""
+    for backend, limits in BACKEND_LIMITS.items():
+        for probe_id, reason in limits.items():
+            assert probe_id in PROBE_IDS, f"{backend} limit {probe_id} names no probe"
+            assert probe_id not in ALLOWED, f"{probe_id} is both allow-listed and a {backend} limit"
+            assert len(reason) > 20, f"{backend} limit {probe_id}: say why"
 
 
 def test_allowlist_entries() -> None:

@@ -4,9 +4,8 @@ Zero-copy: the buffer object stays referenced until libzmq calls the message's f
 function, which runs without the GIL (a libc call writing to a pipe; see ``_release``); a
 helper thread then lets go of it and finishes the trackers.
 
-``memoryview(frame)`` needs the buffer protocol, which a pure-Python class can export only
-from Python 3.12 (``__buffer__``); on older interpreters use ``frame.buffer`` (a
-memoryview of the message memory, no copy) or ``frame.bytes``.
+A Frame exports the buffer protocol (``memoryview(frame)``, ``np.frombuffer(frame)``) through
+its base class, ``_buffer.BufferExporter``, on every interpreter.
 """
 from __future__ import annotations
 
@@ -17,6 +16,8 @@ import weakref
 from typing import Any
 
 from zmq.backend.cffi import _release
+from zmq.backend.cffi._buffer import MECHANISM as _BUFFER_MECHANISM
+from zmq.backend.cffi._buffer import BufferExporter
 from zmq.backend.cffi._ffi import DRAFT_API, ENOTSUP, NULL, c_int, check, ffi, lib, zmq_error
 from zmq.error import NotDone
 
@@ -155,7 +156,7 @@ def _tracker_for(event: threading.Event) -> MessageTracker:
     return tracker
 
 
-class Frame:
+class Frame(BufferExporter):
     """One message part, owned by a libzmq ``zmq_msg_t``.
 
     Returned by ``recv(copy=False)``; :attr:`buffer` exposes its memory without a copy,
@@ -289,11 +290,14 @@ class Frame:
             raise BufferError("this Frame shares the memory of a read-only object: it cannot be written to")
         return self._view()
 
-    def __buffer__(self, flags: int) -> memoryview:
-        return self._writable_view() if flags & 1 else self._view()  # 1: PyBUF_WRITABLE
-
-    def __bytes__(self) -> builtins.bytes:
-        return self.bytes
+    if _BUFFER_MECHANISM == "ctypes":
+        def _export(self) -> tuple[int, int, bool]:
+            """(address, size, read-only) of the message memory, for BufferExporter."""
+            msg = self._zmq_msg
+            return int(ffi.cast("uintptr_t", lib.zmq_msg_data(msg))), lib.zmq_msg_size(msg), self._readonly
+    else:
+        def __buffer__(self, flags: int) -> memoryview:
+            return self._writable_view() if flags & 1 else self._view()  # 1: PyBUF_WRITABLE
 
     @property
     def bytes(self) -> builtins.bytes:

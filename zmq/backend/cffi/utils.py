@@ -36,9 +36,30 @@ def strerror(errno: int) -> str:
     return ffi.string(lib.zmq_strerror(c_int(errno, "errno"))).decode("utf-8", "replace")
 
 
+def _thread_errno() -> Callable[[], int]:
+    """A reader of this thread's C ``errno`` as it is now, which is what libzmq's zmq_errno()
+    returns. Calling ``lib.zmq_errno()`` through cffi would not do: cffi sets ``errno`` to the
+    value it saved after its own last call before each call, hiding what other C code (the
+    interpreter's included) set since. PyPy's ctypes does the same, so there cffi's is kept."""
+    if sys.implementation.name == "pypy":
+        return lib.zmq_errno
+    import ctypes
+
+    libc = ctypes.CDLL(None)
+    location = getattr(libc, "__errno_location", None) or getattr(libc, "__error", None)
+    if location is None:
+        return lib.zmq_errno
+    location.restype = ctypes.POINTER(ctypes.c_int)
+    location.argtypes = []
+    return lambda: location()[0]
+
+
+_errno_now = _thread_errno()
+
+
 def zmq_errno() -> int:
-    """The errno of the last libzmq call in this thread."""
-    return lib.zmq_errno()
+    """The errno of the last libzmq call in this thread (C's ``errno`` now)."""
+    return _errno_now()
 
 
 def curve_keypair() -> tuple[bytes, bytes]:

@@ -400,6 +400,7 @@ class AsyncPollerMixin:
     """``poll(timeout)`` returning an awaitable, for a :class:`zmq.Poller` subclass."""
 
     sockets: list[tuple[Any, int]]
+    _cancel_on_close = True  # closing a registered socket cancels the poll (else: it raises)
 
     def poll(self, timeout: float | None = -1) -> asyncio.Future[list[tuple[Any, int]]]:
         """Wait up to ``timeout`` ms (None or negative: forever) for registered sockets/fds:
@@ -427,7 +428,7 @@ class AsyncPollerMixin:
             try:
                 found = _as_fds(zmq.zmq_poll(self.sockets, 0))
             except BaseException as e:
-                if any(isinstance(obj, zmq.Socket) and obj.closed for obj, _ in self.sockets):
+                if self._cancel_on_close and any(isinstance(obj, zmq.Socket) and obj.closed for obj, _ in self.sockets):
                     future.cancel()  # a registered socket was closed
                 else:
                     future.set_exception(e)

@@ -3,25 +3,29 @@ AnyIO backend (asyncio or trio). There is no start step and no thread: a socket 
 from any task of the running event loop.
 
 Every operation first tries the libzmq call at once without blocking (the compiled core's
-``NOTHROW_FLAG`` attempts return ``WOULD_BLOCK`` instead of raising). Only when it would
-block does the task wait on the socket's ``ZMQ_FD`` with AnyIO's low-level fd wait.
+``NOTHROW_FLAG`` attempts return ``WOULD_BLOCK`` instead of raising). What happens when it
+would block depends on the backend:
 
-``ZMQ_FD`` is edge-triggered: it says "something changed", and any libzmq call may consume
-that signal. So a task re-reads ``EVENTS`` after every miss before it waits, and whenever a
-call here may have consumed the edge while other tasks wait on the same fd, those tasks are
-woken to check again (:class:`_FDState`). Only one task at a time waits on an fd (AnyIO
-allows no more); the others wait on an event the waiting task sets when it wakes.
+- under asyncio, the socket is a :mod:`zmq.asyncio` socket: the operation is queued in its
+  :class:`zmq._readiness.Readiness` (:mod:`zmq._async`), and the awaitable returned is an
+  asyncio future;
+- under trio, the task waits on the socket's ``ZMQ_FD`` with trio's fd wait
+  (:class:`_FDState`) and attempts again when it signals.
 
-Cancellation never loses a message: a message is taken from libzmq only by a synchronous
-attempt whose result is returned without any await in between, so a receive cancelled
-before it returns leaves its message for the next one, and a cancelled send sent either
-the whole message or nothing.
+``ZMQ_FD`` is edge-triggered (see :mod:`zmq._readiness`): under trio a task re-reads
+``EVENTS`` after every miss before it waits, and whenever a call here may have consumed the
+edge while other tasks wait on the same fd, those tasks are woken to check again.
+
+Cancellation never loses a message: under asyncio as in :mod:`zmq.asyncio` (a message
+taken for a receive whose task was cancelled goes to the next receive); under trio a
+message is taken from libzmq only by a synchronous attempt whose result is returned without
+any await in between, so a receive cancelled before it returns leaves its message for the
+next one, and a cancelled send sent either the whole message or nothing.
 """
 from __future__ import annotations
 
 import asyncio
 import math
-import threading
 from types import TracebackType
 from typing import Any, Callable
 
@@ -30,8 +34,8 @@ import anyio.lowlevel
 import sniffio
 
 import zmq
-from zmq._readiness import (EVENTS, FD, NOBLOCK, POLLIN, POLLOUT, RCVTIMEO, SNDTIMEO, TRY, WOULD_BLOCK, Operations,
-                            Shadowing, closed_error, recv_into_now)
+from zmq._async import AsyncPollerMixin, AsyncSocketMixin
+from zmq._readiness import EVENTS, FD, NOBLOCK, POLLIN, POLLOUT, RCVTIMEO, SNDTIMEO, WOULD_BLOCK, Shadowing, closed_error
 from zmq.asyncio import _AsyncContext
 from zmq.error import Again, ZMQError
 
@@ -42,32 +46,27 @@ __all__ = ["Context", "Socket", "Poller"]
 _YIELD_EVERY = 64
 _streak = 0  # operations since the last such checkpoint (any socket's: a plain int is cheapest)
 
+#: The running asyncio loop, or None (under trio): which backend's path an operation takes.
+_asyncio_loop = asyncio._get_running_loop
+
 _wait_readable: Callable[[int], Any] = getattr(anyio, "wait_readable", None) or anyio.wait_socket_readable  # type: ignore[assignment]
 _wait_writable: Callable[[int], Any] = getattr(anyio, "wait_writable", None) or anyio.wait_socket_writable  # type: ignore[assignment]
 _notify_closing: Callable[[int], None] | None = getattr(anyio, "notify_closing", None)
 
 
 class _FDState:
-    """The tasks waiting for one readable fd.
+    """The tasks waiting for one readable fd under trio: one "leader" task waits on the fd
+    and the others ("followers") on an event the leader sets when it stops waiting."""
 
-    Under asyncio the fd gets one reader callback on the loop (kept while tasks keep coming
-    back, so a busy socket costs no epoll_ctl per wait), which resolves the waiting tasks'
-    futures. Elsewhere (trio) one "leader" task waits on the fd with AnyIO's fd wait and the
-    others ("followers") on an event the leader sets when it stops waiting.
-    """
-
-    __slots__ = ("fd", "leader", "event", "futures", "loop", "waiting", "wait_in", "wait_out", "inproc")
+    __slots__ = ("fd", "leader", "event", "waiting", "wait_in", "wait_out")
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
         self.leader: anyio.CancelScope | None = None
         self.event: anyio.Event | None = None
-        self.futures: list[asyncio.Future[None]] = []
-        self.loop: asyncio.AbstractEventLoop | None = None  # whose reader watches fd
         self.waiting = 0  # tasks inside wait()
         self.wait_in = 0  # ... of which wait for POLLIN
         self.wait_out = 0  # ... for POLLOUT
-        self.inproc = False  # the socket has inproc endpoints (see _kick_inproc_receivers)
 
     def wanted(self) -> int:
         """The events the waiting tasks wait for."""
@@ -75,8 +74,6 @@ class _FDState:
 
     def touch(self) -> None:
         """Someone's libzmq call may have consumed the fd's edge: wake every waiting task."""
-        if self.futures:
-            self._resolve()
         if self.leader is not None:
             self.leader.cancel()  # its wait returns normally; on the way out it wakes the rest
         else:
@@ -87,23 +84,6 @@ class _FDState:
         if event is not None:
             event.set()
 
-    def _resolve(self) -> None:
-        futures, self.futures = self.futures, []
-        for fut in futures:
-            if not fut.done():
-                fut.set_result(None)
-
-    def _readable(self) -> None:
-        if self.futures:
-            self._resolve()
-        else:  # nobody came back since the last wake-up: stop watching
-            self._unwatch()
-
-    def _unwatch(self) -> None:
-        loop, self.loop = self.loop, None
-        if loop is not None and not loop.is_closed():
-            loop.remove_reader(self.fd)
-
     async def wait(self, want: int) -> None:
         """Wait until the fd signals or :meth:`touch` is called (either may be spurious:
         the caller re-checks). ``want``: the events the caller waits for."""
@@ -111,12 +91,9 @@ class _FDState:
         self.wait_in += want & POLLIN
         self.wait_out += (want & POLLOUT) >> 2
         try:
-            library = sniffio.current_async_library()
-            if library == "asyncio":
-                await self._wait_asyncio(want)
-                return
             # trio's own primitives where they are trio's (AnyIO's wrappers cost a little more)
-            scope_class, wait_readable, event_class = _trio_primitives() if library == "trio" else _anyio_primitives
+            trio = sniffio.current_async_library() == "trio"
+            scope_class, wait_readable, event_class = _trio_primitives() if trio else _anyio_primitives
             if self.leader is None:
                 with scope_class() as scope:
                     self.leader = scope
@@ -136,29 +113,8 @@ class _FDState:
             self.wait_in -= want & POLLIN
             self.wait_out -= (want & POLLOUT) >> 2
 
-    async def _wait_asyncio(self, want: int) -> None:
-        loop = asyncio.get_running_loop()
-        if self.loop is not loop:
-            self._unwatch()
-            loop.add_reader(self.fd, self._readable)
-            self.loop = loop
-        fut = loop.create_future()
-        self.futures.append(fut)
-        receivers = _inproc_receivers() if self.inproc and want & POLLIN else None
-        if receivers is not None:
-            receivers[self] = None
-        try:
-            await fut
-        finally:
-            if not fut.done():  # cancelled
-                self.futures.remove(fut)
-            if receivers is not None and not self.wait_in - (want & POLLIN):
-                receivers.pop(self, None)
-
     def close(self) -> None:
         """The fd is about to be closed: stop waiting on it and wake every task."""
-        self._unwatch()  # before the fd goes: libzmq reuses fd numbers
-        self._resolve()
         if self.leader is not None:
             if _notify_closing is not None:
                 try:
@@ -196,32 +152,6 @@ def _closed_errors() -> tuple[type[BaseException], ...]:
 _states: dict[int, _FDState] = {}
 
 
-_local = threading.local()
-
-
-def _inproc_receivers() -> dict[_FDState, None]:
-    """This thread's fds of inproc sockets with tasks waiting to receive (an ordered set)."""
-    try:
-        receivers: dict[_FDState, None] = _local.receivers
-    except AttributeError:
-        receivers = _local.receivers = {}
-    return receivers
-
-
-def _kick_inproc_receivers(sender: _FDState | None) -> None:
-    """An inproc send just succeeded: wake this thread's waiting inproc receivers at once.
-
-    Their peer may be the sender, in this thread; without this they would wait for the
-    event loop's next poll of their fd to see the message (a loop round trip per message).
-    Only asyncio waiters register (waking one is resolving a future; under trio it would
-    be a cancellation, which costs more than the poll it saves).
-    """
-    receivers = _inproc_receivers()
-    for st in list(receivers):
-        if st is not sender:
-            st.touch()
-
-
 def _state(fd: int) -> _FDState:
     st = _states.get(fd)
     if st is None:
@@ -229,12 +159,15 @@ def _state(fd: int) -> _FDState:
     return st
 
 
-class Socket(Operations, Shadowing, zmq.Socket):
+class Socket(AsyncSocketMixin, Shadowing, zmq.Socket):  # type: ignore[misc]
     """A :class:`zmq.Socket` whose send/recv/poll methods are awaitable under AnyIO
-    (asyncio or trio); ``async with`` closes it."""
+    (asyncio or trio); ``async with`` closes it.
 
-    _st: _FDState | None = None
-    _inproc: bool = False  # bound or connected to an inproc endpoint
+    The send/recv family is :class:`zmq._readiness.Operations`' (as in :mod:`zmq.asyncio`),
+    over :meth:`_op`, which takes the running backend's path.
+    """
+
+    _st: _FDState | None = None  # under trio
 
     async def __aenter__(self) -> Socket:
         return self
@@ -248,36 +181,25 @@ class Socket(Operations, Shadowing, zmq.Socket):
         st = self._st
         if st is None:
             st = self._st = _state(zmq.Socket.get(self, FD))
-            st.inproc = st.inproc or self._inproc
         return st
 
-    def bind(self, addr: str) -> Any:
-        """Bind (see :meth:`zmq.Socket.bind`); inproc endpoints enable same-thread fast delivery."""
-        result = super().bind(addr)
-        if isinstance(addr, str) and addr.startswith("inproc://"):
-            self._mark_inproc()
-        return result
-
-    def connect(self, addr: str) -> Any:
-        """Connect (see :meth:`zmq.Socket.connect`); inproc endpoints enable same-thread fast delivery."""
-        result = super().connect(addr)
-        if isinstance(addr, str) and addr.startswith("inproc://"):
-            self._mark_inproc()
-        return result
-
-    def _mark_inproc(self) -> None:
-        self._inproc = True
-        if self._st is not None:
-            self._st.inproc = True
-
-    async def _op(self, fn: Callable[..., Any], args: tuple[Any, ...], flags: int, want: int) -> Any:
-        """Run ``fn(self, *args)`` (a non-blocking, non-raising attempt) until it completes."""
+    def _op(self, fn: Callable[..., Any], args: tuple[Any, ...], flags: int, receiving: bool) -> Any:
+        """An awaitable of ``fn(self, *args)`` (a non-blocking, non-raising attempt) once it
+        completes: asyncio's future, or under trio a coroutine."""
         global _streak
         if _streak >= _YIELD_EVERY:
             _streak = 0
-            await anyio.lowlevel.checkpoint()  # (before the attempt: cancelling here loses nothing)
-        else:
-            _streak += 1
+            return self._checkpoint_first(fn, args, flags, receiving)
+        _streak += 1
+        if _asyncio_loop() is not None:
+            return AsyncSocketMixin._op(self, fn, args, flags, receiving)
+        return self._trio_op(fn, args, flags, POLLIN if receiving else POLLOUT)
+
+    async def _checkpoint_first(self, fn: Callable[..., Any], args: tuple[Any, ...], flags: int, receiving: bool) -> Any:
+        await anyio.lowlevel.checkpoint()  # (before the attempt: cancelling here loses nothing)
+        return await self._op(fn, args, flags, receiving)
+
+    async def _trio_op(self, fn: Callable[..., Any], args: tuple[Any, ...], flags: int, want: int) -> Any:
         if self.closed:
             raise closed_error()
         result = fn(self, *args)
@@ -285,8 +207,6 @@ class Socket(Operations, Shadowing, zmq.Socket):
             st = self._st
             if st is not None and st.waiting:
                 st.touch()
-            if self._inproc and want == POLLOUT:
-                _kick_inproc_receivers(st)
             return result
         st = self._fd_state()
         if flags & NOBLOCK:
@@ -314,8 +234,6 @@ class Socket(Operations, Shadowing, zmq.Socket):
                 if result is not WOULD_BLOCK:
                     if st.waiting:
                         st.touch()
-                    if self._inproc and want == POLLOUT:
-                        _kick_inproc_receivers(st)
                     return result
                 events = get(self, EVENTS)
             self._missed(st, events)
@@ -326,6 +244,9 @@ class Socket(Operations, Shadowing, zmq.Socket):
     def close(self, linger: int | None = None) -> None:
         """Close the socket; tasks waiting on it raise :class:`zmq.ZMQError` (ENOTSOCK)."""
         if not self.closed:
+            rd, loop = self._rd, self._loop
+            if rd is not None and loop is not None and not loop.is_closed():
+                rd.fail_all(closed_error())  # (zmq.asyncio's close would cancel them)
             st = self._st
             if st is None:
                 try:
@@ -337,59 +258,33 @@ class Socket(Operations, Shadowing, zmq.Socket):
                     del _states[st.fd]
                 st.close()
             self._st = None
-        super().close(linger)
+        AsyncSocketMixin.close(self, linger)
 
     def get(self, option: int) -> Any:
         """Get a socket option (see :meth:`zmq.Socket.get`)."""
-        value = zmq.Socket.get(self, option)
+        value = AsyncSocketMixin.get(self, option)
         if option == EVENTS and self._st is not None and self._st.waiting:
             self._st.touch()  # reading EVENTS may consume the FD edge waiting tasks need
         return value
 
     getsockopt = get
 
-    # -- the async API -----------------------------------------------------------------------
-
-    async def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:  # type: ignore[override]
-        """Receive one part (bytes, or a Frame if ``copy=False``)."""
-        return await self._op(zmq.Socket.recv, (flags | TRY, copy, track), flags, POLLIN)
-
-    async def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:  # type: ignore[override]
-        """Receive a whole multipart message: a list of parts."""
-        return await self._op(zmq.Socket.recv_multipart, (flags | TRY, copy, track), flags, POLLIN)
-
-    async def recv_into(self, buf: Any, /, *, nbytes: int = 0, flags: int = 0) -> int:  # type: ignore[override]
-        """Receive one part into the writable buffer ``buf`` (at most ``nbytes`` bytes, 0: all
-        of it); return the message's size (larger than the space given: truncated)."""
-        result: int = await self._op(recv_into_now, (buf, nbytes, flags), flags, POLLIN)
-        return result
-
-    async def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
-        """Send one part; return None (a MessageTracker with ``track=True``). Keyword
-        arguments (``routing_id``, ``group``) go to :meth:`zmq.Socket.send`."""
-        if kwargs:
-            sync = zmq.Socket.send
-            return await self._op(lambda s, *a: sync(s, *a, **kwargs), (data, flags | TRY, copy, track), flags, POLLOUT)
-        return await self._op(zmq.Socket.send, (data, flags | TRY, copy, track), flags, POLLOUT)
-
-    async def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
-        """Send a multipart message (all of it or, if cancelled while waiting, none)."""
-        sync = zmq.Socket.send_multipart
-        parts = msg_parts if type(msg_parts) is list else list(msg_parts)
-        if kwargs:
-            return await self._op(lambda s, *a: sync(s, *a, **kwargs), (parts, flags | TRY, copy, track), flags, POLLOUT)
-        return await self._op(sync, (parts, flags | TRY, copy, track), flags, POLLOUT)
-
-    # send_string/json/pyobj/serialized and the recv_* variants: zmq._readiness.Operations',
-    # over the methods above; their results are awaitable through _deserialize.
+    # -- the async API: the send/recv family is zmq._readiness.Operations' --------------------
 
     def _deserialize(self, received: Any, load: Callable[[Any], Any]) -> Any:
-        """The recv_* variants' last step: a coroutine of ``load(await received)``."""
+        """The recv_* variants' last step: an awaitable of ``load(what received gives)``."""
+        if isinstance(received, asyncio.Future):
+            return AsyncSocketMixin._deserialize(self, received, load)
         return _loaded(received, load)
 
-    async def poll(self, timeout: int | None = None, flags: int = POLLIN) -> int:  # type: ignore[override]
+    def poll(self, timeout: int | None = None, flags: int = POLLIN) -> Any:  # type: ignore[override]
         """Wait until the socket has any of ``flags`` ready (ms timeout; None or negative:
-        forever); return the ready events (0 on timeout)."""
+        forever): an awaitable of the ready events (0 on timeout)."""
+        if _asyncio_loop() is not None:
+            return AsyncSocketMixin.poll(self, timeout, flags)
+        return self._trio_poll(timeout, flags)
+
+    async def _trio_poll(self, timeout: int | None, flags: int) -> int:
         if self.closed:
             zmq.Socket.poll(self, 0)  # raises the sync poll's error for a closed socket
         flags = int(flags)
@@ -431,19 +326,26 @@ class Context(_AsyncContext, zmq.Context[Socket]):
         await anyio.to_thread.run_sync(self.term)
 
 
-class Poller(zmq.Poller):
+class Poller(AsyncPollerMixin, zmq.Poller):  # type: ignore[misc]
     """A :class:`zmq.Poller` whose ``poll(timeout)`` is awaitable under AnyIO."""
 
     _socket_class = Socket
+    _cancel_on_close = False  # closing a registered socket makes the poll raise instead
 
-    async def poll(self, timeout: float | None = -1) -> list[tuple[Any, int]]:  # type: ignore[override]
+    def poll(self, timeout: float | None = -1) -> Any:  # type: ignore[override]
         """Wait up to ``timeout`` ms (None or negative: forever) for the registered sockets
-        and fds; return the ``(socket, events)`` pairs that are ready.
+        and fds: an awaitable of the ``(socket, events)`` pairs that are ready.
 
         A registered object that is neither a zmq socket nor an int is reported by its file
         descriptor, as :func:`zmq.zmq_poll` reports it. Closing a registered socket while
-        the poll waits makes it raise :class:`zmq.ZMQError`.
+        the poll waits makes it raise :class:`zmq.ZMQError`. Under asyncio this is
+        :class:`zmq.asyncio.Poller`'s poll.
         """
+        if _asyncio_loop() is not None:
+            return AsyncPollerMixin.poll(self, timeout)
+        return self._trio_poll(timeout)
+
+    async def _trio_poll(self, timeout: float | None) -> list[tuple[Any, int]]:
         ready = self._check()
         if ready or timeout == 0:
             await anyio.lowlevel.checkpoint()
@@ -493,7 +395,6 @@ class Poller(zmq.Poller):
 def _forget(states: list[_FDState]) -> None:
     for st in states:
         if not st.waiting:
-            st._unwatch()
             if _states.get(st.fd) is st:
                 del _states[st.fd]
     states.clear()

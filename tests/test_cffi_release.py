@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 from _helpers import pypy_collect
@@ -51,7 +50,11 @@ def test_a_buffer_sent_twice_is_kept_until_both_messages_are_released(pair):
     assert one.bytes == payload
     del one
     pypy_collect()
-    time.sleep(0.1)
+    # A release of another buffer, after that one: once its tracker is done, the reader has
+    # handled every record written before it (the pipe keeps their order), that one's too.
+    later = b.send(os.urandom(SIZE), copy=False, track=True)
+    assert len(a.recv()) == SIZE
+    later.wait(WAIT)
     # the release record cannot say which message of the shared buffer went: late, never early
     assert not first.done and not second.done
     assert b.recv() == payload

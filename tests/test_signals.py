@@ -291,7 +291,9 @@ def test_raise_signal_in_another_thread_is_not_lost(sockets):
             try:
                 pull.recv()
             except zmq.Again:
-                time.sleep(0.1)  # Python runs the pending handler here at the latest
+                # Once the timer thread has ended the signal is raised; Python runs its
+                # handler at the next bytecode boundary, in join() at the latest.
+                timer.join(5)
         elapsed = time.monotonic() - start
     finally:
         timer.cancel()

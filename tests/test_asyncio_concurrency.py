@@ -12,6 +12,7 @@ import asyncio
 import functools
 import os
 import random
+import select
 import threading
 import time
 
@@ -385,6 +386,13 @@ def _router_and_dealer(sctx, actx):
     return router, dealer
 
 
+def _block_until_signalled(sock, timeout=5.0):
+    """Block the thread (the loop cannot run) until ``sock``'s ZMQ_FD signals, without a
+    libzmq call on ``sock`` (which would consume the signal)."""
+    readable, _, _ = select.select([zmq.Socket.get(sock, zmq.FD)], [], [], timeout)
+    assert readable, "the FD never signalled"
+
+
 async def _reply_lands_while_loop_is_blocked(router, dealer):
     """Queue a recv on ``dealer``, then make the reply arrive (its FD signalled) while the
     loop cannot run; returns the pending recv future."""
@@ -394,7 +402,7 @@ async def _reply_lands_while_loop_is_blocked(router, dealer):
     await asyncio.sleep(0.02)
     assert not pending.done()
     router.send_multipart([ident, b"reply"])
-    time.sleep(0.1)  # the reply lands and signals the FD; the loop is blocked meanwhile
+    _block_until_signalled(dealer)  # the reply lands and signals the FD; the loop is blocked meanwhile
     return pending
 
 
@@ -457,7 +465,7 @@ def test_noblock_miss_does_not_strand_the_other_direction(sctx, actx, direction)
             pending = a.recv()
             await asyncio.sleep(0.02)
             b.send(b"to-a")
-            time.sleep(0.1)  # a's FD is signalled while the loop is blocked
+            _block_until_signalled(a)  # a's FD is signalled while the loop is blocked
             with pytest.raises(zmq.Again):
                 await a.send(b"more", zmq.NOBLOCK)  # the pipe is still full
             assert await within(pending, 0.5) == b"to-a"
@@ -467,7 +475,7 @@ def test_noblock_miss_does_not_strand_the_other_direction(sctx, actx, direction)
             assert not pending.done()
             for _ in range(filled):
                 assert b.recv() == b"fill"
-            time.sleep(0.1)  # room again: a's FD is signalled while the loop is blocked
+            _block_until_signalled(a)  # room again: a's FD is signalled while the loop is blocked
             with pytest.raises(zmq.Again):
                 await a.recv(zmq.NOBLOCK)  # nothing to receive
             await within(pending, 0.5)

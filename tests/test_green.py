@@ -7,6 +7,7 @@ get 5 s timeouts unless a test sets its own, and greenlets are joined with a tim
 from __future__ import annotations
 
 import os
+import select
 import selectors
 import signal
 import struct
@@ -444,6 +445,13 @@ def plain_ctx():
     ctx.destroy(linger=0)
 
 
+def _block_until_signalled(sock, timeout=5.0):
+    """Block the whole thread (the hub cannot run) until ``sock``'s ZMQ_FD signals, without
+    a libzmq call on ``sock`` (which would consume the signal)."""
+    readable, _, _ = select.select([zmq.Socket.get(sock, zmq.FD)], [], [], timeout)
+    assert readable, "the FD never signalled"
+
+
 def _reply_lands_while_hub_is_blocked(router, dealer):
     """Start a green recv on ``dealer`` and make the reply arrive while the hub is blocked;
     returns the waiting greenlet."""
@@ -453,7 +461,7 @@ def _reply_lands_while_hub_is_blocked(router, dealer):
     gevent.sleep(0.02)
     assert not waiter.dead
     router.send_multipart([ident, b"reply"])
-    time.sleep(0.1)  # the reply lands and signals the FD; the hub is blocked meanwhile
+    _block_until_signalled(dealer)  # the reply lands and signals the FD; the hub is blocked meanwhile
     return waiter
 
 
@@ -516,7 +524,7 @@ def test_noblock_miss_does_not_strand_the_other_direction(gctx, direction):
         waiter = gevent.spawn(a.recv)
         gevent.sleep(0.02)
         b.send(b"to-a")
-        time.sleep(0.1)  # a's FD is signalled while the hub is blocked
+        _block_until_signalled(a)  # a's FD is signalled while the hub is blocked
         with pytest.raises(zmq.Again):
             a.send(b"more", zmq.NOBLOCK)  # the pipe is still full
         waiter.join(0.5)
@@ -527,7 +535,7 @@ def test_noblock_miss_does_not_strand_the_other_direction(gctx, direction):
         assert not waiter.dead
         for _ in range(filled):
             assert b.recv() == b"fill"
-        time.sleep(0.1)  # room again: a's FD is signalled while the hub is blocked
+        _block_until_signalled(a)  # room again: a's FD is signalled while the hub is blocked
         with pytest.raises(zmq.Again):
             a.recv(zmq.NOBLOCK)  # nothing to receive
         waiter.join(0.5)
@@ -548,7 +556,7 @@ def test_a_wakeup_consumed_by_a_dispatch_is_not_lost(gctx):
 
     def land_message():
         push.send(b"landed")
-        time.sleep(0.1)  # blocks the hub: the message arrives and signals the FD
+        _block_until_signalled(pull)  # blocks the hub: the message arrives and signals the FD
 
     receiver = gevent.spawn(pull.recv)  # starts (and misses) first...
     gevent.get_hub().loop.run_callback(land_message)  # ...then this, then the dispatch

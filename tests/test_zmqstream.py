@@ -1109,7 +1109,9 @@ def test_on_recv_from_another_thread_wakes_the_streams_loop(ctx):
     b.send(b"early")
     loop, thread = _loop_in_thread()
     stream = ZMQStream(a, loop)
-    time.sleep(0.1)  # the loop sits idle in its poller, the message waiting in libzmq
+    idle = threading.Event()
+    loop.add_callback(idle.set)  # the loop has run past the stream's setup: idle in its poller next,
+    assert idle.wait(5)  # the message waiting in libzmq
     got: list[Any] = []
     arrived = threading.Event()
     stream.on_recv(lambda msg: (got.append(msg[1]), arrived.set()))
@@ -1122,14 +1124,19 @@ def test_send_from_another_thread_is_sent_by_the_streams_loop(ctx):
     loop, thread = _loop_in_thread()
     stream = ZMQStream(a, loop)
     senders: list[str] = []
-    stream.on_send(lambda msg, status: senders.append(threading.current_thread().name))
+    all_sent = threading.Event()
+
+    def on_send(msg: Any, status: Any) -> None:
+        senders.append(threading.current_thread().name)
+        if len(senders) == 100:
+            all_sent.set()
+
+    stream.on_send(on_send)
     for i in range(100):
         stream.send(b"%d" % i)  # queued: libzmq is only called from the loop's thread
     b.rcvtimeo = 5000
     assert [b.recv() for _ in range(100)] == [b"%d" % i for i in range(100)]
-    deadline = time.monotonic() + 5
-    while len(senders) < 100 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    assert all_sent.wait(5)
     assert senders == [thread.name] * 100
     _stop(loop, thread, stream)
 

@@ -326,13 +326,13 @@ class Context(_AsyncContext, zmq.Context[Socket]):
         await anyio.to_thread.run_sync(self.term)
 
 
-class Poller(AsyncPollerMixin, zmq.Poller):  # type: ignore[misc]
+class Poller(AsyncPollerMixin, zmq.Poller):
     """A :class:`zmq.Poller` whose ``poll(timeout)`` is awaitable under AnyIO."""
 
     _socket_class = Socket
     _cancel_on_close = False  # closing a registered socket makes the poll raise instead
 
-    def poll(self, timeout: float | None = -1) -> Any:  # type: ignore[override]
+    def poll(self, timeout: float | None = -1) -> Any:
         """Wait up to ``timeout`` ms (None or negative: forever) for the registered sockets
         and fds: an awaitable of the ``(socket, events)`` pairs that are ready.
 

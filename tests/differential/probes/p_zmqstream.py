@@ -1812,9 +1812,9 @@ def probe_on_recv_from_another_thread_with_message_waiting():
     b.send(b"early")
     loop, thread = _loop_thread()
     st = ZMQStream(a, loop)
-    import time
-
-    time.sleep(0.1)
+    idle = threading.Event()
+    loop.add_callback(idle.set)  # the loop ran past the stream's setup, the message waiting
+    rec(idle.wait(2))
     got = []
     arrived = threading.Event()
     st.on_recv(lambda m: (got.append(m[1]), arrived.set()))
@@ -1833,16 +1833,19 @@ def probe_send_from_another_thread():
     loop, thread = _loop_thread()
     st = ZMQStream(a, loop)
     where = []
-    st.on_send(lambda m, s: where.append(threading.current_thread() is thread))
+    all_sent = threading.Event()
+
+    def on_send(m, s):
+        where.append(threading.current_thread() is thread)
+        if len(where) == 20:
+            all_sent.set()
+
+    st.on_send(on_send)
     for i in range(20):
         st.send(b"%d" % i)
     b.rcvtimeo = 2000
     rec([b.recv() for _ in range(20)] == [b"%d" % i for i in range(20)])
-    import time
-
-    deadline = time.monotonic() + 2
-    while len(where) < 20 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    rec(all_sent.wait(2))
     rec(where == [True] * 20)
     _stop_loop_thread(loop, thread, st)
     b.close()

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 import zmq
-from _helpers import connected_pair, needs_export_locks, pypy_collect
+from _helpers import connected_pair, needs_export_locks, pypy_collect, wait_until
 
 SIZE = 200_000  # bytes per zero-copy message
 WAIT = 3.0  # seconds: bound on every wait for libzmq to let go
@@ -47,15 +47,27 @@ def _churn():
 
 def _collect_until(predicate, timeout=WAIT):
     """Run gc and give the interpreter a chance to run pending calls until ``predicate()``
-    is true or ``timeout`` seconds have passed. Returns the last value of ``predicate()``."""
-    deadline = time.monotonic() + timeout
-    while True:
+    is true or ``timeout`` seconds have passed. Returns whether it became true."""
+
+    def collected():
         gc.collect()
-        if predicate():
-            return True
-        if time.monotonic() > deadline:
-            return predicate()
-        time.sleep(0.005)
+        return predicate()
+
+    return wait_until(collected, timeout)
+
+
+def _resizable(buf) -> bool:
+    """Whether ``buf`` (a bytearray) can be resized, i.e. no export of its memory is left
+    (tried by growing it and shrinking it back).
+
+    A release by libzmq reaches the buffer a moment after the free callback (through a pending
+    call, or the CFFI backend's reader thread): the tests poll this, bounded, with wait_until."""
+    try:
+        buf.append(0)
+    except BufferError:
+        return False
+    buf.pop()
+    return True
 
 
 def _make(kind: str, payload: bytes):
@@ -164,15 +176,8 @@ def test_bytearray_cannot_be_resized_while_libzmq_holds_it(sockets):
     assert len(buf) == SIZE
     assert pull.recv() == expected
     # libzmq is done with it: resizing works again (once the release has been processed).
-    deadline = time.monotonic() + WAIT
-    while True:
-        try:
-            buf.extend(b"more")
-            break
-        except BufferError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.005)
+    assert wait_until(lambda: _resizable(buf), WAIT)
+    buf.extend(b"more")
     assert len(buf) == SIZE + 4
     assert bytes(buf[:SIZE]) == expected
 
@@ -204,15 +209,8 @@ def test_bytearray_held_by_an_undeliverable_message_is_freed_when_the_socket_clo
     push.close(linger=0)  # drops the queued message: libzmq lets go of the memory
     tracker.wait(WAIT)
     assert tracker.done
-    deadline = time.monotonic() + WAIT
-    while True:
-        try:
-            buf.append(0)
-            break
-        except BufferError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.005)
+    assert wait_until(lambda: _resizable(buf), WAIT)
+    buf.append(0)
     assert len(buf) == SIZE + 1
 
 
@@ -229,16 +227,7 @@ def test_failed_zero_copy_send_releases_the_buffer(sockets, multipart):
             else:
                 push.send(owner, flags, copy=False, track=True)
         # Nothing holds the memory any more: it can be resized...
-        deadline = time.monotonic() + WAIT
-        while True:
-            try:
-                owner.append(0)
-                owner.pop()
-                break
-            except BufferError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.005)
+        assert wait_until(lambda: _resizable(owner), WAIT)
     # ...and freed.
     del owner
     assert _collect_until(lambda: ref() is None)

@@ -106,11 +106,12 @@ def fd_watcher(loop: asyncio.AbstractEventLoop) -> _FDWatcher:
     return w
 
 
+_running_loop = asyncio._get_running_loop  # (None outside a running loop: no exception to catch)
+
+
 def _get_loop() -> asyncio.AbstractEventLoop:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.get_event_loop_policy().get_event_loop()
+    """The running loop, else the policy's loop for this thread."""
+    return _running_loop() or asyncio.get_event_loop_policy().get_event_loop()
 
 
 class _RecvFuture(asyncio.Future):  # type: ignore[type-arg]
@@ -205,7 +206,7 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
 
     def _op(self, fn: Callable[..., Any], args: tuple[Any, ...], flags: int, receiving: bool) -> asyncio.Future[Any]:
         """Run ``fn(self, *args)`` now if it completes, else queue it; return its future."""
-        loop = _get_loop()
+        loop = _running_loop() or _get_loop()
         if loop is not self._loop:
             self._switch_loop(loop)
         if self.closed:

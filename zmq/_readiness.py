@@ -7,11 +7,14 @@ is possible, and (2) a libzmq call made outside such a pass asks for one soon wh
 waits, since it may have eaten the edge.
 
 :class:`Readiness` does both for one socket. It keeps the FIFO queues of pending receives,
-sends (:class:`Pending`) and polls, serves them in :meth:`~Readiness.serve`, and asks for a
-pass with :meth:`~Readiness.touched`. An event loop's adapter supplies the rest: how to
-schedule a callback (``schedule``), what a waiter is (anything with ``done()``,
-``set_result()`` and ``set_exception()``: an asyncio future, a greenlet's slot) and how the
-FD is watched (it calls :meth:`~Readiness.serve` when the FD signals).
+sends (:class:`Pending`) and polls, and a standing receive (ZMQStream's ``on_recv``), serves
+them in :meth:`~Readiness.serve`, and asks for a pass with :meth:`~Readiness.touched`. An
+event loop's adapter supplies the rest: how to schedule a callback (``schedule``), what a
+waiter is (anything with ``done()``, ``set_result()`` and ``set_exception()``: an asyncio
+future, a waiting greenlet, a stream's on_send report) and how the FD is watched (it calls
+:meth:`~Readiness.serve` when the FD signals). The adapters: :mod:`zmq._async` (asyncio,
+Tornado futures, :mod:`zmq.anyio` under asyncio), :mod:`zmq.eventloop.zmqstream` and
+:mod:`zmq.green.core`.
 
 Cancellation loses nothing. A queued operation runs only while its waiter still wants it
 (``done()`` is false), and its result is handed over in the same synchronous step. A receive

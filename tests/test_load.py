@@ -230,9 +230,8 @@ def test_router_echo_to_dealers_in_threads_and_processes(context):
         for t in threads:
             t.join(DEADLINE_S)
         _reap(procs)
-        deadline = time.monotonic() + 5
-        while ledger.total < N_SOCKETS * N_MSGS and time.monotonic() < deadline:
-            time.sleep(0.01)
+        # Every client has had all its replies, and the server records a message before it
+        # replies to it: the ledger is complete (nothing to wait for).
     finally:
         stop.set()
         server_thread.join(DEADLINE_S)

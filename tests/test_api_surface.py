@@ -178,6 +178,6 @@ def test_stopwatch():
         w.stop()  # never started: an error, not a meaningless number
     assert e.value.errno == zmq.EINVAL
     w.start()
-    time.sleep(0.01)
+    time.sleep(0.01)  # (the interval the stopwatch measures)
     first = w.stop()
     assert 5_000 <= first < 5_000_000 and w.stop() >= first  # stop() measures from start() again

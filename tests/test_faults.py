@@ -76,7 +76,7 @@ PEER = textwrap.dedent(r"""
                 m = s.recv()
                 if m == b"hang":
                     print("hanging", flush=True)
-                    time.sleep(60)
+                    time.sleep(60)  # (the hung server under test; the test kills it)
                 s.send(m)
     elif role == "pub":         # publishes an increasing counter, forever
         s = ctx.socket(zmq.PUB); s.bind(addr)
@@ -84,7 +84,7 @@ PEER = textwrap.dedent(r"""
         n = 0
         while time.monotonic() < deadline:
             s.send(b"%d" % n); n += 1
-            time.sleep(0.001)
+            time.sleep(0.001)  # (a steady stream, not a flood: the rate is the test's setting)
 """)
 
 
@@ -167,7 +167,7 @@ def test_push_survives_pull_peer_killed_and_restarted(sockets, peer):
             push.send(b"%d" % seq)
             seq += 1
             if seq % 50 == 0:
-                time.sleep(0.002)
+                time.sleep(0.002)  # (paces the stream; the loop is bounded by the count below)
             assert seq - first < 200_000, "peer receives nothing"
         got = [int(x) for x in p.lines]
         assert got == sorted(got) and len(set(got)) == len(got), "duplicates or reordering"
@@ -623,7 +623,7 @@ FORK_SCRIPT = textwrap.dedent(r"""
                 codes.append(os.waitstatus_to_exitcode(status)); break
             if time.monotonic() > deadline:
                 os.kill(pid, 9); os.waitpid(pid, 0); codes.append("hung"); break
-            time.sleep(0.01)
+            time.sleep(0.01)  # (waitpid has no timeout: a bounded poll)
     push.send(b"after"); assert pull.recv() == b"after"
     pull.close(); push.close(); ctx.term()
     print("codes", codes)

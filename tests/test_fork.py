@@ -87,7 +87,7 @@ def _reap(pid):
         if time.monotonic() > deadline:
             os.kill(pid, signal.SIGKILL)  # our own child, by pid
             return os.waitpid(pid, 0)[1]
-        time.sleep(0.01)
+        time.sleep(0.01)  # (waitpid has no timeout: a bounded poll)
 
 
 def _make(ctx, kind, **opts):

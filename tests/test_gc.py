@@ -64,7 +64,7 @@ def bind_eventually(s, addr, timeout=WAIT):
         except zmq.ZMQError as e:
             if e.errno != errno.EADDRINUSE or time.monotonic() > deadline:
                 raise
-            time.sleep(0.01)
+            time.sleep(0.01)  # (no event tells when the endpoint is free: a bounded retry)
 
 
 @pytest.fixture

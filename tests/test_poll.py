@@ -34,7 +34,7 @@ def _poll_until(poll, expected: dict, timeout: float = 3.0) -> dict:
         got = dict(poll())
         if got == expected or time.monotonic() > deadline:
             return got
-        time.sleep(0.01)
+        time.sleep(0.01)  # (between polls of a poll(0)-style call: a bounded back-off)
 
 
 def test_poller_mixes_sockets_and_file_descriptors_for_pollin(pair, pipe, sockpair):

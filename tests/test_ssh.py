@@ -77,7 +77,7 @@ def _wait_for_port(proc, port, log, timeout=10.0):
             probe.settimeout(0.5)
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 return True
-        time.sleep(0.05)
+        time.sleep(0.05)  # (sshd signals readiness only by listening: a bounded poll)
     return False
 
 

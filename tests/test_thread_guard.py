@@ -52,7 +52,7 @@ def wait_guarded(sock: zmq.Socket) -> None:
             sock.get(zmq.EVENTS)
         except ConcurrentUseError:
             return
-        time.sleep(0.002)
+        time.sleep(0.002)  # (the guard shows only by refusing a call: a bounded poll)
     pytest.fail("the other thread never entered its blocking call")
 
 

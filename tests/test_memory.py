@@ -252,6 +252,7 @@ def test_dropped_unsent_zero_copy_messages_release_their_buffers(transport):
     s.close(linger=0)
     if transport == "inproc":
         context.term()
+    # a bounded drain, as above: the releases reach Python a moment after libzmq lets go
     deadline = time.monotonic() + 5
     while any(r() is not None for r in refs) and time.monotonic() < deadline:
         time.sleep(0.01)

@@ -19,59 +19,70 @@ raises SystemError (instead of BufferError). Writable exporters never fail.
 """
 from __future__ import annotations
 
+import importlib
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-#: How ``BufferExporter`` exports: "pep688" (``__buffer__``), "pypy" or "ctypes".
-MECHANISM: str
-BufferExporter: Any
+_PyBUF_WRITABLE = 0x0001
+_Py_bf_getbuffer = 1  # typeslots.h
+_Py_TPFLAGS_BASETYPE = 1 << 10
+#: What the ctypes-made type points at for good (tp_name at the name): kept alive here.
+_keep: list[Any] = []
 
-if sys.implementation.name == "pypy":
-    from __pypy__.bufferable import bufferable as BufferExporter  # noqa: N812
 
-    MECHANISM = "pypy"
-elif sys.version_info >= (3, 12):
-    BufferExporter = object
-    MECHANISM = "pep688"
-else:
+def _getbuffer(obj: Any, view: int, flags: int) -> int:
+    """The ``bf_getbuffer`` slot of the ctypes-made type."""
+    # Nothing may escape: ctypes would report it as unraisable and return garbage.
+    try:
+        address, size, readonly = obj._export()
+        if readonly and flags & _PyBUF_WRITABLE:
+            return -1  # see the module docstring: no exception can be set from here
+        return int(_keep[0](view, obj, address, size, 1 if readonly else 0, flags))
+    except BaseException:
+        return -1
+
+
+def _ctypes_exporter() -> type:
+    """A base type whose ``bf_getbuffer`` exports ``_export()``, made with PyType_FromSpec."""
     import ctypes
 
-    _PyBUF_WRITABLE = 0x0001
-    _Py_bf_getbuffer = 1  # typeslots.h
-    _Py_TPFLAGS_BASETYPE = 1 << 10
-
-    class _Slot(ctypes.Structure):
+    class Slot(ctypes.Structure):
         _fields_ = [("slot", ctypes.c_int), ("pfunc", ctypes.c_void_p)]
 
-    class _Spec(ctypes.Structure):
+    class Spec(ctypes.Structure):
         _fields_ = [("name", ctypes.c_char_p), ("basicsize", ctypes.c_int), ("itemsize", ctypes.c_int),
-                    ("flags", ctypes.c_uint), ("slots", ctypes.POINTER(_Slot))]
+                    ("flags", ctypes.c_uint), ("slots", ctypes.POINTER(Slot))]
 
-    _fill_info = ctypes.pythonapi.PyBuffer_FillInfo
-    _fill_info.argtypes = [ctypes.c_void_p, ctypes.py_object, ctypes.c_void_p, ctypes.c_ssize_t,
-                           ctypes.c_int, ctypes.c_int]
-    _fill_info.restype = ctypes.c_int
+    fill_info = ctypes.pythonapi.PyBuffer_FillInfo
+    fill_info.argtypes = [ctypes.c_void_p, ctypes.py_object, ctypes.c_void_p, ctypes.c_ssize_t,
+                          ctypes.c_int, ctypes.c_int]
+    fill_info.restype = ctypes.c_int
+    getbuffer = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.py_object, ctypes.c_void_p, ctypes.c_int)(_getbuffer)
+    name = ctypes.create_string_buffer(b"zmq.backend.cffi._buffer.BufferExporter")
+    slots = (Slot * 2)(Slot(_Py_bf_getbuffer, ctypes.cast(getbuffer, ctypes.c_void_p)), Slot(0, None))
+    spec = Spec(ctypes.cast(name, ctypes.c_char_p), 0, 0, _Py_TPFLAGS_BASETYPE, slots)
+    from_spec = ctypes.pythonapi.PyType_FromSpec
+    from_spec.argtypes = [ctypes.POINTER(Spec)]
+    from_spec.restype = ctypes.py_object
+    _keep[:] = [fill_info, getbuffer, name, slots, spec]
+    exporter: type = from_spec(ctypes.byref(spec))
+    exporter.__doc__ = "Exports the buffer protocol of ``_export()`` -> (address, size, read-only)."
+    return exporter
 
-    def _getbuffer(obj: Any, view: int, flags: int) -> int:
-        # Nothing may escape: ctypes would report it as unraisable and return garbage.
-        try:
-            address, size, readonly = obj._export()
-            if readonly and flags & _PyBUF_WRITABLE:
-                return -1  # see the module docstring: no exception can be set from here
-            return _fill_info(view, obj, address, size, 1 if readonly else 0, flags)
-        except BaseException:
-            return -1
 
-    _GETBUFFER = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.py_object, ctypes.c_void_p, ctypes.c_int)(_getbuffer)
-    # The type keeps pointing at these (tp_name at the name): module globals, alive for good.
-    _NAME = ctypes.create_string_buffer(b"zmq.backend.cffi._buffer.BufferExporter")
-    _SLOTS = (_Slot * 2)(_Slot(_Py_bf_getbuffer, ctypes.cast(_GETBUFFER, ctypes.c_void_p)), _Slot(0, None))
-    _SPEC = _Spec(ctypes.cast(_NAME, ctypes.c_char_p), 0, 0, _Py_TPFLAGS_BASETYPE, _SLOTS)
-    _from_spec = ctypes.pythonapi.PyType_FromSpec
-    _from_spec.argtypes = [ctypes.POINTER(_Spec)]
-    _from_spec.restype = ctypes.py_object
-    BufferExporter = _from_spec(ctypes.byref(_SPEC))
-    BufferExporter.__doc__ = "Exports the buffer protocol of ``_export()`` -> (address, size, read-only)."
-    MECHANISM = "ctypes"
+def _select() -> tuple[type, str]:
+    if sys.implementation.name == "pypy":
+        return importlib.import_module("__pypy__.bufferable").bufferable, "pypy"
+    if sys.version_info >= (3, 12):
+        return object, "pep688"
+    return _ctypes_exporter(), "ctypes"
+
+
+#: How ``BufferExporter`` exports: "pep688" (``__buffer__``), "pypy" or "ctypes" (``_export``).
+MECHANISM: str
+if TYPE_CHECKING:
+    BufferExporter = object
+else:
+    BufferExporter, MECHANISM = _select()
 
 __all__ = ["BufferExporter", "MECHANISM"]

@@ -18,6 +18,7 @@ cdef extern from "<pthread.h>" nogil:
 # THE converter from an errno to the exception to raise (ZMQError subclass by errno; Again
 # made without running ZMQError.__init__). ``msg`` replaces libzmq's text.
 cdef object zmq_error(int errnum, str msg=*)
+cdef PyObject *new_again() noexcept  # zmq.Again: a new reference, or NULL with the error set
 cdef object concurrent_use_error()
 cdef int raise_forked() except -1
 cdef int fork_generation() noexcept nogil

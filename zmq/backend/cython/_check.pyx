@@ -2,6 +2,7 @@
 """errno -> exception, fork tracking, the monotonic clock and the EINTR-retrying poll wait,
 shared by the whole core."""
 
+from cpython.object cimport PyObject
 from libc.errno cimport EAGAIN, EINTR
 from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 
@@ -25,6 +26,7 @@ cdef extern from *:
     }
     """
     object cyzmq_bare_instance(object cls)
+    PyObject *cyzmq_bare_instance_ref "cyzmq_bare_instance" (PyObject *cls) noexcept
 
 cdef object _Again = _error.Again
 cdef object _error_class = _error.error_class
@@ -61,6 +63,12 @@ cdef object zmq_error(int errnum, str msg=None):
     if errnum == EAGAIN:
         return cyzmq_bare_instance(_Again)
     return _error_class(errnum)(errnum)
+
+
+cdef PyObject *new_again() noexcept:
+    """A new zmq.Again as zmq_error(EAGAIN) makes it (a new reference, or NULL with the error
+    set), for the raise of a NOBLOCK call that found nothing to do: the hot exception."""
+    return cyzmq_bare_instance_ref(<PyObject *>_Again)
 
 
 cdef object concurrent_use_error():

@@ -28,6 +28,9 @@ def _set_send_releases_gil(on: bool) -> bool:
 def fast_entries_installed() -> bool:
     """True if Socket.send/recv run through the fast entries of socket_fastcall.pxi."""
 
+def _install_exact_methods(cls: type) -> bool:
+    """Give the Socket subclass ``cls`` send/recv as method descriptors of its own (fast calls)."""
+
 # What Socket.get returns for each option (optkind.pxd, opt_kind): binary and text options
 # give bytes, TYPE a SocketType, every other option an int. Plain ints give Any.
 _BytesOption = Literal[

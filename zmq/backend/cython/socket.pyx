@@ -25,7 +25,7 @@ from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython._check cimport (
     PyErr_CheckSignals, check_rc, c_int_arg, raise_zmq_error, zmq_error, raise_forked, fork_generation,
-    monotonic_ms, timeout_ms, poll_wait,
+    monotonic_ms, timeout_ms, poll_wait, new_again,
 )
 from zmq.backend.cython.context cimport Context
 from zmq.backend.cython.optkind cimport *

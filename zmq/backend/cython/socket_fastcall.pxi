@@ -1,15 +1,21 @@
 # The fast entries of Socket.send and Socket.recv: the one thing Cython cannot write itself.
 #
-# send and recv are Cython cpdef methods (declared in socket.pxd: cimport users call them in C).
-# A Cython method adds a traceback frame to any exception it raises, and for a NOBLOCK recv
-# that finds nothing that frame costs more than the libzmq call. So for the common shapes
-# (send(bytes, flags, copy=...), recv(flags, copy=...)) a hand-written METH_FASTCALL entry
-# takes the place of Cython's argument parser in the method's own PyMethodDef: it raises Again
-# the way a builtin does, with no frame. The method object, its signature and docstring stay
-# Cython's, and every other shape goes to Cython's parser (kept in _cy_send/_cy_recv) as it
+# send and recv are Cython methods (def; the C forms for cimport users are _send/_recv in
+# socket.pxd). A Cython method adds a traceback frame to any exception it raises, and for a
+# NOBLOCK recv that finds nothing that frame costs more than the libzmq call. So for the common
+# shapes (send(bytes, flags, copy=...), recv(flags, copy=...)) a hand-written METH_FASTCALL
+# entry takes the place of Cython's argument parser in the method's own PyMethodDef: it raises
+# Again the way a builtin does, with no frame. The method object, its signature and docstring
+# stay Cython's, and every other shape goes to Cython's parser (kept in _cy_send/_cy_recv) as it
 # came. Both entries make the same decisions as the rest of the core (_attempt/_complete of
 # socket_io.pxi). If Cython's method is not the expected cyfunction, nothing is installed and
 # the methods stay plain Cython (fast_entries_installed() says which; tests cover both).
+#
+# zmq.Socket also gets the entries as method descriptors of its own (_install_exact_methods):
+# CPython (3.11+) calls a method descriptor of an object's exact class straight from the
+# bytecode, skipping the generic call path a Cython function takes (about 90 instructions per
+# call). Their signature is the Cython method's (__text_signature__ built from its __code__ and
+# __defaults__), their __doc__ its docstring.
 # Included by socket.pyx, after the class.
 
 from cpython.ref cimport Py_INCREF
@@ -48,6 +54,45 @@ cdef extern from *:
         return 0;
     #endif
     }
+    /* The PyMethodDefs of the exact-class descriptors of send [0] and recv [1]: one each,
+       shared by every class given them (ml_doc is set once, from the Cython method). */
+    static PyMethodDef cyzmq_exact_defs[2] = {
+        {"send", NULL, METH_FASTCALL | METH_KEYWORDS, NULL},
+        {"recv", NULL, METH_FASTCALL | METH_KEYWORDS, NULL},
+    };
+    static PyObject *cyzmq_exact_descr(PyObject *cls, int which, void *entry, const char *doc) {
+        PyMethodDef *def = &cyzmq_exact_defs[which];
+        if (def->ml_meth == NULL) {
+            def->ml_meth = (PyCFunction)entry;
+            def->ml_doc = doc;
+        }
+        return PyDescr_NewMethod((PyTypeObject *)cls, def);
+    }
+    /* Is `o` (a class attribute, may be NULL) an exact-class descriptor of send/recv? */
+    static inline int cyzmq_is_exact_descr(PyObject *o, int which) {
+        return o != NULL && Py_TYPE(o) == &PyMethodDescr_Type
+            && ((PyMethodDescrObject *)o)->d_method == &cyzmq_exact_defs[which];
+    }
+    /* Raise the new exception instance `exc` (a reference it takes; NULL: the error is set
+       already) as a builtin does: with the implicit __context__ of an exception being
+       handled, and no traceback of ours. With none being handled, PyErr_SetObject's checks
+       are skipped (they would find nothing to do). Returns NULL. */
+    static PyObject *cyzmq_raise_new(PyObject *exc) {
+        if (exc == NULL) return NULL;
+    #if PY_VERSION_HEX >= 0x030B0000 && !defined(PYPY_VERSION) && !CYTHON_COMPILING_IN_LIMITED_API
+        PyObject *handled = PyErr_GetHandledException();
+        if (handled == NULL) {
+            PyObject *type = (PyObject *)Py_TYPE(exc);
+            Py_INCREF(type);
+            PyErr_Restore(type, exc, NULL);
+            return NULL;
+        }
+        Py_DECREF(handled);
+    #endif
+        PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+        Py_DECREF(exc);
+        return NULL;
+    }
     #define cyzmq_is_exact_bytes(o) (Py_TYPE(o) == &PyBytes_Type)
     /* An int (or IntFlag) of at most one 30-bit digit (every flags value in practice) into *v. */
     static inline int cyzmq_small_int(PyObject *o, long *v) {
@@ -70,6 +115,9 @@ cdef extern from *:
     cyzmq_fastcall cyzmq_cy_send
     cyzmq_fastcall cyzmq_cy_recv
     int cyzmq_interpose(object func, const char *name, void *entry, cyzmq_fastcall *saved) noexcept
+    object cyzmq_exact_descr(object cls, int which, void *entry, const char *doc)
+    bint cyzmq_is_exact_descr(PyObject *o, int which) noexcept
+    PyObject *cyzmq_raise_new(PyObject *exc) noexcept
     bint cyzmq_is_exact_bytes(PyObject *o)
     bint cyzmq_small_int(PyObject *o, long *v) noexcept
 
@@ -77,9 +125,7 @@ cdef extern from *:
 cdef inline PyObject *_again_no_frame() noexcept:
     """Set zmq.Again as the current exception and return NULL, for the entries to return as
     is (no traceback frame)."""
-    exc = zmq_error(EAGAIN)
-    PyErr_SetObject(type(exc), exc)
-    return NULL
+    return cyzmq_raise_new(new_again())
 
 
 cdef inline PyObject *_new_ref(object o) noexcept:
@@ -140,6 +186,20 @@ cdef int _simple_args(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames
     return 1
 
 
+cdef inline bint _plain_args(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, Py_ssize_t first,
+                             long *flags, int *copy) except -1:
+    """_simple_args with the usual shapes (no keywords, flags at most) decided inline."""
+    if kwnames == NULL and nargs <= first + 1:
+        return nargs == first or cyzmq_small_int(args[first], flags)
+    return _simple_args(args, nargs, kwnames, first, flags, copy)
+
+
+cdef inline bint _usable_now(Socket self) noexcept:
+    """What Socket._check_usable lets through, without raising (the full methods raise)."""
+    return (self.handle != NULL and self._fork_gen == fork_generation()
+            and not (CYZMQ_THREAD_GUARD and self._busy != 0))
+
+
 cdef PyObject *_recv_entry(PyObject *pyself, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) except NULL:
     cdef Socket self = <Socket>pyself
     cdef long flags = 0
@@ -147,9 +207,7 @@ cdef PyObject *_recv_entry(PyObject *pyself, PyObject *const *args, Py_ssize_t n
     cdef zmq_msg_t msg
     cdef Frame frame
     cdef int rc, err = 0
-    if (self.handle == NULL or self._fork_gen != fork_generation()
-            or (CYZMQ_THREAD_GUARD and self._busy != 0)
-            or not _simple_args(args, nargs, kwnames, 0, &flags, &copy)):
+    if not _usable_now(self) or not _plain_args(args, nargs, kwnames, 0, &flags, &copy):
         return cyzmq_cy_recv(pyself, args, nargs, kwnames)  # Cython's parser: every other shape
     if copy:
         zmq_msg_init(&msg)
@@ -186,27 +244,25 @@ cdef PyObject *_send_entry(PyObject *pyself, PyObject *const *args, Py_ssize_t n
     cdef int copy = 1
     cdef int rc, err = 0
     cdef Py_ssize_t n
-    if (nargs < 1 or self.handle == NULL or self._fork_gen != fork_generation()
-            or (CYZMQ_THREAD_GUARD and self._busy != 0)
-            or not cyzmq_is_exact_bytes(args[0])
-            or not _simple_args(args, nargs, kwnames, 1, &flags, &copy)):
+    if (nargs < 1 or not cyzmq_is_exact_bytes(args[0]) or not _usable_now(self)
+            or not _plain_args(args, nargs, kwnames, 1, &flags, &copy)):
         return cyzmq_cy_send(pyself, args, nargs, kwnames)  # Cython's parser: every other shape
-    cdef object data = <object>args[0]
-    n = PyBytes_GET_SIZE(data)
+    n = PyBytes_GET_SIZE(<object>args[0])
     if (not copy and <size_t>n >= self.copy_threshold) or n >= BIG_MESSAGE:
         return cyzmq_cy_send(pyself, args, nargs, kwnames)  # zero-copy, or a big copy
-    rc = _attempt(self, OP_SEND_BUF, NULL, PyBytes_AS_STRING(data), <size_t>n, <int>flags, &err)
+    cdef char *buf = PyBytes_AS_STRING(<object>args[0])
+    rc = _attempt(self, OP_SEND_BUF, NULL, buf, <size_t>n, <int>flags, &err)
     if rc < 0:
         if err == EAGAIN and flags & ZMQ_DONTWAIT and not flags & NOTHROW:
             return _again_no_frame()
-        if _complete(self, OP_SEND_BUF, NULL, PyBytes_AS_STRING(data), <size_t>n, <int>flags, err) \
-                == IO_WOULD_BLOCK:
+        if _complete(self, OP_SEND_BUF, NULL, buf, <size_t>n, <int>flags, err) == IO_WOULD_BLOCK:
             return _new_ref(WOULD_BLOCK)
     # copy=False under copy_threshold: copied anyway, so the finished tracker
     return _new_ref(None if copy else finished_tracker)
 
 
 cdef bint _fast_entries = False
+cdef list _exact_docs = []  # the ml_doc buffers of the exact-class descriptors (kept alive)
 
 
 def fast_entries_installed():
@@ -220,6 +276,46 @@ cdef int _install_fast_entries() except -1:
     _fast_entries = (cyzmq_interpose(Socket.__dict__["recv"], "recv", <void *>_recv_entry, &cyzmq_cy_recv)
                      and cyzmq_interpose(Socket.__dict__["send"], "send", <void *>_send_entry, &cyzmq_cy_send))
     return 0
+
+
+cdef bytes _exact_doc(str name, object method):
+    """The ml_doc of an exact-class descriptor: the text signature of the Cython ``method``
+    (which inspect.signature reads) and then its docstring (the descriptor's __doc__)."""
+    code = method.__code__
+    names = code.co_varnames[1:code.co_argcount]
+    defaults = method.__defaults__ or ()
+    first = len(names) - len(defaults)
+    params = ["$self"] + [n if i < first else f"{n}={defaults[i - first]!r}" for i, n in enumerate(names)]
+    return f"{name}({', '.join(params)})\n--\n\n{method.__doc__ or ''}".encode()
+
+
+def _install_exact_methods(cls):
+    """Give the Socket subclass ``cls`` (zmq.Socket) send and recv as method descriptors of
+    its own, which CPython calls without the generic call path for instances of exactly
+    ``cls`` (the same entries, arguments, results and exceptions). Skipped for a method the
+    class overrides and when the fast entries are not installed.
+
+    Returns
+    -------
+    bool
+        Whether both were installed.
+    """
+    if not _fast_entries or not (isinstance(cls, type) and issubclass(cls, Socket)):
+        return False
+    return _install_exact(cls, _CORE_SEND, <void *>_send_entry) + _install_exact(cls, _CORE_RECV, <void *>_recv_entry) == 2
+
+
+cdef int _install_exact(type cls, int which, void *entry) except -1:
+    """Install the exact-class descriptor of send or recv on ``cls`` (1), unless ``cls``
+    overrides the method (0)."""
+    name = _core_names[which]
+    if _PyType_Lookup(<PyTypeObject *>cls, name) != _core_methods[which]:
+        return 0
+    if not _exact_docs:
+        _exact_docs.extend([_exact_doc(n, Socket.__dict__[n]) for n in _core_names[:2]])
+    cdef bytes doc = _exact_docs[which]
+    setattr(cls, name, cyzmq_exact_descr(cls, which, entry, doc))
+    return 1
 
 
 _install_fast_entries()

@@ -38,10 +38,17 @@ WOULD_BLOCK = _WouldBlock()
 
 cdef extern from *:
     """
-    /* More than one Python thread? Then a send may wake a thread that will want the GIL. */
-    static int cyzmq_other_threads(void) {
+    /* More than one Python thread? Then a send may wake a thread that will want the GIL.
+       (The caller's thread state is on its interpreter's list of them, with neighbours
+       exactly when there are others: no walk from the head needed.) */
+    static inline int cyzmq_other_threads(void) {
+    #if !defined(PYPY_VERSION) && !CYTHON_COMPILING_IN_LIMITED_API
+        PyThreadState *ts = PyThreadState_Get();
+        return ts->prev != NULL || ts->next != NULL;
+    #else
         PyThreadState *head = PyInterpreterState_ThreadHead(PyInterpreterState_Get());
         return head != NULL && PyThreadState_Next(head) != NULL;
+    #endif
     }
     """
     bint cyzmq_other_threads() noexcept

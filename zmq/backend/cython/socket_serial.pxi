@@ -27,8 +27,10 @@ cdef int _note_core_methods() except -1:
 
 
 cdef inline bint _own(Socket self, int which):
-    """True if ``type(self)`` uses the core's own method (no subclass overrides it)."""
-    return _PyType_Lookup(<PyTypeObject *>Py_TYPE(self), _core_names[which]) == _core_methods[which]
+    """True if ``type(self)`` uses the core's own method (no subclass overrides it): the
+    Cython method, or (send and recv) its exact-class descriptor (socket_fastcall.pxi)."""
+    cdef PyObject *found = _PyType_Lookup(<PyTypeObject *>Py_TYPE(self), _core_names[which])
+    return found == _core_methods[which] or (which <= _CORE_RECV and cyzmq_is_exact_descr(found, which))
 
 
 cdef object _json = None

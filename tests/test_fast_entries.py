@@ -1,0 +1,112 @@
+"""The fast entries of the compiled Socket.send/recv (zmq/backend/cython/socket_fastcall.pxi):
+zmq.Socket's own method descriptors, and the Again they raise without a frame of theirs."""
+from __future__ import annotations
+
+import inspect
+import threading
+
+import pytest
+
+import zmq
+
+cython_socket = pytest.importorskip("zmq.backend.cython.socket")
+pytestmark = pytest.mark.skipif(
+    zmq.backend.BACKEND != "cython" or not cython_socket.fast_entries_installed(),
+    reason="the compiled backend's fast entries",
+)
+Core = cython_socket.Socket
+
+
+@pytest.fixture
+def pair():
+    ctx = zmq.Context()
+    a, b = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR)
+    a.linger = b.linger = 0
+    b.bind("inproc://fast-entries")
+    a.connect("inproc://fast-entries")
+    yield a, b
+    a.close()
+    b.close()
+    ctx.term()
+
+
+@pytest.mark.parametrize("name", ["send", "recv"])
+def test_exact_descriptors_keep_the_cython_signature_and_doc(name):
+    exact, core = zmq.Socket.__dict__[name], Core.__dict__[name]
+    assert type(exact).__name__ == "method_descriptor" and exact.__objclass__ is zmq.Socket
+    got = [(p.name, p.default) for p in inspect.signature(exact).parameters.values()]
+    want = [(p.name, p.default) for p in inspect.signature(core).parameters.values()]
+    assert got == want
+    assert exact.__doc__ == core.__doc__
+    assert cython_socket._install_exact_methods(zmq.Socket) is False  # installed once
+
+
+def test_subclasses_inherit_or_override(pair):
+    a, b = pair
+
+    class Plain(zmq.Socket):
+        pass
+
+    class Own(zmq.Socket):
+        def send(self, data, flags=0, copy=True, track=False, **kwargs):
+            return super().send(data.upper(), flags, copy, track, **kwargs)
+
+    assert Plain.send is zmq.Socket.send and Plain.recv is zmq.Socket.recv
+    for cls in (Plain, Own):
+        s = cls.shadow(a.underlying)
+        s.send(b"abc")
+        s.send_json({"k": 1})  # the serializers go through the class's own send
+        assert b.recv() == (b"ABC" if cls is Own else b"abc")
+        assert b.recv() == (b'{"K": 1}' if cls is Own else b'{"k": 1}')
+
+
+def test_shapes_and_keywords(pair):
+    a, b = pair
+    assert a.send(b"1") is None
+    assert a.send(b"2", 0, True, False) is None
+    assert a.send(b"3", flags=0, copy=False).done
+    assert a.send(data=b"4") is None
+    assert b.recv() == b"1"
+    assert b.recv(0, True) == b"2"
+    assert b.recv(flags=zmq.NOBLOCK) == b"3"
+    frame = b.recv(copy=False, track=True)
+    assert frame.bytes == b"4" and frame.tracker.done
+    with pytest.raises(TypeError):
+        a.send("text")
+    with pytest.raises(TypeError):
+        b.recv(nope=1)
+    with pytest.raises(OverflowError):
+        b.recv(2**40)
+
+
+def test_again_has_no_frame_of_ours_and_chains_context(pair):
+    _, b = pair
+    with pytest.raises(zmq.Again) as info:
+        b.recv(zmq.NOBLOCK)
+    e = info.value
+    assert e.errno == zmq.EAGAIN and str(e) == zmq.strerror(zmq.EAGAIN) and e.__context__ is None
+    assert info.traceback[-1].name == "test_again_has_no_frame_of_ours_and_chains_context"
+    try:
+        try:
+            raise KeyError("handled")
+        except KeyError:
+            b.recv(zmq.NOBLOCK)
+    except zmq.Again as again:
+        assert isinstance(again.__context__, KeyError)
+    with pytest.raises(zmq.Again):
+        zmq.Socket.recv(b, zmq.NOBLOCK)
+
+
+def test_sends_with_another_thread_alive(pair):
+    a, b = pair
+    started, stop = threading.Event(), threading.Event()
+    t = threading.Thread(target=lambda: (started.set(), stop.wait(10)))
+    t.start()
+    try:
+        started.wait(10)
+        for i in range(3):
+            a.send(b"%d" % i)
+        assert [b.recv() for _ in range(3)] == [b"0", b"1", b"2"]
+    finally:
+        stop.set()
+        t.join(10)

@@ -7,10 +7,11 @@ Parts, each a pytest run with its own time limit, once per venv:
   same time (it mostly waits on kernels); every test that passes on pyzmq must pass on cyzmq.
 - ``integration/checks``: ipykernel via jupyter_client, nbclient, ipyparallel, with timings. These
   run one venv after the other, alone on the machine.
-- Timing repetitions: the timed checks (``TIMED``) run again, ``--reps`` - 1 more times per venv,
-  the venvs taking turns and the order flipping each round (the full checks run first: cyzmq, pyzmq;
-  then pyzmq, cyzmq; ...), so that a slow spell of the machine does not fall on one side only. The
-  table shows each timing's median over the repetitions; no failing repetition is retried.
+- Timings (``paired.py``): a ``bench.py`` driver per venv, both running, take turns step by
+  step (kernel executes and shutdowns with both clients, ipyparallel map_sync and cluster stop),
+  so that each timing gets pairs of samples taken seconds apart. The table shows each timing's
+  median per side and in how many pairs cyzmq did better; nothing is retried. (Without the timing
+  part, the table shows the single values the checks measured.)
 
 Each part runs in a network namespace of its own when the system allows it (``unshare``; root,
 or unprivileged user namespaces): it sees only a loopback interface, so the ports jupyter_client
@@ -40,14 +41,13 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import paired
+
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "integration"
 SIDES = {"cyzmq": ROOT / ".venv-int", "pyzmq": ROOT / ".venv-int-pyzmq"}
 JC_TIMEOUT = 600
 CHECKS_TIMEOUT = 200
-BENCH_TIMEOUT = 120
-#: The checks that measure something, run again for the timing repetitions (pytest -k).
-TIMED = "500_executes or shutdown_exits or map_sync or stop_cluster"
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Part:
     """One pytest run: its command, where, and what came out."""
 
     side: str
-    kind: str  # "jc", "checks" or "bench" (a timing repetition)
+    kind: str  # "jc" or "checks"
     cmd: list[str]
     cwd: Path
     timeout: float
@@ -127,10 +127,9 @@ class Part:
                     result[f"{case.get('classname')}::{case.get('name')}"] = text[0][:200] if text else ""
         return result
 
-    def tail(self, lines: int = 40) -> str:
+    def tail(self) -> str:
         """The end of the log, for a run that ended without its summary."""
-        text = strip_ansi(self.log.read_text(errors="replace")).splitlines()
-        return "\n".join("    " + line for line in text[-lines:])
+        return tail(self.log)
 
     def summary(self) -> str:
         """pytest's closing line, or why there is none."""
@@ -145,6 +144,12 @@ class Part:
                 return f"TIMED OUT after {self.timeout:.0f} s: pytest had closed ({closing}), its process did not exit"
             return f"TIMED OUT after {self.timeout:.0f} s"
         return closing or f"no pytest summary (exit {self.returncode})"
+
+
+def tail(log: Path, lines: int = 40) -> str:
+    """The end of a log, indented."""
+    text = strip_ansi(log.read_text(errors="replace")).splitlines() if log.exists() else ["(no log)"]
+    return "\n".join("    " + line for line in text[-lines:])
 
 
 def strip_ansi(text: str) -> str:
@@ -261,34 +266,47 @@ def make_part(base: Path, kind: str, side: str, tag: str) -> Part:
         # per-test comparison and no cache files written into the sdist.
         cmd = [py, "-m", "pytest", "-vv", "-p", "no:cacheprovider", f"--junitxml={junit}"]
         cwd, timeout = ROOT / ".venv-int-cache" / f"jupyter_client-{jc_version}", JC_TIMEOUT
-    elif kind == "checks":
+    else:
         cmd = [py, "-m", "pytest", "-v", f"--junitxml={junit}"]
         cwd, timeout = HERE / "checks", CHECKS_TIMEOUT
-    else:
-        cmd = [py, "-m", "pytest", "-v", f"--junitxml={junit}", "-k", TIMED,
-               "test_kernel.py", "test_ipyparallel.py"]
-        cwd, timeout = HERE / "checks", BENCH_TIMEOUT
     env = private_env(base, tag)
     env["CYZMQ_INT_METRICS"] = str(base / f"{tag}.jsonl")
     env["CYZMQ_INT_SIDE"] = side
     return Part(side, kind, cmd, cwd, timeout, env, base / f"{tag}.log", junit, base / f"{tag}.jsonl")
 
 
-def make_parts(base: Path, kinds: list[str], reps: int) -> list[Part]:
-    """The parts of the run in the order they run: cyzmq before pyzmq within jc and checks, then
-    the timing repetitions with the order flipped every round."""
-    parts = [make_part(base, kind, side, f"{kind}-{side}")
-             for kind in kinds if kind != "bench" for side in SIDES]
-    if "bench" in kinds:
-        first = 1 if "checks" in kinds else 0  # the full checks were the first repetition
-        for rep in range(first, reps):
-            order = list(SIDES) if rep % 2 == 0 else list(reversed(SIDES))
-            parts += [make_part(base, "bench", side, f"bench{rep}-{side}") for side in order]
-    return parts
+def make_parts(base: Path, kinds: list[str]) -> list[Part]:
+    """The pytest parts of the run in the order they run: cyzmq before pyzmq within jc and checks."""
+    return [make_part(base, kind, side, f"{kind}-{side}") for kind in kinds if kind != "bench" for side in SIDES]
+
+
+def split_leaks(leaked: list[str]) -> dict[str, list[str]]:
+    """Leftovers of parts that ran together, by the venv named in their command line (else both)."""
+    return {side: [leak for leak in leaked if str(SIDES[side]) + "/" in leak
+                   or not any(str(venv) + "/" in leak for venv in SIDES.values())] for side in SIDES}
+
+
+def bench(base: Path) -> tuple[paired.Samples, dict[str, list[str]]]:
+    """The timing part: both drivers started, the schedule run, the drivers stopped; returns
+    the samples and, per side, what was left behind (killed)."""
+    drivers = {side: paired.start_driver(side, SIDES[side] / "bin" / "python", private_env(base, f"bench-{side}"),
+                                         base / f"bench-{side}.log", ISOLATE) for side in SIDES}
+    try:
+        samples = paired.measure(drivers)
+    finally:
+        for d in drivers.values():
+            d.stop()
+    leaks = split_leaks(reap_all())
+    print(f"integration: timings: {samples.failure or 'done'} ({samples.elapsed:.0f} s; steps "
+          + ", ".join(f"{s} {n}" for s, n in samples.steps.items()) + ")", flush=True)
+    if samples.failure:
+        for d in drivers.values():
+            print(f"integration: end of the {d.side} driver's log:\n" + tail(d.log), flush=True)
+    return samples, leaks
 
 
 def run(parts: list[Part]) -> None:
-    """jupyter_client suites side by side, then the checks and the timing repetitions, one run at a time."""
+    """jupyter_client suites side by side, then the checks, one venv at a time."""
     jc = [p for p in parts if p.kind == "jc"]
     for part in jc:
         part.start()
@@ -298,11 +316,9 @@ def run(parts: list[Part]) -> None:
             pending.remove(part)
             done(part)
         time.sleep(0.1)
-    leaked = reap_all()
+    leaked = split_leaks(reap_all())  # the two ran together
     for part in jc:
-        # The two ran together: a leftover goes to the venv named in its command line, else to both.
-        part.leaked = [leak for leak in leaked if str(SIDES[part.side]) + "/" in leak
-                       or not any(str(venv) + "/" in leak for venv in SIDES.values())]
+        part.leaked = leaked[part.side]
     for part in parts:
         if part.kind != "jc":
             part.start()
@@ -314,8 +330,7 @@ def run(parts: list[Part]) -> None:
 def done(part: Part) -> None:
     """Say how a part ended; show the end of its log when pytest did not get to its summary."""
     summary = part.summary()
-    name = f"{part.kind} on {part.side}" if part.kind != "bench" else f"timing repetition {part.log.stem}"
-    print(f"integration: {name}: {summary} ({part.elapsed:.0f} s)", flush=True)
+    print(f"integration: {part.kind} on {part.side}: {summary} ({part.elapsed:.0f} s)", flush=True)
     if part.timed_out or summary.startswith("no pytest summary"):
         print(part.tail(), flush=True)
 
@@ -340,16 +355,18 @@ class Table:
                 self.failed.append(f"{name} [{side}]: {text}")
         self.rows.append((name, cells[0], cells[1], ""))
 
-    def timing(self, name: str, values: dict[str, list[float]], unit: str, higher_is_better: bool) -> None:
-        """A measured row (not a pass/fail check): each side's median over its repetitions
-        (their number shown when more than one); the ratio of the medians says how cyzmq
-        compares."""
+    def timing(self, name: str, values: dict[str, list[float]], unit: str, higher_is_better: bool,
+               pairs: tuple[int, int] | None = None) -> None:
+        """A measured row (not a pass/fail check): each side's median over its samples (their
+        number shown when more than one); the ratio of the medians says how cyzmq compares,
+        and ``pairs`` = (won, n) in how many of the n pairs taken in turns cyzmq did better."""
         med = {side: statistics.median(v) if v else None for side, v in values.items()}
         cy, py = med.get("cyzmq"), med.get("pyzmq")
         ratio = ""
         if cy and py:
             better = cy / py if higher_is_better else py / cy
-            ratio = f"{cy / py:.2f}x ({'cyzmq better' if better > 1.005 else 'pyzmq better' if better < 0.995 else 'same'})"
+            ratio = f"{cy / py:.2f}x ({'cyzmq better' if better > 1.005 else 'pyzmq better' if better < 0.995 else 'same'}"
+            ratio += f"; cyzmq better in {pairs[0]}/{pairs[1]} pairs)" if pairs and pairs[1] > 1 else ")"
 
         def fmt(side: str) -> str:
             v, n = med.get(side), len(values.get(side, []))
@@ -368,8 +385,9 @@ class Table:
             print(line(r))
 
 
-def report(parts: list[Part], table: Table) -> None:
-    """Fill the table from the parts' outcomes and metrics."""
+def report(parts: list[Part], table: Table, samples: paired.Samples | None,
+           bench_leaks: dict[str, list[str]]) -> None:
+    """Fill the table from the parts' outcomes and metrics and the timing part's samples."""
     by = {(p.kind, p.side): p for p in parts}
     if ("jc", "cyzmq") in by:
         cy, py = by["jc", "cyzmq"], by["jc", "pyzmq"]
@@ -404,32 +422,32 @@ def report(parts: list[Part], table: Table) -> None:
         for side in SIDES:
             for test, message in by["checks", side].messages().items():
                 print(f"integration: check failed on {side}: {test}\n    {message}")
-    timed = [p for p in parts if p.kind in ("checks", "bench")]
-    reps = [p for p in timed if p.kind == "bench"]
-    if reps:
-        table.check("timing repetitions passed", {
-            side: (all(ok for ok in oks), f"{sum(oks)}/{len(oks)} runs")
-            for side in SIDES
-            for oks in [[not p.timed_out and p.returncode == 0 for p in reps if p.side == side]]})
-        for p in reps:
-            for test, message in p.messages().items():
-                print(f"integration: timing repetition {p.log.stem} failed: {test}\n    {message}")
-    # name -> side -> values (one per repetition), and name -> (unit, higher is better)
+    if samples is not None:
+        table.check("timing steps ran", {side: (samples.failure is None, f"{samples.steps.get(side, 0)} steps"
+                                                + (f" ({samples.failure})" if samples.failure else ""))
+                                         for side in SIDES})
+        for name, per_side in samples.values.items():
+            unit, higher = samples.units[name]
+            table.timing(name, per_side, unit, higher, paired.pairs_won(per_side, higher))
+            spread = "; ".join(f"{side} " + " ".join(f"{v:.3g}" for v in vs) for side, vs in per_side.items())
+            print(f"integration: {name} in turn order (pairs): {spread}")
+    # What the checks measured (one value per venv): in the table only where the timing part
+    # measured nothing of that name (a run without it, or the nbclient notebook).
     values: dict[str, dict[str, list[float]]] = {}
     units: dict[str, tuple[str, bool]] = {}
-    for p in timed:
-        for line in p.metrics.read_text().splitlines() if p.metrics.exists() else []:
+    for p in parts:
+        for line in p.metrics.read_text().splitlines() if p.kind == "checks" and p.metrics.exists() else []:
             m = json.loads(line)
             values.setdefault(m["name"], {}).setdefault(p.side, []).append(m["value"])
             units[m["name"]] = (m["unit"], m["higher"])
     for name, per_side in values.items():
-        unit, higher = units[name]
-        table.timing(name, per_side, unit, higher)
-        spread = "; ".join(f"{side} " + " ".join(f"{v:.3g}" for v in vs) for side, vs in per_side.items())
-        print(f"integration: {name} per repetition, in run order: {spread}")
+        if samples is None or name not in samples.values:
+            table.timing(name, per_side, *units[name])
+        print(f"integration: {name} in the checks: " + "; ".join(f"{side} {vs[0]:.3g}" for side, vs in per_side.items()))
     if ("checks", "cyzmq") in by:
         table.timing("checks wall time", {s: [by["checks", s].elapsed] for s in SIDES}, "s", False)
-    leaks = {side: [leak for p in parts if p.side == side for leak in p.leaked] for side in SIDES}
+    leaks = {side: [leak for p in parts if p.side == side for leak in p.leaked] + bench_leaks.get(side, [])
+             for side in SIDES}
     table.check("no process left behind", {s: (not leaks[s], f"{len(leaks[s])} killed" if leaks[s] else "none")
                                            for s in SIDES})
     for side, found in leaks.items():
@@ -441,11 +459,14 @@ def main() -> int:
     """Run the parts, print the table and the closing line; exit 1 on any failed check."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", default="jc,checks,bench", help="comma-separated subset of jc,checks,bench")
-    parser.add_argument("--reps", type=int, default=3,
-                        help="repetitions of the timed checks per venv, the full checks run included (default 3)")
+    parser.add_argument("--kernels", type=int, default=paired.KERNELS,
+                        help=f"timing part: kernels per client flavour and venv (default {paired.KERNELS})")
+    parser.add_argument("--clusters", type=int, default=paired.CLUSTERS,
+                        help=f"timing part: ipyparallel clusters per venv (default {paired.CLUSTERS})")
     parser.add_argument("--keep", action="store_true", help="keep the logs' directory (printed)")
     args = parser.parse_args()
     kinds = [k for k in ("jc", "checks", "bench") if k in args.parts.split(",")]
+    paired.KERNELS, paired.CLUSTERS = args.kernels, args.clusters
     for side, venv in SIDES.items():
         if not (venv / "bin" / "python").exists():
             print(f"integration: {venv} is missing: run integration/setup.sh (make test-integration does)")
@@ -457,9 +478,10 @@ def main() -> int:
     base = Path(tempfile.mkdtemp(prefix="cyzmq-int-"))
     table = Table()
     try:
-        parts = make_parts(base, kinds, args.reps)
+        parts = make_parts(base, kinds)
         run(parts)
-        report(parts, table)
+        samples, bench_leaks = bench(base) if "bench" in kinds else (None, {})
+        report(parts, table, samples, bench_leaks)
         print()
         table.print()
         for failure in table.failed:

@@ -90,6 +90,60 @@ def _wait_fds(fd: int, wake: int, timeout: float | None) -> None:
         select.select([fd, wake], [], [], timeout)
 
 
+def _sending(name: str, doc: str) -> Callable[..., Any]:
+    """The ThreadSafeSocket method for the compiled send method ``name`` (``send``,
+    ``send_multipart``): one attempt inline under the lock (no closure, no second frame),
+    :meth:`ThreadSafeSocket._io` when it would block. ``inspect.signature`` shows the
+    compiled method's signature."""
+    method = getattr(_BackendSocket, name)
+
+    def send(self: ThreadSafeSocket, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
+             **kwargs: Any) -> Any:
+        st = self._ts
+        with st.lock:
+            try:
+                if kwargs:  # (routing_id, group: the call without them is the cheaper one)
+                    return method(self, data, flags | DONTWAIT, copy, track, **kwargs)
+                return method(self, data, flags | DONTWAIT, copy, track)
+            except Again:
+                if flags & DONTWAIT:
+                    raise
+            finally:
+                if st.leader_want or st.wait_in or st.wait_out:
+                    _after_touch(self, st)
+        return self._io(POLLOUT, flags, lambda f: method(self, data, f, copy, track, **kwargs))
+
+    return _named(send, method, doc)
+
+
+def _receiving(name: str, doc: str) -> Callable[..., Any]:
+    """As :func:`_sending`, for the compiled receive method ``name`` (``recv``, ``recv_multipart``)."""
+    method = getattr(_BackendSocket, name)
+
+    def recv(self: ThreadSafeSocket, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
+        st = self._ts
+        with st.lock:
+            try:
+                return method(self, flags | DONTWAIT, copy, track)
+            except Again:
+                if flags & DONTWAIT:
+                    raise
+            finally:
+                if st.leader_want or st.wait_in or st.wait_out:
+                    _after_touch(self, st)
+        return self._io(POLLIN, flags, lambda f: method(self, f, copy, track))
+
+    return _named(recv, method, doc)
+
+
+def _named(fn: Callable[..., Any], method: Any, doc: str) -> Callable[..., Any]:
+    """``fn`` named and documented as the ThreadSafeSocket version of the compiled ``method``."""
+    functools.update_wrapper(fn, method)  # __wrapped__: inspect.signature shows method's
+    fn.__qualname__ = f"ThreadSafeSocket.{method.__name__}"
+    fn.__doc__ = doc
+    return fn
+
+
 class ThreadSafeSocket(Socket):
     """A :class:`zmq.Socket` whose calls are serialised by a lock: any thread may use it.
 
@@ -224,68 +278,17 @@ class ThreadSafeSocket(Socket):
 
     # -- send/recv -------------------------------------------------------------------------
 
-    # The four hot calls try once inline (no closure, no second frame); _io does the rest.
-
-    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
-             routing_id: int | None = None, group: Any = None) -> Any:
-        """Send one message part, as :meth:`zmq.Socket.send` (serialised with other threads)."""
-        st = self._ts
-        kwargs = {} if routing_id is None and group is None else {"routing_id": routing_id, "group": group}
-        with st.lock:
-            try:
-                if kwargs:
-                    return _B.send(self, data, flags | DONTWAIT, copy, track, **kwargs)
-                return _B.send(self, data, flags | DONTWAIT, copy, track)
-            except Again:
-                if flags & DONTWAIT:
-                    raise
-            finally:
-                if st.leader_want or st.wait_in or st.wait_out:
-                    _after_touch(self, st)
-        return self._io(POLLOUT, flags, lambda f: _B.send(self, data, f, copy, track, **kwargs))
-
-    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
-        """Receive one message part, as :meth:`zmq.Socket.recv`."""
-        st = self._ts
-        with st.lock:
-            try:
-                return _B.recv(self, flags | DONTWAIT, copy, track)
-            except Again:
-                if flags & DONTWAIT:
-                    raise
-            finally:
-                if st.leader_want or st.wait_in or st.wait_out:
-                    _after_touch(self, st)
-        return self._io(POLLIN, flags, lambda f: _B.recv(self, f, copy, track))
-
-    def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True, track: bool = False, **kwargs: Any) -> Any:
-        """Send a multipart message, as :meth:`zmq.Socket.send_multipart`; no other thread's
-        parts come in between."""
-        st = self._ts
-        with st.lock:
-            try:
-                return _B.send_multipart(self, msg_parts, flags | DONTWAIT, copy, track, **kwargs)
-            except Again:
-                if flags & DONTWAIT:
-                    raise
-            finally:
-                if st.leader_want or st.wait_in or st.wait_out:
-                    _after_touch(self, st)
-        return self._io(POLLOUT, flags, lambda f: _B.send_multipart(self, msg_parts, f, copy, track, **kwargs))
-
-    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
-        """Receive every part of the next message, as :meth:`zmq.Socket.recv_multipart`."""
-        st = self._ts
-        with st.lock:
-            try:
-                return _B.recv_multipart(self, flags | DONTWAIT, copy, track)
-            except Again:
-                if flags & DONTWAIT:
-                    raise
-            finally:
-                if st.leader_want or st.wait_in or st.wait_out:
-                    _after_touch(self, st)
-        return self._io(POLLIN, flags, lambda f: _B.recv_multipart(self, f, copy, track))
+    # The four hot calls (send, recv and their multipart forms) are made by _sending and
+    # _receiving below the class: one attempt inline, _io for the rest.
+    send = _sending("send", "Send one message part, as :meth:`zmq.Socket.send` (serialised with other threads).")
+    recv = _receiving("recv", "Receive one message part, as :meth:`zmq.Socket.recv`.")
+    send_multipart = _sending(
+        "send_multipart",
+        "Send a multipart message, as :meth:`zmq.Socket.send_multipart`; no other thread's parts come in between.",
+    )
+    recv_multipart = _receiving(
+        "recv_multipart", "Receive every part of the next message, as :meth:`zmq.Socket.recv_multipart`."
+    )
 
     def recv_into(self, buffer: Any, /, *, nbytes: int = 0, flags: int = 0) -> int:
         """Receive one part into ``buffer``, as :meth:`zmq.Socket.recv_into`."""

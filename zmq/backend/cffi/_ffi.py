@@ -1,8 +1,9 @@
-"""libzmq through CFFI in ABI mode: the declarations, the loaded library, errno -> exception.
+"""libzmq through CFFI in ABI mode: the loaded library, errno -> exception.
 
-No compiler is needed: the declarations below are parsed at import and ``libzmq.so.5`` is
-opened with dlopen. Draft functions missing from the library fail with ENOTSUP, as in the
-compiled backend.
+No compiler is needed: the declarations (``_declarations.py``) come pre-parsed from
+``_cffi_abi.py`` (cffi's out-of-line ABI mode: plain Python) and ``libzmq.so.5`` is opened
+with dlopen. Draft functions missing from the library fail with ENOTSUP, as in the compiled
+backend.
 """
 from __future__ import annotations
 
@@ -13,81 +14,19 @@ import os
 import time
 from typing import Any
 
-from cffi import FFI
-
 from zmq import error as _error
+from zmq.backend.cffi import _cffi_abi
 
-CDEF = """
-typedef struct { void *_[8]; } zmq_msg_t;
-typedef void (zmq_free_fn)(void *data, void *hint);
-typedef struct { void *socket; int fd; short events; short revents; } zmq_pollitem_t;
-
-int zmq_errno(void);
-const char *zmq_strerror(int errnum);
-void zmq_version(int *major, int *minor, int *patch);
-
-void *zmq_ctx_new(void);
-int zmq_ctx_term(void *context);
-int zmq_ctx_shutdown(void *context);
-int zmq_ctx_set(void *context, int option, int optval);
-int zmq_ctx_get(void *context, int option);
-
-int zmq_msg_init(zmq_msg_t *msg);
-int zmq_msg_init_size(zmq_msg_t *msg, size_t size);
-int zmq_msg_init_data(zmq_msg_t *msg, void *data, size_t size, zmq_free_fn *ffn, void *hint);
-int zmq_msg_send(zmq_msg_t *msg, void *s, int flags);
-int zmq_msg_recv(zmq_msg_t *msg, void *s, int flags);
-int zmq_msg_close(zmq_msg_t *msg);
-int zmq_msg_copy(zmq_msg_t *dest, zmq_msg_t *src);
-void *zmq_msg_data(zmq_msg_t *msg);
-size_t zmq_msg_size(const zmq_msg_t *msg);
-int zmq_msg_more(const zmq_msg_t *msg);
-int zmq_msg_get(const zmq_msg_t *msg, int property);
-int zmq_msg_set(zmq_msg_t *msg, int property, int optval);
-const char *zmq_msg_gets(const zmq_msg_t *msg, const char *property);
-
-void *zmq_socket(void *context, int type);
-int zmq_close(void *s);
-int zmq_setsockopt(void *s, int option, const void *optval, size_t optvallen);
-int zmq_getsockopt(void *s, int option, void *optval, size_t *optvallen);
-int zmq_bind(void *s, const char *addr);
-int zmq_connect(void *s, const char *addr);
-int zmq_unbind(void *s, const char *addr);
-int zmq_disconnect(void *s, const char *addr);
-int zmq_send(void *s, const void *buf, size_t len, int flags);
-int zmq_recv(void *s, void *buf, size_t len, int flags);
-int zmq_socket_monitor(void *s, const char *addr, int events);
-
-int zmq_poll(zmq_pollitem_t *items, int nitems, long timeout);
-int zmq_proxy(void *frontend, void *backend, void *capture);
-int zmq_proxy_steerable(void *frontend, void *backend, void *capture, void *control);
-int zmq_device(int type, void *frontend, void *backend);
-
-int zmq_has(const char *capability);
-int zmq_curve_keypair(char *z85_public_key, char *z85_secret_key);
-int zmq_curve_public(char *z85_public_key, const char *z85_secret_key);
-"""
-
-#: Draft functions: declared separately, looked up only if the library has them.
-DRAFT_CDEF = """
-int zmq_join(void *s, const char *group);
-int zmq_leave(void *s, const char *group);
-int zmq_msg_set_routing_id(zmq_msg_t *msg, uint32_t routing_id);
-uint32_t zmq_msg_routing_id(zmq_msg_t *msg);
-int zmq_msg_set_group(zmq_msg_t *msg, const char *group);
-const char *zmq_msg_group(zmq_msg_t *msg);
-"""
-
-ffi: Any = FFI()
-ffi.cdef(CDEF)
-ffi.cdef(DRAFT_CDEF)
+ffi: Any = _cffi_abi.ffi
 
 
 def _open() -> object:
     """dlopen libzmq: $CYZMQ_LIBZMQ, then the soname, then what ctypes finds."""
-    names = [os.environ.get("CYZMQ_LIBZMQ"), "libzmq.so.5", ctypes.util.find_library("zmq"), "libzmq.dylib"]
+    names = [os.environ.get("CYZMQ_LIBZMQ"), "libzmq.so.5", None, "libzmq.dylib"]
     errors = []
-    for name in names:
+    for i, name in enumerate(names):
+        if i == 2:
+            name = ctypes.util.find_library("zmq")  # slow (it runs ldconfig): only when needed
         if not name:
             continue
         try:
@@ -108,7 +47,7 @@ def has_symbol(name: str) -> bool:
     """Whether the loaded libzmq exports ``name`` (draft functions may be missing)."""
     try:
         getattr(lib, name)
-    except (AttributeError, NotImplementedError):
+    except (AttributeError, NotImplementedError, ffi.error):  # (ffi.error: out-of-line ABI mode)
         return False
     return True
 

@@ -25,13 +25,7 @@ from typing import Any
 
 from zmq.backend.cffi._ffi import ffi
 
-ffi.cdef("""
-int putw(int w, void *stream);
-void *fdopen(int fd, const char *mode);
-int setvbuf(void *stream, char *buf, int mode, size_t size);
-void clearerr(void *stream);
-""")
-_libc: Any = ffi.dlopen(None)
+_libc: Any = ffi.dlopen(None)  # putw, fdopen, setvbuf, clearerr: _declarations.LIBC_CDEF
 #: The free function handed to zmq_msg_init_data.
 FREE_FN: Any = ffi.cast("zmq_free_fn *", _libc.putw)
 _IONBF = 2

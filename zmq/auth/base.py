@@ -218,24 +218,21 @@ class Authenticator:
         ValueError
             :meth:`deny` was used: a handler has either a whitelist or a blacklist.
         """
-        if self._denied:
-            raise ValueError("Only use a allow or deny, not both")
-        self._allowed = self._allowed | frozenset(addresses)
-        self.log.debug("allowed addresses: %s", sorted(self._allowed))
+        self._allowed = self._listed("allowed", self._allowed, self._denied, addresses)
 
     def deny(self, *addresses: str) -> None:
         """Refuse connections from these IP addresses (a blacklist); may be called again
-        to add more.
+        to add more (ValueError if :meth:`allow` was used, as :meth:`allow`)."""
+        self._denied = self._listed("denied", self._denied, self._allowed, addresses)
 
-        Raises
-        ------
-        ValueError
-            :meth:`allow` was used: a handler has either a whitelist or a blacklist.
-        """
-        if self._allowed:
+    def _listed(self, what: str, listed: frozenset[str], other: frozenset[str], addresses: tuple[str, ...]) -> frozenset[str]:
+        """``listed`` with ``addresses`` added: the new whitelist or blacklist (logged as
+        ``what``); ValueError when the ``other`` list is in use."""
+        if other:
             raise ValueError("Only use a allow or deny, not both")
-        self._denied = self._denied | frozenset(addresses)
-        self.log.debug("denied addresses: %s", sorted(self._denied))
+        listed = listed | frozenset(addresses)
+        self.log.debug("%s addresses: %s", what, sorted(listed))
+        return listed
 
     def configure_plain(self, domain: str = "*", passwords: Optional[Mapping[str, str]] = None) -> None:
         """Set the PLAIN user names and passwords of ``domain``.

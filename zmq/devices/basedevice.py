@@ -85,13 +85,7 @@ class _SocketPlan:
         self.binds.append(addr)
 
     def connect(self, addr: str) -> None:
-        """Plan a connect of the {role} socket to ``addr``.
-
-        Parameters
-        ----------
-        addr : str
-            An endpoint, e.g. ``"tcp://127.0.0.1:{port}"``.
-        """
+        """Plan a connect of the {role} socket to ``addr`` (an endpoint, as for ``bind_{key}``)."""
         self.connects.append(addr)
 
     def setsockopt(self, opt: int, value: Any) -> None:
@@ -213,7 +207,7 @@ def _planned(
     planned.__name__ = planned.__qualname__ = f"{head}_{key}{sep}{tail}"
     if method.__doc__ is not None:  # None under python -OO
         role, port, options = _SOCKETS[key]
-        planned.__doc__ = method.__doc__.format(role=role, port=port, options=options)
+        planned.__doc__ = method.__doc__.format(role=role, port=port, options=options, key=key)
     return planned
 
 
@@ -387,14 +381,7 @@ class Device:
 class BackgroundDevice(Device):
     """Base of devices that run in the background: ``start()`` returns at once.
 
-    Parameters
-    ----------
-    device_type : int
-        ``zmq.QUEUE``, ``zmq.FORWARDER`` or ``zmq.STREAMER`` (a label).
-    in_type : int
-        Type of the in socket.
-    out_type : int
-        Type of the out socket.
+    The parameters are :class:`Device`'s.
     """
 
     #: The thread or process running the device, once started.
@@ -442,15 +429,7 @@ class ThreadDevice(BackgroundDevice):
     :meth:`start` gets its context from :attr:`context_factory` (by default the
     process-wide :meth:`zmq.Context.instance`, so ``inproc://`` endpoints are shared with
     the application); terminating it stops the device. Its sockets are made by the thread.
-
-    Parameters
-    ----------
-    device_type : int
-        ``zmq.QUEUE``, ``zmq.FORWARDER`` or ``zmq.STREAMER`` (a label).
-    in_type : int
-        Type of the in socket.
-    out_type : int
-        Type of the out socket.
+    The parameters are :class:`Device`'s.
     """
 
     def _setup_launcher(self) -> threading.Thread:
@@ -463,16 +442,8 @@ class ProcessDevice(BackgroundDevice):
     """A device run in a child process (made by :mod:`multiprocessing`).
 
     The child makes a fresh context (``context_factory`` is ``zmq.Context``) and the
-    sockets. Stop it with ``device.launcher.terminate()`` and :meth:`join`.
-
-    Parameters
-    ----------
-    device_type : int
-        ``zmq.QUEUE``, ``zmq.FORWARDER`` or ``zmq.STREAMER`` (a label).
-    in_type : int
-        Type of the in socket.
-    out_type : int
-        Type of the out socket.
+    sockets. Stop it with ``device.launcher.terminate()`` and :meth:`join`. The parameters
+    are :class:`Device`'s.
     """
 
     #: A child process cannot share its parent's context: it makes a fresh one.

@@ -143,6 +143,14 @@ def test_register_modify_unregister(pair, pipe):
     assert dict(poller.poll(0)) == {a: POLLIN, r: POLLIN}
 
 
+def test_poller_declares_its_attributes():
+    # as pyzmq's: `sockets` and `_map` are annotated on the class, and set per instance
+    assert set(zmq.Poller.__annotations__) == {"sockets", "_map"}
+    assert "__annotations__" in dir(zmq.Poller)
+    p = zmq.Poller()
+    assert p.sockets == [] and "_map" in vars(p)
+
+
 def test_poll_timeout_returns_nothing_in_about_the_time_asked(pair, pipe):
     a, _ = pair
     r, _ = pipe

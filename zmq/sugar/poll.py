@@ -15,25 +15,10 @@ class _PyPollerCore:
     sockets: list[tuple[Any, int]]
 
     def poll(self, timeout: float | None = None) -> list[tuple[Any, int]]:
-        """Wait up to ``timeout`` milliseconds (None or negative: forever) and return the
-        ``(socket, events)`` pairs that are ready.
-
-        Parameters
-        ----------
-        timeout : float, optional
-            Milliseconds to wait; 0 returns at once.
-
-        Returns
-        -------
-        list of (socket, int)
-            The registered objects with events ready, and those events. Empty on timeout;
-            ``dict(poller.poll())`` is handy to test membership.
-
-        Raises
-        ------
-        zmq.ZMQError
-            A registered socket was closed (ENOTSOCK).
-        """
+        """Wait up to ``timeout`` milliseconds (None or negative: forever; 0: not at all) and
+        return the ``(socket, events)`` pairs that are ready (empty on timeout), as the compiled
+        core's ``poll``: objects with ``fileno()`` are reported as their int fd, a closed
+        socket raises ZMQError(ENOTSOCK), any other object TypeError."""
         if timeout is None or timeout < 0:
             ms = -1
         else:
@@ -55,9 +40,13 @@ class Poller(_PollerCore):
     returns ``[(socket, events), ...]`` for those that are ready.
     """
 
+    # (declared here too, as pyzmq's Poller does: they show in Poller.__annotations__)
+    sockets: list[tuple[Any, int]]
+    _map: dict[Any, int]
+
     def __init__(self) -> None:
-        self.sockets: list[tuple[Any, int]] = []
-        self._map: dict[Any, int] = {}
+        self.sockets = []
+        self._map = {}
 
     def __contains__(self, socket: Any) -> bool:
         return socket in self._map

@@ -8,9 +8,10 @@ runs of the timed checks one venv after the other, as before, gave ratios that s
 from run to run.) Nothing is retried: a failed step ends the timing part and fails the run.
 
 Per flavour (sync, async client): ``KERNELS`` kernels per side, each measured over ``BLOCKS``
-blocks of ``BLOCK`` executes, then shut down (one exit time each). Then ``CLUSTERS`` ipyparallel
-clusters per side, each measured over ``MAPS`` ``map_sync`` calls of ``TASKS`` tasks, then
-stopped.
+blocks of ``BLOCK`` executes (512 executes per side), then shut down (one exit time each). Then
+``CLUSTERS`` ipyparallel clusters per side, each measured over ``MAPS`` ``map_sync`` calls of
+``TASKS`` tasks, then stopped. Kernels and clusters are started on both sides at once (that is
+not measured), the measured steps one side at a time.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KERNELS = 5
+KERNELS = 8
 BLOCKS = 2
-BLOCK = 50
+BLOCK = 32
 CLUSTERS = 2
 MAPS = 4
 TASKS = 250
@@ -48,12 +49,21 @@ class Driver:
 
     def step(self, op: str, **args: object) -> dict:
         """Run one step; its result, or StepFailed."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.send(op, **args)
+        return self.result(op)
+
+    def send(self, op: str, **args: object) -> None:
+        """Start a step (:meth:`result` waits for it)."""
+        assert self.proc.stdin is not None
         try:
             self.proc.stdin.write(json.dumps({"op": op, **args}) + "\n")
             self.proc.stdin.flush()
         except BrokenPipeError:
             raise StepFailed(f"{op} on {self.side}: the driver has exited ({self.proc.poll()})") from None
+
+    def result(self, op: str) -> dict:
+        """The result of the step started last, or StepFailed."""
+        assert self.proc.stdout is not None
         ready, _, _ = select.select([self.proc.stdout], [], [], STEP_TIMEOUT)
         line = self.proc.stdout.readline() if ready else ""
         if not ready:
@@ -115,16 +125,23 @@ def measure(drivers: dict[str, Driver]) -> Samples:
     turn = [0]
 
     def each(op: str, **args: object) -> dict[str, dict]:
-        """One step on both sides, in this round's order."""
+        """One measured step on both sides, one after the other, in this round's order."""
         order = sides if turn[0] % 2 == 0 else sides[::-1]
         turn[0] += 1
         return {side: drivers[side].step(op, **args) for side in order}
+
+    def both(op: str, **args: object) -> None:
+        """A step that measures nothing (starting a kernel or cluster), on both sides at once."""
+        for side in sides:
+            drivers[side].send(op, **args)
+        for side in sides:
+            drivers[side].result(op)
 
     t0 = time.monotonic()
     try:
         for flavour in ("sync", "async"):
             for _ in range(KERNELS):
-                each("kernel_start", flavour=flavour)
+                both("kernel_start", flavour=flavour)
                 for _ in range(BLOCKS):
                     for side, r in each("executes", n=BLOCK).items():
                         samples.add(f"kernel executes/s ({flavour})", side, r["rate"], "/s", True)
@@ -135,7 +152,7 @@ def measure(drivers: dict[str, Driver]) -> Samples:
                     samples.add(f"kernel shutdown_kernel() s ({flavour}; it polls every 0.1 s)", side,
                                 r["call_s"], "s", False)
         for _ in range(CLUSTERS):
-            each("cluster_start")
+            both("cluster_start")
             for _ in range(MAPS):
                 for side, r in each("map", n=TASKS).items():
                     samples.add("ipyparallel map_sync tasks/s", side, r["rate"], "/s", True)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import math
 import os
 import shutil
 import signal
@@ -335,6 +336,12 @@ def done(part: Part) -> None:
         print(part.tail(), flush=True)
 
 
+def sign_test(won: int, n: int) -> float:
+    """Two-sided p-value of ``won`` wins in ``n`` pairs if either side were as likely to win."""
+    tail = sum(math.comb(n, k) for k in range(min(won, n - won) + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
+
+
 class Table:
     """Rows of check | cyzmq | pyzmq | ratio, and the pass/fail count behind the closing line."""
 
@@ -358,15 +365,21 @@ class Table:
     def timing(self, name: str, values: dict[str, list[float]], unit: str, higher_is_better: bool,
                pairs: tuple[int, int] | None = None) -> None:
         """A measured row (not a pass/fail check): each side's median over its samples (their
-        number shown when more than one); the ratio of the medians says how cyzmq compares,
-        and ``pairs`` = (won, n) in how many of the n pairs taken in turns cyzmq did better."""
+        number shown when more than one); the ratio of the medians, and how cyzmq compares.
+        With ``pairs`` = (won, n), cyzmq did better in ``won`` of the ``n`` pairs taken in
+        turns, and a side is named better only if a sign test says so (p < 0.05, two-sided);
+        else the difference is within the noise of the run."""
         med = {side: statistics.median(v) if v else None for side, v in values.items()}
         cy, py = med.get("cyzmq"), med.get("pyzmq")
         ratio = ""
-        if cy and py:
+        if cy and py and pairs and pairs[1] > 1:
+            won, n = pairs
+            verdict = ("too few pairs to tell" if n < 6 else "no clear difference" if sign_test(won, n) >= 0.05
+                       else "cyzmq better" if 2 * won > n else "pyzmq better")
+            ratio = f"{cy / py:.2f}x ({verdict}; cyzmq better in {won}/{n} pairs)"
+        elif cy and py:
             better = cy / py if higher_is_better else py / cy
-            ratio = f"{cy / py:.2f}x ({'cyzmq better' if better > 1.005 else 'pyzmq better' if better < 0.995 else 'same'}"
-            ratio += f"; cyzmq better in {pairs[0]}/{pairs[1]} pairs)" if pairs and pairs[1] > 1 else ")"
+            ratio = f"{cy / py:.2f}x ({'cyzmq better' if better > 1.005 else 'pyzmq better' if better < 0.995 else 'same'})"
 
         def fmt(side: str) -> str:
             v, n = med.get(side), len(values.get(side, []))

@@ -12,12 +12,13 @@ answer EVENTS themselves).
 
 cimport cython
 from cpython.long cimport PyLong_CheckExact, PyLong_AsLongAndOverflow
+from cpython.tuple cimport PyTuple_GET_ITEM
 from libc.stdint cimport int64_t, uint64_t
 
 from zmq.backend.cython.libzmq cimport *
-from zmq.backend.cython._check cimport check_rc, raise_zmq_error
+from zmq.backend.cython._check cimport check_rc, raise_zmq_error, fork_generation
 from zmq.backend.cython.optkind cimport opt_kind, OPT_INT, OPT_INT64, OPT_UINT64, OPT_FD
-from zmq.backend.cython.socket cimport Socket
+from zmq.backend.cython.socket cimport Socket, CYZMQ_THREAD_GUARD
 
 from zmq.constants import SocketType as _SocketType
 from zmq.error import ZMQError
@@ -72,6 +73,7 @@ cdef extern from *:
 cdef object _core_get = Socket.get
 cdef object _core_set = Socket.set
 cdef dict _socket_types = _SocketType._value2member_map_
+cdef tuple _small_ints = tuple(range(256))  # the interpreter's own int objects
 
 
 cdef inline bint _core_options(object obj) except -1:
@@ -114,6 +116,20 @@ cdef class OptionAttribute:
         return f"<socket option attribute {self.name}>"
 
     def __get__(self, obj, objtype):
+        cdef int ival
+        cdef size_t size = sizeof(int)
+        # The hot case first (s.rcvmore, s.events, s.linger...): an int option of a core socket.
+        if (self.kind == OPT_INT and self.number != ZMQ_TYPE and cyzmq_known_core_type(obj)
+                and (<Socket>obj).handle != NULL and (<Socket>obj)._fork_gen == fork_generation()
+                and not (CYZMQ_THREAD_GUARD and (<Socket>obj)._busy != 0)):  # (else _get raises)
+            if zmq_getsockopt((<Socket>obj).handle, self.number, &ival, &size) == 0:
+                if 0 <= ival < 256:
+                    return <object>PyTuple_GET_ITEM(_small_ints, ival)  # (no new int to build)
+                return ival
+        return self._get(obj)
+
+    cdef object _get(self, obj):
+        """__get__ in every other case (and the error of a failed int read)."""
         if obj is None:
             return self
         if not cyzmq_known_core_type(obj) and not _core_options(obj):

@@ -200,15 +200,16 @@ cdef inline bint _usable_now(Socket self) noexcept:
             and not (CYZMQ_THREAD_GUARD and self._busy != 0))
 
 
-cdef PyObject *_recv_entry(PyObject *pyself, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) except NULL:
-    cdef Socket self = <Socket>pyself
+# (self is a borrowed reference: the entries are PyCFunctions, called with a Socket)
+cdef PyObject *_recv_entry(Socket self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) except NULL:
     cdef long flags = 0
     cdef int copy = 1
     cdef zmq_msg_t msg
     cdef Frame frame
+    cdef size_t n
     cdef int rc, err = 0
     if not _usable_now(self) or not _plain_args(args, nargs, kwnames, 0, &flags, &copy):
-        return cyzmq_cy_recv(pyself, args, nargs, kwnames)  # Cython's parser: every other shape
+        return cyzmq_cy_recv(<PyObject *>self, args, nargs, kwnames)  # Cython's parser: every other shape
     if copy:
         zmq_msg_init(&msg)
         rc = _attempt(self, OP_RECV_MSG, &msg, NULL, 0, <int>flags, &err)
@@ -224,7 +225,8 @@ cdef PyObject *_recv_entry(PyObject *pyself, PyObject *const *args, Py_ssize_t n
             if rc == IO_WOULD_BLOCK:
                 zmq_msg_close(&msg)
                 return _new_ref(WOULD_BLOCK)
-        data = _bytes_from_msg(&msg)
+        n = zmq_msg_size(&msg)
+        data = PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), n) if n < BIG_MESSAGE else _bytes_from_msg(&msg)
         zmq_msg_close(&msg)
         return _new_ref(data)
     frame = new_frame()
@@ -238,18 +240,17 @@ cdef PyObject *_recv_entry(PyObject *pyself, PyObject *const *args, Py_ssize_t n
     return _new_ref(frame)
 
 
-cdef PyObject *_send_entry(PyObject *pyself, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) except NULL:
-    cdef Socket self = <Socket>pyself
+cdef PyObject *_send_entry(Socket self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) except NULL:
     cdef long flags = 0
     cdef int copy = 1
     cdef int rc, err = 0
     cdef Py_ssize_t n
     if (nargs < 1 or not cyzmq_is_exact_bytes(args[0]) or not _usable_now(self)
             or not _plain_args(args, nargs, kwnames, 1, &flags, &copy)):
-        return cyzmq_cy_send(pyself, args, nargs, kwnames)  # Cython's parser: every other shape
+        return cyzmq_cy_send(<PyObject *>self, args, nargs, kwnames)  # Cython's parser: every other shape
     n = PyBytes_GET_SIZE(<object>args[0])
     if (not copy and <size_t>n >= self.copy_threshold) or n >= BIG_MESSAGE:
-        return cyzmq_cy_send(pyself, args, nargs, kwnames)  # zero-copy, or a big copy
+        return cyzmq_cy_send(<PyObject *>self, args, nargs, kwnames)  # zero-copy, or a big copy
     cdef char *buf = PyBytes_AS_STRING(<object>args[0])
     rc = _attempt(self, OP_SEND_BUF, NULL, buf, <size_t>n, <int>flags, &err)
     if rc < 0:

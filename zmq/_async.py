@@ -9,6 +9,7 @@ trip. Otherwise the operation is queued in the socket's :class:`~zmq._readiness.
 from __future__ import annotations
 
 import asyncio
+import threading
 import weakref
 from collections import deque
 from typing import TYPE_CHECKING, Any, Callable
@@ -107,6 +108,7 @@ def fd_watcher(loop: asyncio.AbstractEventLoop) -> _FDWatcher:
 
 
 _running_loop = asyncio._get_running_loop  # (None outside a running loop: no exception to catch)
+_thread_ident = threading.get_ident
 
 
 def _get_loop() -> asyncio.AbstractEventLoop:
@@ -162,6 +164,7 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
 
     _sync: type[zmq.Socket] = zmq.Socket
     _loop: asyncio.AbstractEventLoop | None = None
+    _loop_says_thread = False  # _loop is an asyncio.BaseEventLoop: its _thread_id names the thread running it
     _rd: Readiness | None = None  # of _loop
     _watching: bool = False
     _inproc: bool = False  # bound or connected to an inproc endpoint
@@ -180,6 +183,7 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
         if self._watching:
             self._unwatch()
         self._loop = loop
+        self._loop_says_thread = isinstance(loop, asyncio.BaseEventLoop)
         self._watcher = fd_watcher(loop)
         self._fd = -1 if self.closed else self._sync.get(self, FD)
         self._rd = Readiness(self, loop.call_soon)
@@ -206,9 +210,13 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
 
     def _op(self, fn: Callable[..., Any], args: tuple[Any, ...], flags: int, receiving: bool) -> asyncio.Future[Any]:
         """Run ``fn(self, *args)`` now if it completes, else queue it; return its future."""
-        loop = _running_loop() or _get_loop()
-        if loop is not self._loop:
-            self._switch_loop(loop)
+        loop = self._loop
+        # Still our loop if it runs in this thread (one loop runs per thread at a time). That
+        # check costs no syscall: asking asyncio for the running loop costs a getpid() (3.11).
+        if loop is None or not (self._loop_says_thread and loop._thread_id == _thread_ident()):  # type: ignore[attr-defined]
+            loop = _running_loop() or _get_loop()
+            if loop is not self._loop:
+                self._switch_loop(loop)
         if self.closed:
             return _closed_result(loop, receiving and not flags & NOBLOCK)
         rd = self._rd

@@ -46,8 +46,10 @@ __all__ = ["Context", "Socket", "Poller"]
 _YIELD_EVERY = 64
 _streak = 0  # operations since the last such checkpoint (any socket's: a plain int is cheapest)
 
-#: The running asyncio loop, or None (under trio): which backend's path an operation takes.
-_asyncio_loop = asyncio._get_running_loop
+#: sniffio's thread state: its ``name`` is "trio" while trio runs in this thread (reading it
+#: costs no syscall, unlike asking asyncio for its running loop), which picks each
+#: operation's path.
+_sniffio_local = sniffio.thread_local
 
 _wait_readable: Callable[[int], Any] = getattr(anyio, "wait_readable", None) or anyio.wait_socket_readable  # type: ignore[assignment]
 _wait_writable: Callable[[int], Any] = getattr(anyio, "wait_writable", None) or anyio.wait_socket_writable  # type: ignore[assignment]
@@ -191,7 +193,7 @@ class Socket(AsyncSocketMixin, Shadowing, zmq.Socket):  # type: ignore[misc]
             _streak = 0
             return self._checkpoint_first(fn, args, flags, receiving)
         _streak += 1
-        if _asyncio_loop() is not None:
+        if _sniffio_local.name != "trio":
             return AsyncSocketMixin._op(self, fn, args, flags, receiving)
         return self._trio_op(fn, args, flags, POLLIN if receiving else POLLOUT)
 
@@ -280,7 +282,7 @@ class Socket(AsyncSocketMixin, Shadowing, zmq.Socket):  # type: ignore[misc]
     def poll(self, timeout: int | None = None, flags: int = POLLIN) -> Any:  # type: ignore[override]
         """Wait until the socket has any of ``flags`` ready (ms timeout; None or negative:
         forever): an awaitable of the ready events (0 on timeout)."""
-        if _asyncio_loop() is not None:
+        if _sniffio_local.name != "trio":
             return AsyncSocketMixin.poll(self, timeout, flags)
         return self._trio_poll(timeout, flags)
 
@@ -341,7 +343,7 @@ class Poller(AsyncPollerMixin, zmq.Poller):
         the poll waits makes it raise :class:`zmq.ZMQError`. Under asyncio this is
         :class:`zmq.asyncio.Poller`'s poll.
         """
-        if _asyncio_loop() is not None:
+        if _sniffio_local.name != "trio":
             return AsyncPollerMixin.poll(self, timeout)
         return self._trio_poll(timeout)
 

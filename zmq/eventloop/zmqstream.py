@@ -338,9 +338,31 @@ class ZMQStream:
         ``routing_id`` and ``group`` go to :meth:`zmq.Socket.send`. A message that cannot
         be sent is reported from the loop (see :meth:`send_multipart`).
         """
+        sock = self.socket
+        if sock is None:
+            raise _closed_error()
         if kwargs:
             kwargs = {k: v for k, v in kwargs.items() if k in _SEND_KWARGS}
-        self._send(_send, msg, flags, copy, track, callback, kwargs, [msg])
+        # (the attempt is written out here and in send_multipart: no extra call per message)
+        if not self._rd.send_q and (self._in_handler or _thread_id() == self._loop_thread):
+            try:
+                status = (_send(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs
+                          else _send(sock, msg, flags | TRY, copy, track))
+            except zmq.ZMQError as e:
+                if e.errno in _DEAD:
+                    raise
+                status = WOULD_BLOCK  # queued: attempted again once the socket is writable
+            except Exception:  # noqa: BLE001 - queued: the loop attempts it again and reports
+                status = WOULD_BLOCK
+            if status is not WOULD_BLOCK:
+                if callback is not None or self._send_callback is not None:
+                    self._notify_sent([msg], status)
+                if not self._in_handler:
+                    self._after_io()
+                if callback is not None:
+                    self.on_send(callback)
+                return
+        self._enqueue(_send, (msg, flags | TRY, copy, track), kwargs, [msg], callback)
 
     def send_multipart(self, msg: Sequence[Any], flags: int = 0, copy: bool = True, track: bool = False,
                        callback: SendCallback | None = None, **kwargs: Any) -> None:
@@ -354,37 +376,37 @@ class ZMQStream:
         status; any other error (a part that is not bytes-like) is logged, and the message
         dropped.
         """
-        if type(msg) is not list and type(msg) is not tuple:
-            msg = _as_parts(msg)
-        self._send(_send_multipart, msg, flags, copy, track, callback, kwargs, msg)
-
-    def _send(self, fn: Callable[..., Any], msg: Any, flags: int, copy: bool, track: bool,
-              callback: SendCallback | None, kwargs: dict[str, Any], given: Any) -> None:
-        """Both sends: ``fn(socket, msg, ...)`` now when nothing is queued and we run in the
-        loop's thread, else queued (``given``: the message as on_send reports it)."""
         sock = self.socket
         if sock is None:
             raise _closed_error()
-        rd = self._rd
-        if not rd.send_q and (self._in_handler or _thread_id() == self._loop_thread):
+        if type(msg) is not list and type(msg) is not tuple:
+            msg = _as_parts(msg)
+        if not self._rd.send_q and (self._in_handler or _thread_id() == self._loop_thread):
             try:
-                status = fn(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs else fn(sock, msg, flags | TRY, copy, track)
+                status = (_send_multipart(sock, msg, flags | TRY, copy, track, **kwargs) if kwargs
+                          else _send_multipart(sock, msg, flags | TRY, copy, track))
             except zmq.ZMQError as e:
                 if e.errno in _DEAD:
                     raise
-                status = WOULD_BLOCK  # queued: attempted again once the socket is writable
-            except Exception:  # noqa: BLE001 - queued: the loop attempts it again and reports
+                status = WOULD_BLOCK
+            except Exception:  # noqa: BLE001 - as in send
                 status = WOULD_BLOCK
             if status is not WOULD_BLOCK:
                 if callback is not None or self._send_callback is not None:
-                    self._notify_sent(given, status)
+                    self._notify_sent(msg, status)
                 if not self._in_handler:
                     self._after_io()
                 if callback is not None:
                     self.on_send(callback)
                 return
-        _get(sock, FD)  # a dead socket (closed through a shadow, context terminated) raises here
-        rd.send_q.append(Pending(_Queued(self, given), _queued_send, (fn, kwargs, msg, flags | TRY, copy, track)))
+        self._enqueue(_send_multipart, (msg, flags | TRY, copy, track), kwargs, msg, callback)
+
+    def _enqueue(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], given: Any,
+                 callback: SendCallback | None) -> None:
+        """Queue ``fn(socket, *args, **kwargs)`` for the loop (``given``: the message as
+        on_send reports it)."""
+        _get(self.socket, FD)  # a dead socket (closed through a shadow, context terminated) raises here
+        self._rd.send_q.append(Pending(_Queued(self, given), _queued_send, (fn, kwargs, *args)))
         if _running_loop() is not self._aloop:
             self._schedule_pass()  # the loop (maybe in another thread) sends it
         elif not self._in_handler:
@@ -560,8 +582,14 @@ class ZMQStream:
             return
         self._in_handler = True
         self._budget = BATCH
+        rd = self._rd
         try:
-            self._rd.serve()
+            if not rd.send_q:
+                # Only receiving: skip EVENTS, a receive attempt looks just as well (an empty
+                # one processes libzmq's pending commands, re-arming the FD, as EVENTS does).
+                self._receive()
+            if rd.send_q:  # (maybe queued by a callback just now)
+                rd.serve()
         except zmq.ZMQError as e:  # from libzmq calls of ours: callbacks' errors are caught
             self._socket_error(e)
         finally:

@@ -36,9 +36,9 @@ from zmq.utils import interop as _interop, jsonapi as _jsonapi  # noqa: E402,F40
 
 #: copy=False sends of fewer bytes than this are copied anyway (cheaper than tracking).
 #: Read when a socket is created; each socket has its own ``copy_threshold``.
-COPY_THRESHOLD = 65536
+COPY_THRESHOLD = backend._COPY_THRESHOLD_DEFAULT  # (the core's one size threshold)
 #: True when the linked libzmq exposes its draft API (SERVER/CLIENT, RADIO/DISH...).
-DRAFT_API = PYZMQ_DRAFT_API
+DRAFT_API: bool = PYZMQ_DRAFT_API  # (annotated as pyzmq's: zmq.__annotations__)
 
 
 def get_includes() -> list[str]:

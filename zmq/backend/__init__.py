@@ -59,6 +59,7 @@ if TYPE_CHECKING or BACKEND == "cython":  # type checkers see the compiled backe
         )
         from zmq.backend.cython.context import Context as Context
         from zmq.backend.cython.message import _FINISHED_TRACKER as _FINISHED_TRACKER
+        from zmq.backend.cython.message import COPY_THRESHOLD_DEFAULT as _COPY_THRESHOLD
         from zmq.backend.cython.message import Frame as Frame, Message as Message, MessageTracker as MessageTracker
         from zmq.backend.cython.message import _drain_released_buffers as _drain_released_buffers
         from zmq.backend.cython.socket import NOTHROW_FLAG as NOTHROW_FLAG
@@ -71,6 +72,8 @@ if TYPE_CHECKING or BACKEND == "cython":  # type checkers see the compiled backe
             "backend: ZMQ_BACKEND=cffi (needs the cffi package and libzmq.so.5)."
         ) from e
     PYZMQ_DRAFT_API: bool = _DRAFT_API
+    #: zmq.COPY_THRESHOLD's default (the core's one size threshold).
+    _COPY_THRESHOLD_DEFAULT: int = _COPY_THRESHOLD
     #: The core loop of zmq.devices.monitored_queue.
     _monitored_queue = _devices.monitored_queue
 else:
@@ -99,6 +102,7 @@ else:
             zmq_poll,
             zmq_version_info,
         )
+        from zmq.backend.cffi.message import COPY_THRESHOLD_DEFAULT as _COPY_THRESHOLD_DEFAULT
     except ImportError as e:
         raise ImportError(f"cyzmq's CFFI backend cannot be loaded: {e}") from e
     _monitored_queue = _cffi_monitored_queue

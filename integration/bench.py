@@ -15,7 +15,8 @@ log). Steps:
   one execute; ``executes`` (``n``): ``n`` sequential executes, returns ``rate`` (/s) and
   ``cpu_ms`` (CPU time of client plus kernel per execute, which the machine's load changes
   far less than the rate); ``kernel_shutdown``: ``shutdown_kernel()``, returns ``exit_s``
-  (request to kernel process exit, seen by polling its state every millisecond),
+  (request to kernel process exit, seen by polling its state every millisecond), ``cpu_ms``
+  (CPU time of the kernel's main thread meanwhile, where its interpreter tears down),
   ``call_s`` (the call's own duration: jupyter_client checks for the exit every 0.1 s, so it
   moves in steps of 0.1 s) and ``returncode``.
 - ``cluster_start``: an ipyparallel controller and 2 engines on 127.0.0.1, client connected;
@@ -52,6 +53,16 @@ def exited(pid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
     except FileNotFoundError:
         return True
+
+
+def main_thread_cpu(pid: int) -> float | None:
+    """CPU seconds the main thread of ``pid`` has run (also readable while it is a zombie), or
+    None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[0]) / 1e9
+    except (FileNotFoundError, ProcessLookupError):
+        return None
 
 
 def wait_gone(pids: list[int], timeout: float) -> list[int]:
@@ -135,15 +146,21 @@ class Driver:
 
     def kernel_shutdown(self) -> dict:
         assert self.kernel is not None
-        pid, exit_at = self.kernel.pid, []
+        pid, exit_at, cpu = self.kernel.pid, [], []
         proc = self.km.provisioner.process  # the Popen: its returncode once shutdown_kernel reaped it
 
         def watch() -> None:
+            # The main thread's CPU time is read up to the exit (jupyter_client may reap the
+            # zombie before the last read).
+            last = main_thread_cpu(pid)
             while not exited(pid) and time.perf_counter() - t0 < 10:
                 time.sleep(0.001)
+                last = main_thread_cpu(pid) or last
             exit_at.append(time.perf_counter())
+            cpu.append(main_thread_cpu(pid) or last)
 
         self.kc.stop_channels()
+        cpu0 = main_thread_cpu(pid)
         t0 = time.perf_counter()
         watcher = threading.Thread(target=watch)
         watcher.start()
@@ -158,7 +175,8 @@ class Driver:
         self.km = self.kc = self.kernel = self.loop = None
         if returncode != 0:
             raise AssertionError(f"the kernel did not exit by itself (returncode {returncode})")
-        return {"exit_s": exit_at[0] - t0, "call_s": call, "returncode": returncode}
+        return {"exit_s": exit_at[0] - t0, "call_s": call, "returncode": returncode,
+                "cpu_ms": 1000 * (cpu[0] - cpu0)}
 
     def cluster_start(self) -> dict:
         import ipyparallel as ipp

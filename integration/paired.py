@@ -149,6 +149,8 @@ def measure(drivers: dict[str, Driver]) -> Samples:
                                     r["cpu_ms"], "ms", False)
                 for side, r in each("kernel_shutdown").items():
                     samples.add(f"kernel exit after shutdown request s ({flavour})", side, r["exit_s"], "s", False)
+                    samples.add(f"kernel CPU ms from shutdown request to exit, main thread ({flavour})", side,
+                                r["cpu_ms"], "ms", False)
                     samples.add(f"kernel shutdown_kernel() s ({flavour}; it polls every 0.1 s)", side,
                                 r["call_s"], "s", False)
         for _ in range(CLUSTERS):

@@ -5,11 +5,8 @@ from libc.stdlib cimport malloc, realloc, free
 from libc.string cimport memcpy
 
 from zmq.backend.cython.libzmq cimport *
-from zmq.backend.cython._check cimport raise_zmq_error
+from zmq.backend.cython._check cimport PyErr_CheckSignals, raise_zmq_error
 from zmq.backend.cython.socket cimport Socket
-
-cdef extern from "Python.h":
-    int PyErr_CheckSignals() except -1
 
 
 cdef void _close_all(zmq_msg_t *parts, int n) noexcept nogil:

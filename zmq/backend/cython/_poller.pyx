@@ -19,7 +19,7 @@ from libc.stdlib cimport realloc, free
 
 from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython.libzmq cimport zmq_poll as c_zmq_poll
-from zmq.backend.cython._check cimport raise_zmq_error, monotonic_ms, timeout_ms
+from zmq.backend.cython._check cimport PyErr_CheckSignals, raise_zmq_error, monotonic_ms, timeout_ms
 from zmq.backend.cython.socket cimport Socket
 
 
@@ -47,9 +47,6 @@ cdef int fill_item(zmq_pollitem_t *item, object obj, short events) except -1:
         item.fd = obj.fileno()
         return _ITEM_FILENO
     raise TypeError(f"cannot poll {type(obj).__name__!r}: expected a Socket, an int fd or an object with fileno()")
-
-cdef extern from "Python.h":
-    int PyErr_CheckSignals() except -1
 
 cdef extern from *:
     """

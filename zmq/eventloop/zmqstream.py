@@ -584,11 +584,15 @@ class ZMQStream:
         self._budget = BATCH
         rd = self._rd
         try:
-            if not rd.send_q:
+            if self._recv is not None and not (rd.send_q or rd.recv_q or rd.polls):
                 # Only receiving: skip EVENTS, a receive attempt looks just as well (an empty
                 # one processes libzmq's pending commands, re-arming the FD, as EVENTS does).
                 self._receive()
-            if rd.send_q:  # (maybe queued by a callback just now)
+                if rd.send_q:  # (maybe queued by a callback just now)
+                    rd.serve()
+            else:
+                # Also with nothing waiting: EVENTS re-arms the FD (unread, it stays readable
+                # and the loop calls us again at once, forever).
                 rd.serve()
         except zmq.ZMQError as e:  # from libzmq calls of ours: callbacks' errors are caught
             self._socket_error(e)

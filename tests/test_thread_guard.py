@@ -1,4 +1,4 @@
-"""The compiled core's thread-misuse guard (issue 15, part 3), over real sockets.
+"""The thread-misuse guard (issue 15, part 3), over real sockets, on either backend.
 
 While one thread is inside a call on a socket that has released the GIL (a blocking recv or
 send, a poll), any other thread entering that socket gets ConcurrentUseError (a ZMQError,
@@ -18,8 +18,6 @@ import pytest
 import zmq
 from _helpers import needs_cython_backend
 from zmq.error import ConcurrentUseError
-
-pytestmark = needs_cython_backend
 
 TIMEOUT = 5.0
 
@@ -232,6 +230,7 @@ def test_destroy_from_another_thread_closes_busy_socket(pair):
     assert a.closed and b.closed and ctx.closed
 
 
+@needs_cython_backend  # (the switch is the compiled core's)
 @pytest.mark.parametrize("release", [True, False], ids=["gil-released", "gil-kept"])
 def test_send_gil_heuristic_both_branches(pair, release):
     """The one heuristic of the send path (release the GIL for a last part when other

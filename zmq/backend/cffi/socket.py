@@ -827,6 +827,38 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+def enter_all(sockets: list[Socket]) -> list[Socket]:
+    """Take the guard of every socket for one call on all of them (zmq_poll): raises
+    ConcurrentUseError, having taken none, if another thread is inside a call on one of them.
+    Returns the sockets taken (not those this thread is inside already), for
+    :func:`leave_all`."""
+    mine = (threading.get_ident(),)
+    taken: list[Socket] = []
+    try:
+        for sock in sockets:
+            owner = sock.__dict__.setdefault("_guard_owner", mine)
+            if owner is mine:
+                if not any(t is sock for t in taken):  # (a socket listed twice)
+                    taken.append(sock)
+            elif owner[0] != mine[0]:
+                from zmq.error import ConcurrentUseError
+
+                raise ConcurrentUseError()
+    except BaseException:
+        leave_all(taken)
+        raise
+    return taken
+
+
+def leave_all(taken: list[Socket]) -> None:
+    """Release what :func:`enter_all` took (and do the closes deferred meanwhile)."""
+    for sock in taken:
+        d = sock.__dict__
+        del d["_guard_owner"]
+        if "_close_linger" in d:
+            _deferred_close(sock)
+
+
 def _deferred_close(sock: Socket) -> None:
     """Perform a close deferred by _close_when_idle, if no other thread is inside a call."""
     d = sock.__dict__

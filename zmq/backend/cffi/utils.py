@@ -8,7 +8,7 @@ from typing import Any, Callable
 from zmq.backend.cffi._ffi import (
     DRAFT_API, EINVAL, ENOTSOCK, NULL, c_int, check, ffi, interrupted, lib, monotonic_ms, run_signal_handlers, timeout_ms, zmq_error,
 )
-from zmq.backend.cffi.socket import Socket
+from zmq.backend.cffi.socket import Socket, enter_all, leave_all
 
 #: The longest ipc:// path libzmq can bind: sockaddr_un.sun_path less its NUL.
 IPC_PATH_MAX_LEN = 103 if sys.platform == "darwin" or "bsd" in sys.platform else 107
@@ -133,8 +133,12 @@ def zmq_poll(sockets: Any, timeout: int | None = -1) -> list[tuple[Any, int]]:
                 raise TypeError(f"cannot poll {type(obj).__name__!r}: expected a Socket, an int fd or an object with fileno()")
         handles.append(items[i].socket)
     ms = timeout_ms(timeout)
-    poll_items(items, n, ms, lambda: any(isinstance(s[0], Socket) and s[0]._handle != h
-                                          for s, h in zip(sockets, handles)))
+    taken = enter_all([obj for obj, _ in sockets if isinstance(obj, Socket)])  # the thread-misuse guard
+    try:
+        poll_items(items, n, ms, lambda: any(isinstance(s[0], Socket) and s[0]._handle != h
+                                              for s, h in zip(sockets, handles)))
+    finally:
+        leave_all(taken)
     # sockets as given; anything else (int fds, objects with fileno()) as its fd
     return [(sockets[i][0] if items[i].socket != NULL else items[i].fd, items[i].revents)
             for i in range(n) if items[i].revents]

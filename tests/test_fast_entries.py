@@ -1,5 +1,6 @@
 """The fast entries of the compiled Socket.send/recv (zmq/backend/cython/socket_fastcall.pxi):
-zmq.Socket's own method descriptors, and the Again they raise without a frame of theirs."""
+the Again they raise without a frame of theirs, and the opt-in exact-class method descriptors
+(_install_exact_methods), tested on a class of their own (zmq.Socket keeps bound methods)."""
 from __future__ import annotations
 
 import inspect
@@ -17,10 +18,18 @@ pytestmark = pytest.mark.skipif(
 Core = cython_socket.Socket
 
 
-@pytest.fixture
-def pair():
+class Exact(zmq.Socket):
+    """A socket class given the exact-class descriptors."""
+
+
+assert cython_socket._install_exact_methods(Exact)
+
+
+@pytest.fixture(params=[zmq.Socket, Exact], ids=["plain", "exact"])
+def pair(request):
     ctx = zmq.Context()
-    a, b = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR)
+    a, b = (ctx.socket(zmq.PAIR, socket_class=request.param) for _ in range(2))
+    assert type(a) is request.param
     a.linger = b.linger = 0
     b.bind("inproc://fast-entries")
     a.connect("inproc://fast-entries")
@@ -32,26 +41,28 @@ def pair():
 
 @pytest.mark.parametrize("name", ["send", "recv"])
 def test_exact_descriptors_keep_the_cython_signature_and_doc(name):
-    exact, core = zmq.Socket.__dict__[name], Core.__dict__[name]
-    assert type(exact).__name__ == "method_descriptor" and exact.__objclass__ is zmq.Socket
+    exact, core = Exact.__dict__[name], Core.__dict__[name]
+    assert type(exact).__name__ == "method_descriptor" and exact.__objclass__ is Exact
+    assert name not in zmq.Socket.__dict__  # the default: pyzmq's bound methods
     got = [(p.name, p.default) for p in inspect.signature(exact).parameters.values()]
     want = [(p.name, p.default) for p in inspect.signature(core).parameters.values()]
     assert got == want
     assert exact.__doc__ == core.__doc__
-    assert cython_socket._install_exact_methods(zmq.Socket) is False  # installed once
+    assert cython_socket._install_exact_methods(Exact) is False  # installed once
 
 
 def test_subclasses_inherit_or_override(pair):
     a, b = pair
+    base = type(a)
 
-    class Plain(zmq.Socket):
+    class Plain(base):
         pass
 
-    class Own(zmq.Socket):
+    class Own(base):
         def send(self, data, flags=0, copy=True, track=False, **kwargs):
             return super().send(data.upper(), flags, copy, track, **kwargs)
 
-    assert Plain.send is zmq.Socket.send and Plain.recv is zmq.Socket.recv
+    assert Plain.send is base.send and Plain.recv is base.recv
     for cls in (Plain, Own):
         s = cls.shadow(a.underlying)
         s.send(b"abc")
@@ -94,7 +105,7 @@ def test_again_has_no_frame_of_ours_and_chains_context(pair):
     except zmq.Again as again:
         assert isinstance(again.__context__, KeyError)
     with pytest.raises(zmq.Again):
-        zmq.Socket.recv(b, zmq.NOBLOCK)
+        type(b).recv(b, zmq.NOBLOCK)
 
 
 def test_sends_with_another_thread_alive(pair):

@@ -542,12 +542,6 @@ def _add_option_properties(cls: type) -> None:
 
 
 _add_option_properties(Socket)
-if BACKEND == "cython":
-    # send/recv as method descriptors of zmq.Socket itself, which CPython calls without its
-    # generic call path (zmq/backend/cython/socket_fastcall.pxi).
-    from zmq.backend.cython.socket import _install_exact_methods
-
-    _install_exact_methods(Socket)
 
 SyncSocket = Socket
 

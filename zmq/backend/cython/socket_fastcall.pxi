@@ -11,11 +11,15 @@
 # socket_io.pxi). If Cython's method is not the expected cyfunction, nothing is installed and
 # the methods stay plain Cython (fast_entries_installed() says which; tests cover both).
 #
-# zmq.Socket also gets the entries as method descriptors of its own (_install_exact_methods):
-# CPython (3.11+) calls a method descriptor of an object's exact class straight from the
-# bytecode, skipping the generic call path a Cython function takes (about 90 instructions per
-# call). Their signature is the Cython method's (__text_signature__ built from its __code__ and
-# __defaults__), their __doc__ its docstring.
+# Opt-in (not applied to zmq.Socket): _install_exact_methods(cls) gives a Socket class the
+# entries as method descriptors of its own. CPython (3.11+) calls a method descriptor of an
+# object's exact class straight from the bytecode, skipping the generic call path a Cython
+# function takes: about 90 instructions less per call (send+recv 1975 -> 1806 in
+# `make bench-instructions`). The price is visible, which is why it is not the default (pyzmq's
+# sock.send is a bound method): sock.send becomes a builtin method (its repr;
+# inspect.ismethod False, no __func__, weakref.WeakMethod refuses it). The descriptors'
+# signature is the Cython method's (__text_signature__ from its __code__ and __defaults__),
+# their __doc__ its docstring.
 # Included by socket.pyx, after the class.
 
 from cpython.ref cimport Py_INCREF
@@ -291,10 +295,11 @@ cdef bytes _exact_doc(str name, object method):
 
 
 def _install_exact_methods(cls):
-    """Give the Socket subclass ``cls`` (zmq.Socket) send and recv as method descriptors of
-    its own, which CPython calls without the generic call path for instances of exactly
-    ``cls`` (the same entries, arguments, results and exceptions). Skipped for a method the
-    class overrides and when the fast entries are not installed.
+    """Give the Socket subclass ``cls`` send and recv as method descriptors of its own, which
+    CPython calls without the generic call path for instances of exactly ``cls`` (the same
+    entries, arguments, results and exceptions; but ``sock.send`` is then a builtin method,
+    not a bound method). Skipped for a method the class overrides and when the fast entries
+    are not installed.
 
     Returns
     -------

@@ -11,10 +11,9 @@ import pytest
 import zmq
 
 cython_socket = pytest.importorskip("zmq.backend.cython.socket")
-pytestmark = pytest.mark.skipif(
-    zmq.backend.BACKEND != "cython" or not cython_socket.fast_entries_installed(),
-    reason="the compiled backend's fast entries",
-)
+if zmq.backend.BACKEND != "cython" or not cython_socket.fast_entries_installed():
+    # (at module level: the set-up below needs the compiled zmq.Socket)
+    pytest.skip("the compiled backend's fast entries", allow_module_level=True)
 Core = cython_socket.Socket
 
 

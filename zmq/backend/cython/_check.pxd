@@ -41,12 +41,36 @@ cdef inline int check_rc(int rc) except -1:
     return 0
 
 
+cdef extern from *:
+    """
+    /* An int (or IntFlag) of at most one 30-bit digit (every flags value in practice) into *v. */
+    static inline int cyzmq_small_int(PyObject *o, long *v) {
+    #if PY_VERSION_HEX < 0x030C0000 && CYTHON_COMPILING_IN_CPYTHON && !CYTHON_COMPILING_IN_LIMITED_API
+        Py_ssize_t size;
+        if (!PyLong_Check(o)) return 0;
+        size = Py_SIZE(o);
+        if (size < -1 || size > 1) return 0;
+        *v = size * (long)((PyLongObject *)o)->ob_digit[0];
+        return 1;
+    #else
+        int overflow = 0;
+        if (!PyLong_Check(o)) return 0;
+        *v = PyLong_AsLongAndOverflow(o, &overflow);
+        return !overflow && *v >= INT_MIN && *v <= INT_MAX && !(*v == -1 && PyErr_Occurred());
+    #endif
+    }
+    """
+    bint cyzmq_small_int(PyObject *o, long *v) noexcept
+
+
 cdef inline int c_int_arg(object value, str name) except? -1:
     """``value`` as a C int, accepting ints and objects with __index__ only (a float is a
     TypeError, as everywhere in Python, rather than being truncated; an int out of range an
     OverflowError, as Python's own C-int arguments raise)."""
     cdef int overflow = 0
     cdef long v
+    if cyzmq_small_int(<PyObject *>value, &v):  # (flags: 0, zmq.NOBLOCK...)
+        return <int>v
     if not PyLong_Check(value):
         if not PyIndex_Check(value):
             raise TypeError(f"{name} must be an int, not {type(value).__name__!r}")

@@ -25,7 +25,7 @@ from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 from zmq.backend.cython.libzmq cimport *
 from zmq.backend.cython._check cimport (
     PyErr_CheckSignals, check_rc, c_int_arg, raise_zmq_error, zmq_error, raise_forked, fork_generation,
-    monotonic_ms, timeout_ms, poll_wait, new_again,
+    monotonic_ms, timeout_ms, poll_wait, new_again, cyzmq_small_int,
 )
 from zmq.backend.cython.context cimport Context
 from zmq.backend.cython.optkind cimport *
@@ -657,7 +657,11 @@ cdef class Socket:
         cdef int c_flags = c_int_arg(flags, "flags")
         _pickle_module()
         received = self._recv(c_flags, True, False) if _own(self, _CORE_RECV) else self.recv(flags)
-        return received if received is WOULD_BLOCK else self._deserialize(received, _pickle_loads)
+        if received is WOULD_BLOCK:
+            return received
+        if _own(self, _CORE_DESERIALIZE):
+            return _pickle_loads(received)  # (what the core's _deserialize does)
+        return self._deserialize(received, _pickle_loads)
 
     def send_serialized(self, msg, serialize, flags=0, bint copy=True, **kwargs):
         """Send ``serialize(msg)`` as one multipart message.

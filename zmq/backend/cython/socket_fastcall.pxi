@@ -98,22 +98,6 @@ cdef extern from *:
         return NULL;
     }
     #define cyzmq_is_exact_bytes(o) (Py_TYPE(o) == &PyBytes_Type)
-    /* An int (or IntFlag) of at most one 30-bit digit (every flags value in practice) into *v. */
-    static inline int cyzmq_small_int(PyObject *o, long *v) {
-    #if PY_VERSION_HEX < 0x030C0000 && !CYTHON_COMPILING_IN_LIMITED_API
-        Py_ssize_t size;
-        if (!PyLong_Check(o)) return 0;
-        size = Py_SIZE(o);
-        if (size < -1 || size > 1) return 0;
-        *v = size * (long)((PyLongObject *)o)->ob_digit[0];
-        return 1;
-    #else
-        int overflow = 0;
-        if (!PyLong_Check(o)) return 0;
-        *v = PyLong_AsLongAndOverflow(o, &overflow);
-        return !overflow && *v >= INT_MIN && *v <= INT_MAX && !(*v == -1 && PyErr_Occurred());
-    #endif
-    }
     """
     ctypedef PyObject *(*cyzmq_fastcall)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *)
     cyzmq_fastcall cyzmq_cy_send
@@ -123,7 +107,6 @@ cdef extern from *:
     bint cyzmq_is_exact_descr(PyObject *o, int which) noexcept
     PyObject *cyzmq_raise_new(PyObject *exc) noexcept
     bint cyzmq_is_exact_bytes(PyObject *o)
-    bint cyzmq_small_int(PyObject *o, long *v) noexcept
 
 
 cdef inline PyObject *_again_no_frame() noexcept:

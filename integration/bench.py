@@ -34,6 +34,7 @@ import asyncio
 import ctypes
 import json
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -96,6 +97,7 @@ class Driver:
         self.kc: Any = None
         self.kernel: psutil.Process | None = None
         self.cluster: Any = None
+        self.profile = ""
         self.client: Any = None
         self.runs = 0
 
@@ -181,8 +183,8 @@ class Driver:
     def cluster_start(self) -> dict:
         import ipyparallel as ipp
 
-        profile = tempfile.mkdtemp(prefix="profile_bench")
-        self.cluster = ipp.Cluster(n=2, engines="local", controller_ip="127.0.0.1", profile_dir=profile,
+        self.profile = tempfile.mkdtemp(prefix="profile_bench")
+        self.cluster = ipp.Cluster(n=2, engines="local", controller_ip="127.0.0.1", profile_dir=self.profile,
                                    log_level=30, shutdown_atexit=False)
         self.cluster.start_cluster_sync()
         self.client = self.cluster.connect_client_sync()
@@ -209,6 +211,7 @@ class Driver:
             os.kill(pid, 9)
         wait_gone(alive, 5.0)
         self.cluster = self.client = None
+        shutil.rmtree(self.profile, ignore_errors=True)
         if alive:
             raise AssertionError(f"still running 5 s after stop_cluster (killed): {alive}")
         return {"stop_s": stop}

@@ -22,7 +22,9 @@ def main(argv: list[str]) -> int:
         same = ours[name] == theirs.get(name)
         differing += not same
         if show_all or not same:
-            allowed = " (allow-listed)" if f"{module}::{name}" in td.ALLOWED else ""
+            probe_id = f"{module}::{name}"
+            allowed = (" (allow-listed)" if probe_id in td.ALLOWED else
+                       f" ({td._backend()} backend limit)" if probe_id in td._backend_limits() else "")
             print(f"== {name}: {'same' if same else 'DIFFERS' + allowed}")
             if not same:
                 print("cyzmq:", json.dumps(ours[name], sort_keys=True))

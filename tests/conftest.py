@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 
@@ -14,6 +15,13 @@ if not os.path.abspath(zmq.__file__).startswith(os.path.join(_ROOT, "zmq") + os.
         f"the zmq under test is {zmq.__file__}, not this checkout's ({_ROOT}/zmq): "
         "another zmq (pyzmq?) is shadowing cyzmq. Run the tests through `make test`."
     )
+
+# Started in the background by a shell without job control (`cmd &` in a script, nohup), the
+# run inherits SIGINT ignored, and so would every child it starts: the tests that press Ctrl-C
+# on a child (a blocking recv, `python -m zmq.log`) would wait for nothing. Ctrl-C is what
+# they test, so the run gives its children the default disposition a terminal gives.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # The shared fixtures and helpers live in _helpers.py; imported here, the fixtures are
 # available to every test module (and `from conftest import endpoint` keeps working).

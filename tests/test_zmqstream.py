@@ -1141,6 +1141,21 @@ def test_send_from_another_thread_is_sent_by_the_streams_loop(ctx):
     _stop(loop, thread, stream)
 
 
+def test_sends_from_another_thread_never_touch_the_socket_while_the_loop_sends(ctx):
+    # The loop thread sends the queued messages (with the GIL released while other threads
+    # exist); a send queued meanwhile from another thread must not call libzmq on the socket
+    # (that would be the loop's socket in use by two threads: ConcurrentUseError).
+    a, b = tcp_pair(ctx, zmq.PAIR, zmq.PAIR)
+    loop, thread = _loop_in_thread()
+    stream = ZMQStream(a, loop)
+    n = 3000
+    for i in range(n):
+        stream.send(b"%d" % i)
+    b.rcvtimeo = 5000
+    assert [b.recv() for _ in range(n)] == [b"%d" % i for i in range(n)]
+    _stop(loop, thread, stream)
+
+
 def test_send_outside_the_running_loop_is_queued_for_it(ctx):
     loop = IOLoop(make_current=False)
     a, b = tcp_pair(ctx, zmq.PAIR, zmq.PAIR)

@@ -405,7 +405,11 @@ class ZMQStream:
                  callback: SendCallback | None) -> None:
         """Queue ``fn(socket, *args, **kwargs)`` for the loop (``given``: the message as
         on_send reports it)."""
-        _get(self.socket, FD)  # a dead socket (closed through a shadow, context terminated) raises here
+        if self._loop_thread is None or self._loop_thread == _thread_id():
+            # A dead socket (closed through a shadow, context terminated) raises here. Another
+            # thread than the loop's must not call libzmq (the loop may be inside a call on the
+            # socket: ConcurrentUseError); the loop finds a dead socket when it sends.
+            _get(self.socket, FD)
         self._rd.send_q.append(Pending(_Queued(self, given), _queued_send, (fn, kwargs, *args)))
         if _running_loop() is not self._aloop:
             self._schedule_pass()  # the loop (maybe in another thread) sends it

@@ -363,3 +363,32 @@ async def test_closing_a_socket_a_poller_waits_on_raises(ctx):
             b.close()
     assert errors == [zmq.ZMQError]
     a.close()
+
+
+@pytest.mark.parametrize("anyio_backend", ["trio"])
+async def test_trio_waiters_for_pollout_are_counted(ctx):
+    # Under trio the tasks of one socket share one fd wait; a task whose own EVENTS read shows
+    # what a waiting task wants wakes it (that read consumed the fd's edge). A sender waiting
+    # for POLLOUT was not counted as wanting it, so a receive on the same socket could leave
+    # it asleep for good (a hang in one run of test_one_socket_waiting_both_ways_at_once).
+    a, b = pair(ctx, zmq.PAIR, zmq.PAIR, hwm=1)
+    with anyio.fail_after(10):
+        while await a.poll(100, zmq.POLLOUT):
+            await a.send(b"fill")
+        sent = anyio.Event()
+
+        async def sender() -> None:
+            await a.send(b"last")
+            sent.set()
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(sender)
+            while a._st is None or not a._st.waiting:
+                await anyio.sleep(0)  # (a checkpoint: the sender runs up to its wait)
+            assert a._st.wanted() == zmq.POLLOUT
+            got = []
+            while not sent.is_set() or await b.poll(0):
+                got.append(await b.recv())
+        assert got[-1] == b"last"
+    a.close()
+    b.close()

@@ -91,7 +91,7 @@ class _FDState:
         the caller re-checks). ``want``: the events the caller waits for."""
         self.waiting += 1
         self.wait_in += want & POLLIN
-        self.wait_out += (want & POLLOUT) >> 2
+        self.wait_out += (want & POLLOUT) >> 1
         try:
             # trio's own primitives where they are trio's (AnyIO's wrappers cost a little more)
             trio = sniffio.current_async_library() == "trio"
@@ -113,7 +113,7 @@ class _FDState:
         finally:
             self.waiting -= 1
             self.wait_in -= want & POLLIN
-            self.wait_out -= (want & POLLOUT) >> 2
+            self.wait_out -= (want & POLLOUT) >> 1
 
     def close(self) -> None:
         """The fd is about to be closed: stop waiting on it and wake every task."""

@@ -364,3 +364,38 @@ def test_star_import_gives_pyzmqs_names():
     assert names == {"Any", "CancelledError", "Context", "Future", "IOLoop", "Poller", "Socket", "annotations",
                      "asyncio", "warnings"}
     assert namespace["asyncio"] is asyncio and namespace["Socket"] is future.Socket
+
+
+def test_a_socket_leaving_its_ioloop_leaves_the_other_readers_of_its_fd_woken(fctx):
+    # A socket that has waited holds the IOLoop's handler on its FD, which replaces the one
+    # asyncio reader that every view and poller of that FD shares. When the socket leaves
+    # that IOLoop (it is used in another loop), the others still wait there: they must get
+    # the shared reader back, or no message ever wakes them.
+    a, b = pair(fctx)
+    view = zmq.asyncio.Socket.from_socket(b)
+    first, second = asyncio.new_event_loop(), asyncio.new_event_loop()
+    try:
+        async def wait_on_both() -> tuple[Any, Any]:
+            left = b.recv()  # registers b with first's IOLoop
+            staying = view.recv()
+            await asyncio.sleep(0.01)
+            assert IOLoop.current().handlers[b.get(zmq.FD)][0] is b  # type: ignore[attr-defined]
+            return left, staying
+
+        left, staying = first.run_until_complete(wait_on_both())
+
+        async def use_elsewhere() -> None:
+            with pytest.raises(zmq.Again):
+                await b.recv(zmq.NOBLOCK)  # b follows this loop: it leaves first's IOLoop
+
+        second.run_until_complete(use_elsewhere())
+
+        async def deliver() -> bytes:
+            await a.send(b"woken")
+            return await asyncio.wait_for(staying, 2)
+
+        assert first.run_until_complete(deliver()) == b"woken"
+        left.cancel()
+    finally:
+        first.close()
+        second.close()

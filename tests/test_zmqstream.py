@@ -22,7 +22,7 @@ from tornado.ioloop import IOLoop  # noqa: E402
 
 import zmq  # noqa: E402
 import zmq.asyncio  # noqa: E402
-from zmq._async import fd_watcher  # noqa: E402
+from zmq._fdwatch import fd_watcher  # noqa: E402
 from zmq.eventloop.zmqstream import ZMQStream  # noqa: E402
 
 TIMEOUT = 10

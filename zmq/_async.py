@@ -4,107 +4,19 @@ A call first tries the operation at once (when nothing is queued ahead of it), s
 sock.recv()`` on a socket with a message waiting completes without an event-loop round
 trip. Otherwise the operation is queued in the socket's :class:`~zmq._readiness.Readiness`
 (whose futures are asyncio's) and the running loop watches the socket's ``ZMQ_FD``
-(:class:`_FDWatcher`: asyncio allows one reader per fd, views and streams share it).
+(:mod:`zmq._fdwatch`: asyncio allows one reader per fd, views and streams share it).
 """
 from __future__ import annotations
 
 import asyncio
 import threading
-import weakref
-from collections import deque
 from typing import TYPE_CHECKING, Any, Callable
 
 import zmq
+from zmq._fdwatch import FDWatcher, existing_watcher, fd_watcher
 from zmq._readiness import (EVENTS, FD, NOBLOCK, POLLIN, POLLOUT, RCVTIMEO, SNDTIMEO, WOULD_BLOCK, Operations,
                             Pending, Readiness, closed_error, recv_into_now)
 from zmq.error import Again, ContextTerminated, ZMQError
-
-
-class _FDWatcher:
-    """One loop's readers on zmq FDs, allowing several callbacks per fd (asyncio allows one)."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self.readers: dict[int, dict[int, Callable[[], None]]] = {}
-        self.writers: dict[int, dict[int, Callable[[], None]]] = {}
-        # inproc sockets of this loop with receivers waiting: a send on an inproc socket
-        # serves them at once instead of waiting for the loop to see their FD (an inproc
-        # peer in the same thread can only be woken by us).
-        self.inproc_waiting: set[AsyncSocketMixin] = set()
-        self._touched: set[int] = set()
-        self._rerunning = False
-
-    def touch(self, fd: int, key: int | None = None) -> None:
-        """Someone's libzmq call may have consumed ``fd``'s edge: re-run its readers other
-        than ``key`` once, soon (several touches of one fd coalesce)."""
-        if self._rerunning:
-            return  # the readers being re-run touch each other: that must not ping-pong
-        callbacks = self.readers.get(fd)
-        if callbacks and (len(callbacks) > 1 or key not in callbacks) and not self.loop.is_closed():
-            if not self._touched:
-                self.loop.call_soon(self._run_touched)
-            self._touched.add(fd)
-
-    def _run_touched(self) -> None:
-        fds, self._touched = self._touched, set()
-        self._rerunning = True
-        try:
-            for fd in fds:
-                self._dispatch(self.readers, fd)
-        finally:
-            self._rerunning = False
-
-    def _dispatch(self, table: dict[int, dict[int, Callable[[], None]]], fd: int) -> None:
-        for callback in list(table.get(fd, {}).values()):
-            callback()
-
-    def add(self, fd: int, key: int, callback: Callable[[], None], write: bool = False) -> None:
-        table = self.writers if write else self.readers
-        callbacks = table.get(fd)
-        if callbacks is None:
-            callbacks = table[fd] = {}
-            if write:
-                self.loop.add_writer(fd, self._dispatch, table, fd)
-            else:
-                self.loop.add_reader(fd, self._dispatch, table, fd)
-        callbacks[key] = callback
-
-    def drop_fd(self, fd: int) -> list[Callable[[], None]]:
-        """Forget every reader and writer on ``fd`` (about to be closed); return their callbacks."""
-        dropped: list[Callable[[], None]] = []
-        for table, remove in ((self.readers, self.loop.remove_reader), (self.writers, self.loop.remove_writer)):
-            callbacks = table.pop(fd, None)
-            if callbacks:
-                dropped.extend(callbacks.values())
-                if not self.loop.is_closed():
-                    remove(fd)
-        return dropped
-
-    def remove(self, fd: int, key: int, write: bool = False) -> None:
-        table = self.writers if write else self.readers
-        callbacks = table.get(fd)
-        if callbacks is None:
-            return
-        callbacks.pop(key, None)
-        if not callbacks:
-            del table[fd]
-            if self.loop.is_closed():
-                return
-            if write:
-                self.loop.remove_writer(fd)
-            else:
-                self.loop.remove_reader(fd)
-
-
-_watchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _FDWatcher] = weakref.WeakKeyDictionary()
-
-
-def fd_watcher(loop: asyncio.AbstractEventLoop) -> _FDWatcher:
-    """The :class:`_FDWatcher` of ``loop`` (created on first use)."""
-    w = _watchers.get(loop)
-    if w is None:
-        w = _watchers[loop] = _FDWatcher(loop)
-    return w
 
 
 _running_loop = asyncio._get_running_loop  # (None outside a running loop: no exception to catch)
@@ -168,7 +80,7 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
     _rd: Readiness | None = None  # of _loop
     _watching: bool = False
     _inproc: bool = False  # bound or connected to an inproc endpoint
-    _watcher: _FDWatcher | None = None  # of _loop
+    _watcher: FDWatcher | None = None  # of _loop
     _fd: int = -1
 
     # -- plumbing ----------------------------------------------------------------------------
@@ -305,7 +217,7 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
             except ZMQError:  # its context is terminating (ETERM): the fd we last saw
                 fd = self._fd
             for loop in {self._loop, running} - {None}:
-                watcher = _watchers.get(loop)  # type: ignore[arg-type]
+                watcher = existing_watcher(loop)  # type: ignore[arg-type]
                 if watcher is not None and not watcher.loop.is_closed():
                     watcher.inproc_waiting.discard(self)
                     # Every watch on our fd must go before the fd does: libzmq reuses fd

@@ -55,9 +55,8 @@ class Socket(_AsyncSocket):
 
     def _on_io_loop_event(self, sock: Any, events: int) -> None:
         # The IOLoop's reader replaced the fd watcher's own (same fd): serve every reader of it.
-        watcher = self._watcher
-        if watcher is not None:
-            watcher._dispatch(watcher.readers, self._fd)
+        if self._watcher is not None:
+            self._watcher.dispatch(self._fd)
 
     def _unregister(self) -> None:
         io_loop, self._io_loop = self._io_loop, None
@@ -65,6 +64,8 @@ class Socket(_AsyncSocket):
             entry = getattr(io_loop, "handlers", {}).get(self._fd)
             if entry is not None and entry[0] is self:
                 io_loop.remove_handler(self._fd)
+                if self._watcher is not None:
+                    self._watcher.restore(self._fd)  # (whoever else still reads the fd)
 
     def _unwatch(self) -> None:
         self._unregister()

@@ -15,7 +15,7 @@ How it works: the socket is registered with the IOLoop (``IOLoop.add_handler``, 
 queued sends are its send queue, the on_recv callback its standing receive (up to a batch
 limit per wake-up, which keeps the loop fair). :mod:`zmq.asyncio` sockets on the same FD (a
 shadow) are served from the same wake-up (the stream joins their
-:func:`zmq._async.fd_watcher` readers). Attempts use the core's non-raising ``flags | TRY``
+:mod:`zmq._fdwatch` readers). Attempts use the core's non-raising ``flags | TRY``
 (``WOULD_BLOCK``), so an empty socket costs no exception.
 """
 from __future__ import annotations
@@ -36,7 +36,8 @@ from tornado.log import app_log, gen_log
 
 import zmq
 from zmq import POLLIN, POLLOUT
-from zmq._async import AsyncSocketMixin, fd_watcher
+from zmq._async import AsyncSocketMixin
+from zmq._fdwatch import fd_watcher
 from zmq._readiness import EVENTS, FD, TRY, Pending, Readiness
 from zmq.backend import Socket as _CoreSocket
 from zmq.backend import WOULD_BLOCK
@@ -205,7 +206,7 @@ class ZMQStream:
         self._watcher = fd_watcher(self._aloop)
         # Join the asyncio sockets' readers of this FD: the IOLoop's reader (just installed,
         # replacing theirs if any) serves them all, and their re-checks reach us too.
-        self._watcher.readers.setdefault(self._fd, {})[self._key] = self._on_events
+        self._watcher.join(self._fd, self._key, self._on_events)
 
     # -- registering callbacks ---------------------------------------------------------------
 
@@ -526,23 +527,15 @@ class ZMQStream:
         entry = getattr(self.io_loop, "handlers", {}).get(fd)
         if entry is not None and entry[0] is self.socket:
             self.io_loop.remove_handler(fd)
-        readers = self._watcher.readers
-        callbacks = readers.get(fd)
-        if callbacks is not None and callbacks.pop(self._key, None) is not None:
-            if not callbacks:
-                del readers[fd]
-            elif entry is not None and not self._aloop.is_closed():
-                # asyncio sockets still wait on this FD: give them back a reader of their own
-                self._aloop.add_reader(fd, self._watcher._dispatch, readers, fd)
+        if self._watcher.leave(fd, self._key) and entry is not None:
+            self._watcher.restore(fd)  # (asyncio sockets that still wait on this FD)
 
     def _on_fd(self, sock: Any, events: int) -> None:
         """The IOLoop's handler: our FD signalled (serve everyone waiting on it)."""
-        callbacks = self._watcher.readers.get(self._fd)
-        if callbacks is None or len(callbacks) == 1:
-            self._on_events()
+        if self._watcher.shared(self._fd):
+            self._watcher.dispatch(self._fd)
         else:
-            for callback in list(callbacks.values()):
-                callback()
+            self._on_events()
 
     def _schedule(self, _run: Any = None) -> None:
         """Have the loop run :meth:`_pass` soon, from any thread (code running outside the
@@ -570,11 +563,10 @@ class ZMQStream:
     def _after_io(self) -> None:
         """After a libzmq call made outside a wake-up: that call may have consumed the FD's
         signal, so have a pass look if we wait for anything (or if others share the FD)."""
-        callbacks = self._watcher.readers.get(self._fd)
-        if callbacks is None or len(callbacks) == 1:
-            self._rd.touched()
-        else:
+        if self._watcher.shared(self._fd):
             self._schedule_pass()
+        else:
+            self._rd.touched()
 
     def _on_events(self) -> None:
         """The FD signalled: serve the socket until libzmq has nothing more for us."""

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import zmq
 from zmq._fdwatch import FDWatcher, existing_watcher, fd_watcher
-from zmq._readiness import (EVENTS, FD, NOBLOCK, POLLIN, POLLOUT, RCVTIMEO, SNDTIMEO, WOULD_BLOCK, Operations,
-                            Pending, Readiness, closed_error, recv_into_now)
+from zmq._readiness import (EVENTS, FD, NOBLOCK, POLLIN, WOULD_BLOCK, Operations, Readiness, closed_error,
+                            recv_into_now)
 from zmq.error import Again, ContextTerminated, ZMQError
 
 
@@ -98,7 +98,7 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
         self._loop_says_thread = isinstance(loop, asyncio.BaseEventLoop)
         self._watcher = fd_watcher(loop)
         self._fd = -1 if self.closed else self._sync.get(self, FD)
-        self._rd = Readiness(self, loop.call_soon)
+        self._rd = Readiness(self, loop.call_soon, lambda seconds, fn, arg: loop.call_later(seconds, fn, arg).cancel)
 
     def _watch(self) -> None:
         if not self._watching and self._loop is not None:
@@ -164,11 +164,7 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
             future._back = (rd, fn, args)
         else:
             future = loop.create_future()
-        p = Pending(future, fn, args)
-        timeout = self._sync.get(self, RCVTIMEO if receiving else SNDTIMEO)
-        if timeout >= 0:
-            p.timer = loop.call_later(timeout / 1000, _expire, future)
-        queue.append(p)
+        rd.enqueue(future, fn, args, receiving)
         if self._inproc and receiving:
             fd_watcher(loop).inproc_waiting.add(self)
         self._watch()
@@ -307,101 +303,6 @@ def _loaded(inner: asyncio.Future[Any], outer: asyncio.Future[Any], load: Callab
             outer.set_result(value)
 
 
-def _expire(future: asyncio.Future[Any]) -> None:
-    if not future.done():
-        future.set_exception(Again())
-
-
 def _resolve_poll_timeout(future: asyncio.Future[int]) -> None:
     if not future.done():
         future.set_result(0)
-
-
-class AsyncPollerMixin:
-    """``poll(timeout)`` returning an awaitable, for a :class:`zmq.Poller` subclass."""
-
-    sockets: list[tuple[Any, int]]
-    _cancel_on_close = True  # closing a registered socket cancels the poll (else: it raises)
-
-    def poll(self, timeout: float | None = -1) -> asyncio.Future[list[tuple[Any, int]]]:
-        """Wait up to ``timeout`` ms (None or negative: forever) for registered sockets/fds:
-        an awaitable of the ``(socket, events)`` pairs that are ready.
-
-        A registered object that is not a zmq socket is reported by its file descriptor
-        (an int), as :func:`zmq.zmq_poll` reports it. Errors of the first, immediate check
-        (a registered socket closed...) raise at once; closing a registered socket while
-        the poll waits cancels it.
-        """
-        loop = _get_loop()
-        future: asyncio.Future[list[tuple[Any, int]]] = loop.create_future()
-        ready = _as_fds(zmq.zmq_poll(self.sockets, 0))
-        _touch_polled(loop, self.sockets, None)
-        if ready or timeout == 0:
-            future.set_result(ready)
-            return future
-        watcher = fd_watcher(loop)
-        key = id(future)
-        registered: list[tuple[int, bool]] = []
-
-        def check() -> None:
-            if future.done():
-                return
-            try:
-                found = _as_fds(zmq.zmq_poll(self.sockets, 0))
-            except BaseException as e:
-                if self._cancel_on_close and any(isinstance(obj, zmq.Socket) and obj.closed for obj, _ in self.sockets):
-                    future.cancel()  # a registered socket was closed
-                else:
-                    future.set_exception(e)
-                return
-            _touch_polled(loop, self.sockets, key)
-            if found:
-                future.set_result(found)
-
-        for obj, flags in self.sockets:
-            if isinstance(obj, zmq.Socket):
-                fd = zmq.Socket.get(obj, FD)
-                watcher.add(fd, key, check)
-                registered.append((fd, False))
-            else:
-                fd = obj if isinstance(obj, int) else obj.fileno()
-                if flags & POLLIN:
-                    watcher.add(fd, key, check)
-                    registered.append((fd, False))
-                if flags & POLLOUT:
-                    watcher.add(fd, key, check, write=True)
-                    registered.append((fd, True))
-        timer = loop.call_later(timeout / 1000, _resolve_empty, future) if timeout is not None and timeout > 0 else None
-
-        def cleanup(_: Any) -> None:
-            if timer is not None:
-                timer.cancel()
-            for fd, write in registered:
-                watcher.remove(fd, key, write)
-
-        future.add_done_callback(cleanup)
-        loop.call_soon(check)  # an edge may have been consumed before we registered
-        return future
-
-
-def _as_fds(ready: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
-    """``ready`` with each object that is neither a zmq socket nor an int replaced by its fileno()."""
-    for i, (obj, events) in enumerate(ready):
-        if not isinstance(obj, (int, zmq.Socket)):
-            ready[i] = (obj.fileno(), events)
-    return ready
-
-
-def _touch_polled(loop: asyncio.AbstractEventLoop, items: list[tuple[Any, int]], key: int | None) -> None:
-    """zmq_poll consumes FD edges: let everyone else watching the polled sockets re-check."""
-    watcher = fd_watcher(loop)
-    for sock, _ in items:
-        if isinstance(sock, zmq.Socket) and not sock.closed:
-            if isinstance(sock, AsyncSocketMixin) and sock._rd is not None:
-                sock._rd.touched()
-            watcher.touch(zmq.Socket.get(sock, FD), key)
-
-
-def _resolve_empty(future: asyncio.Future[list[tuple[Any, int]]]) -> None:
-    if not future.done():
-        future.set_result([])

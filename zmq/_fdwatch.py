@@ -7,7 +7,7 @@ reader per fd that runs all of their callbacks. A Tornado IOLoop handler on the 
 (``IOLoop.add_handler``, which the ZMQStream and future sockets use so that
 ``IOLoop.close(all_fds=True)`` closes them) replaces that reader: its handler then runs the
 callbacks (:meth:`FDWatcher.dispatch`), and when it goes the reader comes back for the
-parties still waiting (:meth:`FDWatcher.restore`).
+parties still waiting (:meth:`FDWatcher.unregister`).
 """
 from __future__ import annotations
 
@@ -79,15 +79,12 @@ class FDWatcher:
         (it runs :meth:`dispatch` itself)."""
         self.readers.setdefault(fd, {})[key] = callback
 
-    def leave(self, fd: int, key: int) -> bool:
+    def leave(self, fd: int, key: int) -> None:
         """Drop the reader of ``key`` that :meth:`join` added, leaving asyncio's reader of
-        ``fd`` as it is (the fd may be someone else's by now); whether it was there."""
+        ``fd`` as it is (the fd may be someone else's by now)."""
         callbacks = self.readers.get(fd)
-        if callbacks is None or callbacks.pop(key, None) is None:
-            return False
-        if not callbacks:
+        if callbacks is not None and callbacks.pop(key, None) is not None and not callbacks:
             del self.readers[fd]
-        return True
 
     def remove(self, fd: int, key: int, write: bool = False) -> None:
         """Drop the callback of ``key`` on ``fd``; the fd's reader (writer) goes with the last."""
@@ -105,11 +102,16 @@ class FDWatcher:
             else:
                 self.loop.remove_reader(fd)
 
-    def restore(self, fd: int) -> None:
-        """An IOLoop handler that had replaced the asyncio reader of ``fd`` was removed: give
-        the parties still reading ``fd`` their reader back, or no signal would wake them."""
-        if self.readers.get(fd) and not self.loop.is_closed():
-            self.loop.add_reader(fd, self.dispatch, fd)
+    def unregister(self, io_loop: Any, fd: int, owner: Any) -> None:
+        """Remove ``io_loop``'s handler of ``fd`` if ``owner`` holds it (after a socket was
+        closed behind its owner's back, the fd number may be someone else's by now), and give
+        the parties still reading ``fd`` the asyncio reader it had replaced, or no signal
+        would wake them."""
+        entry = getattr(io_loop, "handlers", {}).get(fd)
+        if entry is not None and entry[0] is owner:
+            io_loop.remove_handler(fd)
+            if self.readers.get(fd) and not self.loop.is_closed():
+                self.loop.add_reader(fd, self.dispatch, fd)
 
     def drop_fd(self, fd: int) -> list[Callable[[], None]]:
         """Forget every reader and writer on ``fd`` (about to be closed); return their callbacks."""

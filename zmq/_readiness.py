@@ -50,7 +50,7 @@ _get: Callable[..., Any] = _Core.get
 
 class Pending:
     """A queued operation: ``fn(sock, *args)`` is retried until it stops returning
-    WOULD_BLOCK, then its outcome goes to ``waiter`` (``timer``: the adapter's timeout)."""
+    WOULD_BLOCK, then its outcome goes to ``waiter`` (``timer``: cancels its timeout)."""
 
     __slots__ = ("waiter", "fn", "args", "timer")
 
@@ -58,7 +58,7 @@ class Pending:
         self.waiter = waiter
         self.fn = fn
         self.args = args
-        self.timer: Any = None
+        self.timer: Callable[[], Any] | None = None
 
 
 def _same(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
@@ -72,11 +72,15 @@ class Readiness:
     """The readiness of one socket ``sock``: queued receives, sends and polls, served while
     ``EVENTS`` says they can proceed (see the module docstring)."""
 
-    __slots__ = ("sock", "schedule", "recv_q", "send_q", "polls", "scheduled", "returned", "receiver")
+    __slots__ = ("sock", "schedule", "call_later", "recv_q", "send_q", "polls", "scheduled", "returned", "receiver")
 
-    def __init__(self, sock: zmq.Socket, schedule: Callable[[Callable[[], None]], Any]) -> None:
+    def __init__(self, sock: zmq.Socket, schedule: Callable[[Callable[[], None]], Any],
+                 call_later: Callable[[float, Callable[[Any], None], Any], Callable[[], Any]] | None = None) -> None:
         self.sock = sock
         self.schedule = schedule  # run a callback soon, from the event loop
+        # call_later(seconds, fn, arg): run fn(arg) then, from the event loop; returns what
+        # cancels that (for the timeouts of enqueue())
+        self.call_later = call_later
         self.recv_q: deque[Pending] = deque()
         self.send_q: deque[Pending] = deque()
         # waiting polls: [waiter, flags, the last recv and send queued when the poll began]
@@ -144,16 +148,29 @@ class Readiness:
                     result = p.fn(sock, *p.args)
             except BaseException as e:
                 queue.popleft()
+                if p.timer is not None:
+                    p.timer()
                 waiter.set_exception(e)
             else:
                 if result is WOULD_BLOCK:
                     break
                 queue.popleft()
+                if p.timer is not None:
+                    p.timer()  # (before the waiter runs: a green waiter runs at once)
                 waiter.set_result(result)
-            if p.timer is not None:
-                p.timer.cancel()
             progressed += 1
         return progressed
+
+    def enqueue(self, waiter: Any, fn: Callable[..., Any], args: tuple[Any, ...], receiving: bool) -> Pending:
+        """Queue ``fn(sock, *args)`` for ``waiter``, after the operations waiting in its
+        direction. If the socket's RCVTIMEO (SNDTIMEO) is set, the waiter fails with
+        :class:`zmq.Again` when it expires, through the adapter's ``call_later``."""
+        p = Pending(waiter, fn, args)
+        timeout = _get(self.sock, RCVTIMEO if receiving else SNDTIMEO)
+        if timeout >= 0 and self.call_later is not None:
+            p.timer = self.call_later(timeout / 1000, expire, waiter)
+        (self.recv_q if receiving else self.send_q).append(p)
+        return p
 
     def _serve_polls(self, events: int, only_first: bool) -> None:
         """Resolve the polls ``events`` satisfies (``only_first``: only those begun before
@@ -197,11 +214,17 @@ class Readiness:
             while queue:
                 p = queue.popleft()
                 if p.timer is not None:
-                    p.timer.cancel()
+                    p.timer()
                 _fail(p.waiter, error)
         polls, self.polls = self.polls, []
         for entry in polls:
             _fail(entry[0], error)
+
+
+def expire(waiter: Any) -> None:
+    """A queued operation's timeout: its waiter fails with :class:`zmq.Again`."""
+    if not waiter.done():
+        waiter.set_exception(Again())
 
 
 def _fail(waiter: Any, error: BaseException | None) -> None:

@@ -34,7 +34,8 @@ import anyio.lowlevel
 import sniffio
 
 import zmq
-from zmq._async import AsyncPollerMixin, AsyncSocketMixin
+from zmq._async import AsyncSocketMixin
+from zmq._async_poller import AsyncPollerMixin, poll_now
 from zmq._readiness import EVENTS, FD, NOBLOCK, POLLIN, POLLOUT, RCVTIMEO, SNDTIMEO, WOULD_BLOCK, Shadowing, closed_error
 from zmq.asyncio import _AsyncContext
 from zmq.error import Again, ZMQError
@@ -381,10 +382,7 @@ class Poller(AsyncPollerMixin, zmq.Poller):
         return []
 
     def _check(self) -> list[tuple[Any, int]]:
-        ready = zmq.zmq_poll(self.sockets, 0)
-        for i, (obj, events) in enumerate(ready):
-            if not isinstance(obj, (int, zmq.Socket)):
-                ready[i] = (obj.fileno(), events)
+        ready = poll_now(self.sockets)
         # zmq_poll consumes FD edges: tasks waiting on the polled sockets must re-check.
         for obj, _ in self.sockets:
             if isinstance(obj, zmq.Socket) and not obj.closed:

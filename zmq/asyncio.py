@@ -11,7 +11,8 @@ import warnings
 from typing import Any
 
 import zmq
-from zmq._async import AsyncPollerMixin, AsyncSocketMixin
+from zmq._async import AsyncSocketMixin
+from zmq._async_poller import AsyncPollerMixin
 from zmq._readiness import Shadowing, ShadowingContext
 
 __all__ = ["Context", "Socket", "Poller", "ZMQEventLoop", "install"]

@@ -16,7 +16,7 @@ from typing import Any
 from tornado.ioloop import IOLoop
 
 import zmq
-from zmq._async import AsyncPollerMixin
+from zmq._async_poller import AsyncPollerMixin
 from zmq.asyncio import _AsyncContext, _AsyncSocket
 
 # What `from zmq.eventloop.future import *` gives in pyzmq, helper imports included.
@@ -60,12 +60,8 @@ class Socket(_AsyncSocket):
 
     def _unregister(self) -> None:
         io_loop, self._io_loop = self._io_loop, None
-        if io_loop is not None:
-            entry = getattr(io_loop, "handlers", {}).get(self._fd)
-            if entry is not None and entry[0] is self:
-                io_loop.remove_handler(self._fd)
-                if self._watcher is not None:
-                    self._watcher.restore(self._fd)  # (whoever else still reads the fd)
+        if io_loop is not None and self._watcher is not None:
+            self._watcher.unregister(io_loop, self._fd, self)
 
     def _unwatch(self) -> None:
         self._unregister()

@@ -38,26 +38,26 @@ import zmq
 from zmq import POLLIN, POLLOUT
 from zmq._async import AsyncSocketMixin
 from zmq._fdwatch import fd_watcher
-from zmq._readiness import EVENTS, FD, TRY, Pending, Readiness
+from zmq._readiness import ENOTSOCK as _ENOTSOCK
+from zmq._readiness import EVENTS, FD, TRY, WOULD_BLOCK, Pending, Readiness, _get
+from zmq._readiness import POLLIN as _IN
+from zmq._readiness import POLLOUT as _OUT
 from zmq.backend import Socket as _CoreSocket
-from zmq.backend import WOULD_BLOCK
 from zmq.utils import jsonapi
 
-# The compiled core's methods, called unbound: no attribute look-up per message, and
-# subclasses (e.g. future-returning sockets) cannot change what a stream does.
-# (Typed loosely: with TRY in the flags they may also return WOULD_BLOCK.)
-_get: Callable[..., Any] = _CoreSocket.get
+# The compiled core's methods, called unbound (as zmq._readiness._get): no attribute look-up
+# per message, and subclasses (e.g. future-returning sockets) cannot change what a stream
+# does. (Typed loosely: with TRY in the flags they may also return WOULD_BLOCK.)
 _recv_multipart: Callable[..., Any] = _CoreSocket.recv_multipart
 _send: Callable[..., Any] = _CoreSocket.send
 _send_multipart: Callable[..., Any] = _CoreSocket.send_multipart
-_IN, _OUT = int(POLLIN), int(POLLOUT)
 # The loop running in this thread (None outside any), and this thread's id: a send goes to
 # libzmq at once only in the thread running the stream's loop (the id is the cheap check;
 # it is learned when the stream is made inside its running loop, or at the loop's first
 # pass, which anything queued for the loop schedules).
 _running_loop = asyncio._get_running_loop
 _thread_id = threading.get_ident
-_EFSM, _ENOTSOCK = int(zmq.EFSM), int(zmq.ENOTSOCK)
+_EFSM = int(zmq.EFSM)
 
 #: At most this many messages are handled per wake-up before other loop callbacks get a
 #: turn (the stream then continues in a callback of its own).
@@ -521,14 +521,8 @@ class ZMQStream:
         if not self._registered:
             return
         self._registered = False
-        fd = self._fd
-        # Only our own entry: after the socket was closed behind our back, the FD number
-        # may already be registered for someone else.
-        entry = getattr(self.io_loop, "handlers", {}).get(fd)
-        if entry is not None and entry[0] is self.socket:
-            self.io_loop.remove_handler(fd)
-        if self._watcher.leave(fd, self._key) and entry is not None:
-            self._watcher.restore(fd)  # (asyncio sockets that still wait on this FD)
+        self._watcher.leave(self._fd, self._key)
+        self._watcher.unregister(self.io_loop, self._fd, self.socket)
 
     def _on_fd(self, sock: Any, events: int) -> None:
         """The IOLoop's handler: our FD signalled (serve everyone waiting on it)."""

@@ -25,8 +25,8 @@ from gevent.event import Event  # type: ignore[import-untyped,unused-ignore]
 from gevent.hub import Waiter  # type: ignore[import-untyped,unused-ignore]
 
 import zmq
-from zmq._readiness import (EVENTS, FD, NOBLOCK, RCVTIMEO, SNDTIMEO, WOULD_BLOCK, Operations, Pending,
-                            Readiness, Shadowing, ShadowingContext, _get, closed_error)
+from zmq._readiness import (EVENTS, FD, NOBLOCK, WOULD_BLOCK, Operations, Pending, Readiness, Shadowing,
+                            ShadowingContext, _get, closed_error)
 from zmq.error import Again
 
 __all__ = ["_Context", "_Socket"]
@@ -37,8 +37,6 @@ _original_Context = zmq.Context
 
 # Event mask for gevent's io watchers (libev's EV_READ/EV_WRITE).
 WATCH_READ, WATCH_WRITE = 1, 2
-
-_TIMED_OUT = object()  # what a waiting greenlet's timer wakes it with
 
 def deadline_after(timeout_ms: int) -> float | None:
     """The monotonic deadline ``timeout_ms`` from now (None for a negative timeout: never)."""
@@ -108,9 +106,14 @@ class _Green(Readiness):
     __slots__ = ("hub", "watcher")
 
     def __init__(self, sock: zmq.Socket, hub: Any) -> None:
-        super().__init__(sock, hub.loop.run_callback)
+        super().__init__(sock, hub.loop.run_callback, self._call_later)
         self.hub = hub
         self.watcher: Any = None  # io watcher on ZMQ_FD, active while anyone waits
+
+    def _call_later(self, seconds: float, fn: Any, arg: Any) -> Any:
+        timer = self.hub.loop.timer(seconds)
+        timer.start(fn, arg)
+        return timer.close
 
     def serve(self) -> None:
         """The engine's pass (in the hub), then watch the FD only while anyone waits."""
@@ -198,12 +201,10 @@ class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
 
     def _kick(self) -> None:
         """Green code just made a libzmq call on this socket: if anyone waits, schedule a
-        pass (that call may have consumed the FD's edge). Readiness.touched's check, inline:
-        this runs after every call."""
+        pass (that call may have consumed the FD's edge)."""
         g = self._g
-        if g is not None and not g.scheduled and (g.recv_q or g.send_q or g.polls):
-            g.scheduled = True
-            g.schedule(g.run)
+        if g is not None:
+            g.touched()
 
     def _add_poller(self, event: Event, flags: int) -> None:
         """Have ``event`` set whenever a pass sees any of ``flags`` ready (for Poller)."""
@@ -234,32 +235,20 @@ class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
             if flags & NOBLOCK:
                 raise Again()
         g = self._prepare()
-        queue = g.recv_q if receiving else g.send_q
         waiter = _Waiter(g.hub)
-        pending = Pending(waiter, fn, args)
-        queue.append(pending)
+        pending = g.enqueue(waiter, fn, args, receiving)
         g.watch()
-        timeout = _get(self, RCVTIMEO if receiving else SNDTIMEO)
-        timer = None
-        if timeout >= 0:
-            timer = g.hub.loop.timer(timeout / 1000)
-            timer.start(waiter.waiter.switch, _TIMED_OUT)
         try:
-            result = waiter.waiter.get()
-        except BaseException:  # the operation's error, or gevent.Timeout, GreenletExit, Ctrl-C
-            self._abandon(g, queue, pending)
+            return waiter.waiter.get()
+        except BaseException:  # its error or timeout (Again), or gevent.Timeout, GreenletExit, Ctrl-C
+            self._abandon(g, g.recv_q if receiving else g.send_q, pending)
             raise
-        finally:
-            if timer is not None:
-                timer.close()
-        if result is _TIMED_OUT:
-            self._abandon(g, queue, pending)
-            raise Again()
-        return result
 
     def _abandon(self, g: _Green, queue: deque[Pending], pending: Pending) -> None:
         """A waiting greenlet leaves: its operation must never run."""
         pending.waiter.finished = True  # (already, if its outcome was given)
+        if pending.timer is not None:
+            pending.timer()
         try:
             queue.remove(pending)
         except ValueError:

@@ -5,9 +5,10 @@
 Each scenario is a Python loop over an inproc PAIR with 64-byte messages, run under
 ``valgrind --tool=callgrind`` twice, with N and with 3N operations, so that start-up and
 set-up cancel out: instructions per operation = (I(3N) - I(N)) / 2N. The Python loop
-is timeit's (``for _ in itertools.repeat(None, n)``: 17 instructions per iteration, where
-``range`` costs 179), the C loop a plain counter, so that both count little but the
-operation. Counts are exact and repeat from run to run (PYTHONHASHSEED is fixed), whatever else the machine does. The C
+is timeit's (``for _ in itertools.repeat(None, n)``: 74 instructions per iteration; ``range``,
+which builds an int per iteration, costs 198), the C loop a plain counter, so that both
+count little but the operation. Counts are exact and repeat from run to run (PYTHONHASHSEED
+is fixed), whatever else the machine does. The C
 column runs the same libzmq calls from ``perf/c/instr.c``; its recv copies the content into
 a fresh malloc'd buffer, as building a bytes object does. The pyzmq column uses the
 oracle venv (``.venv-pyzmq``, ``make oracle``).
@@ -66,7 +67,7 @@ def loop_source(name: str, zmq_dir: str | None = None) -> str:
     body = SCENARIOS[name][1]
     first = f"import sys; sys.path.insert(0, {zmq_dir!r})\n" if zmq_dir else ""
     # (repeat, as timeit's loop: range would build an int object per iteration past 256,
-    # about 160 instructions of loop counter in every row, against the C loop's 4)
+    # about 120 instructions of loop counter in every row, against the C loop's 4)
     return first + SETUP + f"""
 from itertools import repeat
 

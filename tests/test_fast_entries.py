@@ -89,6 +89,27 @@ def test_shapes_and_keywords(pair):
         b.recv(2**40)
 
 
+def test_every_call_path_reaches_the_entries(pair):
+    """Bound, unbound, through functools.partial, with a ** dict (the tp_call path, not the
+    vectorcall), and with no argument at all (Cython's own TypeError)."""
+    import functools
+
+    a, b = pair
+    cls = type(a)
+    cls.send(a, b"unbound")
+    functools.partial(a.send, flags=0)(b"partial")
+    a.send(**{"data": b"kw-dict", "copy": True})
+    cls.__dict__.get("send", zmq.Socket.send)(a, b"plain call")
+    assert [b.recv() for _ in range(4)] == [b"unbound", b"partial", b"kw-dict", b"plain call"]
+    with pytest.raises(zmq.Again):
+        functools.partial(b.recv, zmq.NOBLOCK)()
+    with pytest.raises(zmq.Again):
+        b.recv(**{"flags": zmq.NOBLOCK})
+    for method in (Core.__dict__["send"], Core.__dict__["recv"]):
+        with pytest.raises(TypeError):
+            method()
+
+
 def test_again_has_no_frame_of_ours_and_chains_context(pair):
     _, b = pair
     with pytest.raises(zmq.Again) as info:

@@ -38,21 +38,50 @@ cdef extern from "Python.h":
 cdef extern from *:
     """
     typedef PyObject *(*cyzmq_fastcall)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *);
+    /* [0] send, [1] recv: Cython's parsers (what the entries hand every other shape to), the
+       entries, and Cython's vectorcalls of the two methods. */
     static cyzmq_fastcall cyzmq_cy_send = NULL, cyzmq_cy_recv = NULL;
+    static cyzmq_fastcall cyzmq_entries[2];
+    #if CYTHON_COMPILING_IN_CPYTHON && !CYTHON_COMPILING_IN_LIMITED_API
+    static vectorcallfunc cyzmq_cy_vectorcalls[2];
 
-    /* Put `entry` in the PyMethodDef of the Cython method `func` (read at every call), keeping
-       Cython's own entry in *saved; 0 (nothing done) unless `func` is a cyfunction named
-       `name` with a METH_FASTCALL|METH_KEYWORDS entry. */
-    static int cyzmq_interpose(PyObject *func, const char *name, void *entry, cyzmq_fastcall *saved) {
+    /* The vectorcalls of the two methods: self is args[0] (an unbound call, and a bound
+       method's, which prepends it), as Cython's own vectorcall has it, without its flag
+       checks; with no argument at all, Cython's (its TypeError). */
+    static PyObject *cyzmq_send_vectorcall(PyObject *func, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+        Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+        if (nargs < 1) return cyzmq_cy_vectorcalls[0](func, args, nargsf, kwnames);
+        return cyzmq_entries[0](args[0], args + 1, nargs - 1, kwnames);
+    }
+    static PyObject *cyzmq_recv_vectorcall(PyObject *func, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+        Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+        if (nargs < 1) return cyzmq_cy_vectorcalls[1](func, args, nargsf, kwnames);
+        return cyzmq_entries[1](args[0], args + 1, nargs - 1, kwnames);
+    }
+    #endif
+
+    /* Make `entry` the code of the Cython method `func` (`which`: 0 send, 1 recv): in its
+       PyMethodDef (read by every call path), keeping Cython's own entry in *saved, and as its
+       vectorcall (the path of every positional or keyword call: one C call less). 0 (nothing
+       done) unless `func` is a cyfunction named `name` with a METH_FASTCALL|METH_KEYWORDS
+       entry and Cython's vectorcall. */
+    static int cyzmq_interpose(PyObject *func, const char *name, int which, void *entry, cyzmq_fastcall *saved) {
     #if CYTHON_COMPILING_IN_CPYTHON && !CYTHON_COMPILING_IN_LIMITED_API
         PyMethodDef *def;
+        PyCFunctionObject *cf = (PyCFunctionObject *)func;
         const char *type_name = strrchr(Py_TYPE(func)->tp_name, '.');
         if (type_name == NULL || strcmp(type_name + 1, "cython_function_or_method") != 0) return 0;
-        def = ((PyCFunctionObject *)func)->m_ml;
+        def = cf->m_ml;
         if (def == NULL || strcmp(def->ml_name, name) != 0
-                || (def->ml_flags & ~METH_COEXIST) != (METH_FASTCALL | METH_KEYWORDS)) return 0;
-        if (*saved == NULL) *saved = (cyzmq_fastcall)(void (*)(void))def->ml_meth;
+                || (def->ml_flags & ~METH_COEXIST) != (METH_FASTCALL | METH_KEYWORDS)
+                || cf->vectorcall == NULL) return 0;
+        if (*saved == NULL) {
+            *saved = (cyzmq_fastcall)(void (*)(void))def->ml_meth;
+            cyzmq_cy_vectorcalls[which] = cf->vectorcall;
+        }
+        cyzmq_entries[which] = (cyzmq_fastcall)entry;
         def->ml_meth = (PyCFunction)entry;
+        cf->vectorcall = which == 0 ? cyzmq_send_vectorcall : cyzmq_recv_vectorcall;
         return 1;
     #else
         return 0;
@@ -102,7 +131,7 @@ cdef extern from *:
     ctypedef PyObject *(*cyzmq_fastcall)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *)
     cyzmq_fastcall cyzmq_cy_send
     cyzmq_fastcall cyzmq_cy_recv
-    int cyzmq_interpose(object func, const char *name, void *entry, cyzmq_fastcall *saved) noexcept
+    int cyzmq_interpose(object func, const char *name, int which, void *entry, cyzmq_fastcall *saved) noexcept
     object cyzmq_exact_descr(object cls, int which, void *entry, const char *doc)
     bint cyzmq_is_exact_descr(PyObject *o, int which) noexcept
     PyObject *cyzmq_raise_new(PyObject *exc) noexcept
@@ -261,8 +290,8 @@ def fast_entries_installed():
 
 cdef int _install_fast_entries() except -1:
     global _fast_entries
-    _fast_entries = (cyzmq_interpose(Socket.__dict__["recv"], "recv", <void *>_recv_entry, &cyzmq_cy_recv)
-                     and cyzmq_interpose(Socket.__dict__["send"], "send", <void *>_send_entry, &cyzmq_cy_send))
+    _fast_entries = (cyzmq_interpose(Socket.__dict__["recv"], "recv", _CORE_RECV, <void *>_recv_entry, &cyzmq_cy_recv)
+                     and cyzmq_interpose(Socket.__dict__["send"], "send", _CORE_SEND, <void *>_send_entry, &cyzmq_cy_send))
     return 0
 
 

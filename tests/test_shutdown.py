@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import socket
 import subprocess
 import sys
@@ -150,6 +151,79 @@ def test_context_manager_exit_warns_when_blocked(monkeypatch: pytest.MonkeyPatch
             s.send(b"x")
     msgs = [str(x.message) for x in w if issubclass(x.category, RuntimeWarning)]
     assert len(msgs) == 1 and endpoint in msgs[0]
+
+
+def _tasks() -> int:
+    return len(os.listdir("/proc/self/task"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc/self/task")
+def test_terms_leave_no_thread_behind() -> None:
+    # One watchdog thread per process serves every term() (a thread per term() made a Jupyter
+    # kernel's exit slower than under pyzmq).
+    zmq.Context().term()  # the watchdog runs from here on
+    before = _tasks()
+    for _ in range(20):
+        ctx = zmq.Context()
+        ctx.socket(zmq.PUSH).close()
+        ctx.term()
+    assert _tasks() <= before
+
+
+def test_concurrent_blocked_terms_each_warn_the_shorter_limit_first() -> None:
+    # A term() with a shorter limit, started while the watchdog waits for a later deadline,
+    # still warns on time; each blocked term() warns once.
+    endpoint = _unreachable_endpoint()
+
+    def blocked_context(limit: float, linger: int) -> zmq.Context:
+        ctx = zmq.Context()
+        ctx.term_warning_after = limit
+        s = ctx.socket(zmq.PUSH)
+        s.connect(endpoint)
+        s.send(b"queued")
+        s.close(linger=linger)
+        return ctx
+
+    slow, quick = blocked_context(1.0, 1800), blocked_context(0.2, 900)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        first = threading.Thread(target=slow.term)
+        first.start()
+        time.sleep(0.1)
+        start = time.monotonic()
+        quick.term()
+        took = time.monotonic() - start
+        first.join(10)
+    msgs = [str(x.message) for x in w if issubclass(x.category, RuntimeWarning)]
+    assert took > 0.6  # quick's own LINGER (900 ms) kept it waiting
+    # (had the watchdog slept on until the slow deadline, both would warn then, slow first)
+    assert len(msgs) == 2 and "blocked for 0.2 s" in msgs[0] and "blocked for 1 s" in msgs[1], msgs
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_blocked_term_warns_in_a_forked_child() -> None:
+    zmq.Context().term()  # the parent's watchdog runs; the child has to start its own
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            ctx = zmq.Context()
+            ctx.term_warning_after = 0.2
+            s = ctx.socket(zmq.PUSH)
+            s.connect(_unreachable_endpoint())
+            s.send(b"queued")
+            s.close(linger=700)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                ctx.term()
+            os.write(w, str(sum(issubclass(x.category, RuntimeWarning) for x in caught)).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    with os.fdopen(r) as f:
+        got = f.read()
+    os.waitpid(pid, 0)
+    assert got == "1"
 
 
 EXIT_SCRIPT = """

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from zmq.backend import Context as _BackendContext
 from zmq.constants import EINVAL, LINGER as _LINGER, SocketOption
 from zmq.error import ZMQError
+from zmq.sugar import _termwatch
 from zmq.sugar._options import context_option, context_option_names, no_such_option, socket_option
 from zmq.sugar.socket import Socket
 from zmq.utils._generic import Generic, TypeVar, cast, overload  # (not typing's: see there)
@@ -85,7 +86,7 @@ class Context(_BackendContext, Generic[_S]):
     _socket_class: type[Socket] = Socket
     _instance: Context[Any] | None = None
     _instance_pid: int | None = None
-    _instance_lock = _thread.allocate_lock()  # (threading.Lock; threading is loaded by term())
+    _instance_lock = _thread.allocate_lock()  # (threading.Lock, without importing threading)
 
     sockopts: dict[int, Any]
     _shadow_obj: _BackendContext | None = None  # the Context shadowed, kept alive
@@ -252,20 +253,11 @@ class Context(_BackendContext, Generic[_S]):
         if limit is None or not self._owns_handle:
             super().term()
             return
-        import threading
-
-        done = threading.Event()
-
-        def watch() -> None:
-            if not done.wait(limit):
-                self._warn_term_blocked(limit)
-
-        watcher = threading.Thread(target=watch, name="cyzmq-term-watch", daemon=True)
-        watcher.start()
+        token = _termwatch.watch(limit, self._warn_term_blocked)
         try:
             super().term()
         finally:
-            done.set()
+            _termwatch.unwatch(token)
 
     def __del__(self) -> None:
         if not _exiting and self._owns_handle:

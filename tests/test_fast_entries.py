@@ -127,6 +127,20 @@ def test_again_has_no_frame_of_ours_and_chains_context(pair):
     with pytest.raises(zmq.Again):
         type(b).recv(b, zmq.NOBLOCK)
 
+    def inside_a_generator():  # (its own, empty, entry on the stack of handled exceptions)
+        yield b.recv(zmq.NOBLOCK)
+
+    try:
+        try:
+            raise KeyError("handled by the caller")
+        except KeyError:
+            next(inside_a_generator())
+    except zmq.Again as again:
+        assert isinstance(again.__context__, KeyError)
+    with pytest.raises(zmq.Again) as info:
+        next(inside_a_generator())
+    assert info.value.__context__ is None
+
 
 def test_sends_with_another_thread_alive(pair):
     a, b = pair

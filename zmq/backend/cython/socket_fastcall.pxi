@@ -112,7 +112,26 @@ cdef extern from *:
        are skipped (they would find nothing to do). Returns NULL. */
     static PyObject *cyzmq_raise_new(PyObject *exc) {
         if (exc == NULL) return NULL;
-    #if PY_VERSION_HEX >= 0x030B0000 && !defined(PYPY_VERSION) && !CYTHON_COMPILING_IN_LIMITED_API
+    #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000 && !defined(PYPY_VERSION) \
+            && !CYTHON_COMPILING_IN_LIMITED_API
+        /* 3.11: what PyErr_GetHandledException and PyErr_Restore do, inline (the thread
+           state's exception stack and current-error fields; 3.12 changed both). */
+        PyThreadState *ts = PyThreadState_Get();
+        _PyErr_StackItem *handled = ts->exc_info;
+        while ((handled->exc_value == NULL || handled->exc_value == Py_None) && handled->previous_item != NULL)
+            handled = handled->previous_item;
+        if (handled->exc_value == NULL || handled->exc_value == Py_None) {
+            PyObject *old_type = ts->curexc_type, *old_value = ts->curexc_value, *old_tb = ts->curexc_traceback;
+            Py_INCREF(Py_TYPE(exc));
+            ts->curexc_type = (PyObject *)Py_TYPE(exc);
+            ts->curexc_value = exc;
+            ts->curexc_traceback = NULL;
+            Py_XDECREF(old_type);
+            Py_XDECREF(old_value);
+            Py_XDECREF(old_tb);
+            return NULL;
+        }
+    #elif PY_VERSION_HEX >= 0x030B0000 && !defined(PYPY_VERSION) && !CYTHON_COMPILING_IN_LIMITED_API
         PyObject *handled = PyErr_GetHandledException();
         if (handled == NULL) {
             PyObject *type = (PyObject *)Py_TYPE(exc);

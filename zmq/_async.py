@@ -82,6 +82,7 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
     _inproc: bool = False  # bound or connected to an inproc endpoint
     _watcher: FDWatcher | None = None  # of _loop
     _fd: int = -1
+    _cancel_on_close = True  # closing the socket cancels its waiting operations (else: ENOTSOCK)
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -166,8 +167,9 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
             future = loop.create_future()
         rd.enqueue(future, fn, args, receiving)
         if self._inproc and receiving:
-            fd_watcher(loop).inproc_waiting.add(self)
-        self._watch()
+            self._watcher.inproc_waiting.add(self)  # type: ignore[union-attr]
+        if not self._watching:
+            self._watch()
         return future
 
     def _deserialize(self, received: asyncio.Future[Any], load: Callable[[Any], Any]) -> asyncio.Future[Any]:
@@ -221,7 +223,8 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
                     orphans += watcher.drop_fd(fd)
             self._watching = False
             if self._rd is not None and self._loop is not None and not self._loop.is_closed():
-                self._rd.fail_all(None)  # (a closed loop's futures can't be resolved any more)
+                # (a closed loop's futures can't be resolved any more)
+                self._rd.fail_all(None if self._cancel_on_close else closed_error())
         self._sync.close(self, linger)
         for callback in orphans:
             callback()  # pollers re-check and are cancelled

@@ -57,11 +57,6 @@ class FDWatcher:
         for callback in list((self.readers if table is None else table).get(fd, {}).values()):
             callback()
 
-    def shared(self, fd: int) -> bool:
-        """Whether more than one party reads ``fd``."""
-        callbacks = self.readers.get(fd)
-        return callbacks is not None and len(callbacks) > 1
-
     def add(self, fd: int, key: int, callback: Callable[[], None], write: bool = False) -> None:
         """Run ``callback`` whenever ``fd`` is readable (writable, with ``write``)."""
         table = self.writers if write else self.readers

@@ -171,6 +171,7 @@ class Socket(AsyncSocketMixin, Shadowing, zmq.Socket):  # type: ignore[misc]
     """
 
     _st: _FDState | None = None  # under trio
+    _cancel_on_close = False  # closing the socket makes its waiting operations raise ENOTSOCK
 
     async def __aenter__(self) -> Socket:
         return self
@@ -247,9 +248,6 @@ class Socket(AsyncSocketMixin, Shadowing, zmq.Socket):  # type: ignore[misc]
     def close(self, linger: int | None = None) -> None:
         """Close the socket; tasks waiting on it raise :class:`zmq.ZMQError` (ENOTSOCK)."""
         if not self.closed:
-            rd, loop = self._rd, self._loop
-            if rd is not None and loop is not None and not loop.is_closed():
-                rd.fail_all(closed_error())  # (zmq.asyncio's close would cancel them)
             st = self._st
             if st is None:
                 try:

@@ -526,10 +526,11 @@ class ZMQStream:
 
     def _on_fd(self, sock: Any, events: int) -> None:
         """The IOLoop's handler: our FD signalled (serve everyone waiting on it)."""
-        if self._watcher.shared(self._fd):
-            self._watcher.dispatch(self._fd)
-        else:
+        callbacks = self._watcher.readers.get(self._fd)  # (inline: once per wake-up)
+        if callbacks is None or len(callbacks) == 1:
             self._on_events()
+        else:
+            self._watcher.dispatch(self._fd)
 
     def _schedule(self, _run: Any = None) -> None:
         """Have the loop run :meth:`_pass` soon, from any thread (code running outside the
@@ -557,10 +558,11 @@ class ZMQStream:
     def _after_io(self) -> None:
         """After a libzmq call made outside a wake-up: that call may have consumed the FD's
         signal, so have a pass look if we wait for anything (or if others share the FD)."""
-        if self._watcher.shared(self._fd):
-            self._schedule_pass()
-        else:
+        callbacks = self._watcher.readers.get(self._fd)  # (inline: once per send)
+        if callbacks is None or len(callbacks) == 1:
             self._rd.touched()
+        else:
+            self._schedule_pass()
 
     def _on_events(self) -> None:
         """The FD signalled: serve the socket until libzmq has nothing more for us."""

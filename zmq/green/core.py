@@ -201,9 +201,10 @@ class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
 
     def _kick(self) -> None:
         """Green code just made a libzmq call on this socket: if anyone waits, schedule a
-        pass (that call may have consumed the FD's edge)."""
+        pass (that call may have consumed the FD's edge). Readiness.touched's check is
+        made here first: this runs after every call, and mostly nobody waits."""
         g = self._g
-        if g is not None:
+        if g is not None and (g.recv_q or g.send_q or g.polls):
             g.touched()
 
     def _add_poller(self, event: Event, flags: int) -> None:
@@ -229,7 +230,8 @@ class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
             try:
                 result = fn(self, *args)
             finally:
-                self._kick()
+                if g is not None and (g.recv_q or g.send_q or g.polls):
+                    g.touched()  # (self._kick(), without its call)
             if result is not WOULD_BLOCK:
                 return result
             if flags & NOBLOCK:
@@ -323,29 +325,10 @@ class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
         """
         if self.closed:
             raise zmq.ZMQError(zmq.ENOTSUP)
-        flags = int(flags)  # a PollEvent would make the result one
-        events: int = _get(self, EVENTS) & flags
-        self._kick()
-        ms = -1 if timeout is None or timeout < 0 else int(timeout)
-        if events or ms == 0:
-            return events
-        deadline = deadline_after(ms)
-        event = Event()
-        self._add_poller(event, flags)
-        try:
-            while True:
-                left = seconds_left(deadline)
-                if left == 0:
-                    return 0
-                event.wait(left)
-                event.clear()
-                events = _get(self, EVENTS) & flags
-                if events:
-                    return events
-                self._kick()  # that read may have hidden an edge from the others
-        finally:
-            self._remove_poller(event)
-            self._kick()
+        from zmq.green.poll import zmq_poll  # (which imports this module)
+
+        ready = zmq_poll([(self, int(flags))], timeout)  # (int: a PollEvent would make the result one)
+        return ready[0][1] if ready else 0
 
 
 class _Context(ShadowingContext, zmq.Context[_Socket]):

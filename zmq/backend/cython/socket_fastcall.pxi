@@ -7,7 +7,8 @@
 # entry takes the place of Cython's argument parser in the method's own PyMethodDef: it raises
 # Again the way a builtin does, with no frame. The method object, its signature and docstring
 # stay Cython's, and every other shape goes to Cython's parser (kept in _cy_send/_cy_recv) as it
-# came. Both entries make the same decisions as the rest of the core (_attempt/_complete of
+# came. The method object's vectorcall is ours too, calling the entry directly (Cython's
+# wrapper only moved self out of args[0]). Both entries make the same decisions as the rest of the core (_attempt/_complete of
 # socket_io.pxi). If Cython's method is not the expected cyfunction, nothing is installed and
 # the methods stay plain Cython (fast_entries_installed() says which; tests cover both).
 #

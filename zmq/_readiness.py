@@ -9,9 +9,10 @@ waits, since it may have eaten the edge.
 :class:`Readiness` does both for one socket. It keeps the FIFO queues of pending receives,
 sends (:class:`Pending`) and polls, and a standing receive (ZMQStream's ``on_recv``), serves
 them in :meth:`~Readiness.serve`, and asks for a pass with :meth:`~Readiness.touched`. An
-event loop's adapter supplies the rest: how to schedule a callback (``schedule``), what a
-waiter is (anything with ``done()``, ``set_result()`` and ``set_exception()``: an asyncio
-future, a waiting greenlet, a stream's on_send report) and how the FD is watched (it calls
+event loop's adapter supplies the rest: how to schedule a callback (``schedule``, and
+``call_later`` for the RCVTIMEO/SNDTIMEO of :meth:`~Readiness.enqueue`), what a waiter is
+(anything with ``done()``, ``set_result()`` and ``set_exception()``: an asyncio future, a
+waiting greenlet, a stream's on_send report) and how the FD is watched (it calls
 :meth:`~Readiness.serve` when the FD signals). The adapters: :mod:`zmq._async` (asyncio,
 Tornado futures, :mod:`zmq.anyio` under asyncio), :mod:`zmq.eventloop.zmqstream` and
 :mod:`zmq.green.core`.

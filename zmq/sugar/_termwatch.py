@@ -12,6 +12,7 @@ import _thread
 import itertools
 import math
 import os
+import sys
 import time
 from collections.abc import Callable
 
@@ -24,10 +25,13 @@ _sleeping_until = math.inf  # the deadline the watchdog sleeps until (inf: until
 _running_in: int | None = None  # pid of the process whose watchdog runs
 
 
-def watch(limit: float, on_blocked: Callable[[float], None]) -> int:
+def watch(limit: float, on_blocked: Callable[[float], None]) -> int | None:
     """Have ``on_blocked(limit)`` called from the watchdog thread unless :func:`unwatch` is
-    called with the returned token within ``limit`` seconds."""
+    called with the returned token within ``limit`` seconds. Not while the interpreter
+    finalizes (None): the watchdog, a daemon thread, may have been stopped holding the lock."""
     global _running_in
+    if sys.is_finalizing():
+        return None
     deadline = time.monotonic() + limit
     with _lock:
         token = next(_tokens)
@@ -40,8 +44,10 @@ def watch(limit: float, on_blocked: Callable[[float], None]) -> int:
     return token
 
 
-def unwatch(token: int) -> None:
+def unwatch(token: int | None) -> None:
     """The watched call has returned: no callback for ``token`` (the watchdog is not woken)."""
+    if token is None:
+        return
     with _lock:
         _watched.pop(token, None)
 

@@ -13,7 +13,7 @@ ORACLE_STAMP := $(ORACLE)/.pyzmq-$(PYZMQ_VERSION)
 # requires, so the editable install of `make build` finds the companion here too.
 DIST := dist
 
-.PHONY: all build dist oracle test bench bench-quick bench-compare bench-instructions valgrind typecheck memcheck stress docs clean libzmq openssh
+.PHONY: all build dist oracle test bench bench-anyio bench-quick bench-compare bench-instructions valgrind typecheck memcheck stress docs clean libzmq openssh
 
 all: build
 
@@ -143,10 +143,26 @@ $(PYPY_PYZMQ_STAMP): | pypy libzmq
 bench-pypy: $(PYPY_STAMP) $(PYPY_PYZMQ_STAMP)
 	$(PVPY) perf/bench_pypy.py --pyzmq-python $(PVENV_PYZMQ)/bin/python $(BENCH_ARGS)
 
+# zmq.anyio against the zmq-anyio package (its own venv, with the pyzmq it brings), as a table.
+ZMQANYIO := .venv-zmqanyio
+ZMQANYIO_VERSION := 0.4.1
+ZMQANYIO_STAMP := $(ZMQANYIO)/.zmq-anyio-$(ZMQANYIO_VERSION)
+
+$(ZMQANYIO_STAMP): | libzmq
+	rm -rf $(ZMQANYIO)
+	$(PYTHON) -m venv $(ZMQANYIO)
+	$(ZMQANYIO)/bin/python -m pip install -q --upgrade pip
+	$(ZMQANYIO)/bin/python -m pip install -q zmq-anyio==$(ZMQANYIO_VERSION) trio
+	@touch $@
+
+.PHONY: bench-anyio
+bench-anyio: build $(ZMQANYIO_STAMP)
+	$(VPY) perf/anyio_compare.py --venv-zmqanyio $(ZMQANYIO) $(BENCH_ARGS)
+
 # Real applications over cyzmq and, side by side, over pyzmq: jupyter_client's own test suite,
 # ipykernel, nbclient, ipyparallel (integration/; versions pinned in integration/pins.txt).
 .PHONY: test-integration
-test-integration: build
+test-integration: dist
 	PYTHON=$(PYTHON) PYZMQ_VERSION=$(PYZMQ_VERSION) integration/setup.sh
 	$(PYTHON) integration/run.py $(INTEGRATION_ARGS)
 

@@ -5,7 +5,7 @@ second, all in one event loop (a producer/server task and a consumer/client task
 ``--repeat`` runs. zmq-anyio is run in its own venv (it brings its own pyzmq) by re-running
 this script there with ``--impl zmq-anyio-*``::
 
-    .venv/bin/python perf/anyio_compare.py [--venv-zmqanyio /work/coord/venv-zmqanyio]
+    make bench-anyio     # builds .venv-zmqanyio (zmq-anyio pinned in the Makefile), then runs this
 """
 from __future__ import annotations
 
@@ -176,7 +176,7 @@ def main() -> None:
     """Run every implementation and print a table (or, with ``--impl``, one JSON result)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--impl", help="measure only this implementation, print JSON")
-    parser.add_argument("--venv-zmqanyio", default="/work/coord/venv-zmqanyio")
+    parser.add_argument("--venv-zmqanyio", default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".venv-zmqanyio"))
     parser.add_argument("--n-throughput", type=int, default=100_000)
     parser.add_argument("--n-round-trip", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
@@ -192,7 +192,7 @@ def main() -> None:
             r = measure(name, sizes[0], sizes[1], 1)
             old = results.get(name)
             results[name] = r if not isinstance(old, dict) else {k: max(v, old[k]) for k, v in r.items()}
-    python = os.path.join(args.venv_zmqanyio, "bin", "python")
+    python = os.path.abspath(os.path.join(args.venv_zmqanyio, "bin", "python"))
     for name in THEIRS:
         if not os.path.exists(python):
             results[name] = f"not installed ({python} missing)"

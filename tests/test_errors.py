@@ -435,3 +435,136 @@ def test_again_raised_by_the_core_carries_its_errno_in_args():
 def test_draft_fd_warning_has_a_default_text():
     assert "simplefilter('ignore', zmq.error.DraftFDWarning)" in str(zmq.error.DraftFDWarning())
     assert str(zmq.error.DraftFDWarning("custom")) == "custom"
+
+
+# -- the full state of raised errors, as pyzmq's (tests/differential/probes/p_error_objects.py) --
+
+
+def _again_calls(pull, push):
+    return {
+        "recv": lambda: pull.recv(zmq.NOBLOCK),
+        "recv_nocopy": lambda: pull.recv(zmq.NOBLOCK, copy=False),
+        "recv_multipart": lambda: pull.recv_multipart(zmq.NOBLOCK),
+        "recv_string": lambda: pull.recv_string(zmq.NOBLOCK),
+        "recv_into": lambda: pull.recv_into(bytearray(4), flags=zmq.NOBLOCK),
+        "send": lambda: push.send(b"x", zmq.NOBLOCK),
+        "send_multipart": lambda: push.send_multipart([b"a", b"b"], zmq.NOBLOCK),
+    }
+
+
+@pytest.mark.parametrize("call", list(_again_calls(None, None)))
+def test_raised_again_has_the_instance_dict_of_a_constructed_one(sockets, call):
+    fn = _again_calls(sockets(zmq.PULL), sockets(zmq.PUSH))[call]
+    caught = []
+    for _ in range(2):
+        with pytest.raises(zmq.Again) as info:
+            fn()
+        caught.append(info.value)
+    first, second = caught
+    assert first is not second  # a fresh object per raise
+    expected = {"errno": zmq.Errno.EAGAIN, "strerror": "Resource temporarily unavailable"}
+    assert vars(first) == expected == vars(zmq.Again())
+    assert first.__reduce__() == (zmq.Again, (errno.EAGAIN,), expected)
+    first.errno, first.extra = 1, "mine"  # changing one leaves the next one alone
+    with pytest.raises(zmq.Again) as info:
+        fn()
+    assert vars(info.value) == expected and vars(second) == expected
+    back = pickle.loads(pickle.dumps(second))
+    assert type(back) is zmq.Again and back.args == (errno.EAGAIN,) and vars(back) == expected
+
+
+def test_again_after_a_timeout_has_the_same_state(sockets):
+    pull = sockets(zmq.PULL, rcvtimeo=1)
+    with pytest.raises(zmq.Again) as info:
+        pull.recv()
+    assert info.value.args == (errno.EAGAIN,)
+    assert vars(info.value) == {"errno": zmq.Errno.EAGAIN, "strerror": "Resource temporarily unavailable"}
+
+
+def test_again_raised_while_handling_an_exception_chains_it(sockets):
+    pull = sockets(zmq.PULL)
+    try:
+        raise KeyError("k")
+    except KeyError:
+        with pytest.raises(zmq.Again) as info:
+            pull.recv(zmq.NOBLOCK)
+    assert type(info.value.__context__) is KeyError and info.value.__cause__ is None
+
+
+def test_error_classes_keep_errno_and_strerror_on_instances():
+    # as pyzmq's: no class-level strerror, errno only on ZMQError (None) and EINTR's class
+    assert not hasattr(zmq.ZMQError, "strerror") and zmq.ZMQError.errno is None
+    assert zmq.Again.errno is None and zmq.ContextTerminated.errno is None
+    assert zmq.InterruptedSystemCall.errno == errno.EINTR
+    assert vars(zmq.ContextTerminated(1, "x")) == {"errno": zmq.Errno.ETERM, "strerror": "Context was terminated"}
+    intr = zmq.InterruptedSystemCall()
+    assert vars(intr) == {"errno": errno.EINTR}  # its strerror is OSError's slot
+    assert intr.strerror == "Interrupted system call"
+    assert vars(zmq.ZMQError("only text")) == {"strerror": "only text"}
+    assert list(vars(zmq.ZMQVersionError("9.9"))) == ["msg", "min_version", "version"]
+
+
+def test_repr_puts_the_text_between_plain_quotes():
+    assert repr(zmq.ZMQError(errno.EINVAL, "it's")) == "ZMQError('it's')"
+    assert repr(zmq.Again()) == "Again('Resource temporarily unavailable')"
+
+
+@pytest.mark.parametrize("method", ["bind", "connect"])
+def test_bind_and_connect_errors_name_the_address_in_strerror_only(sockets, method):
+    s = sockets(zmq.PULL)
+    with pytest.raises(zmq.ZMQError) as info:
+        getattr(s, method)("bogus://x")
+    e = info.value
+    assert type(e) is zmq.ZMQError and e.args == (errno.EPROTONOSUPPORT,)
+    assert e.strerror == "Protocol not supported (addr='bogus://x')" == str(e)
+    assert repr(e) == "ZMQError('Protocol not supported (addr='bogus://x')')"
+    back = pickle.loads(pickle.dumps(e))
+    assert back.args == e.args and vars(back) == vars(e)
+
+
+@pytest.mark.parametrize("method", ["unbind", "disconnect"])
+def test_unbind_and_disconnect_errors_are_plain(sockets, method):
+    s = sockets(zmq.PULL)
+    with pytest.raises(zmq.ZMQError) as info:
+        getattr(s, method)("tcp://127.0.0.1:1")
+    e = info.value
+    assert type(e) is zmq.ZMQError and e.args == ()
+    assert vars(e) == {"errno": errno.ENOENT, "strerror": "No such file or directory"}
+
+
+def test_endpoint_errors_on_a_closed_socket(context):
+    s = context.socket(zmq.PULL)
+    s.close()
+    for method in ("bind", "connect", "unbind", "disconnect"):
+        with pytest.raises(TypeError):  # the argument is checked first
+            getattr(s, method)(5)
+        with pytest.raises(zmq.ZMQError) as info:
+            getattr(s, method)("inproc://x")
+        assert info.value.errno == errno.ENOTSOCK and info.value.args == (errno.ENOTSOCK,)
+        named = method in ("bind", "connect")
+        assert ("(addr='inproc://x')" in str(info.value)) is named
+
+
+def test_bind_to_a_too_long_ipc_path_is_explained_with_empty_args(sockets, tmp_path):
+    path = str(tmp_path) + "/" + "a" * zmq.IPC_PATH_MAX_LEN
+    with pytest.raises(zmq.ZMQError) as info:
+        sockets(zmq.PULL).bind("ipc://" + path)
+    e = info.value
+    assert e.args == () and e.errno == errno.ENAMETOOLONG
+    assert e.strerror.startswith(f'ipc path "{path}" is longer than {zmq.IPC_PATH_MAX_LEN} characters')
+    assert e.strerror.endswith(f"(addr='ipc://{path}')")
+
+
+def test_failed_socket_creation_is_a_plain_error_with_empty_args(context):
+    with pytest.raises(zmq.ZMQError) as info:
+        context.socket(9999)
+    assert type(info.value) is zmq.ZMQError and info.value.args == ()
+    assert vars(info.value) == {"errno": errno.EINVAL, "strerror": "Invalid argument"}
+
+
+def test_exhausted_bind_to_random_port_names_the_range(sockets):
+    taken = sockets(zmq.PULL)
+    port = taken.bind_to_random_port("tcp://127.0.0.1")
+    with pytest.raises(zmq.ZMQBindError) as info:
+        sockets(zmq.PULL).bind_to_random_port("tcp://127.0.0.1", min_port=port, max_port=port + 1, max_tries=2)
+    assert str(info.value) == f"could not bind tcp://127.0.0.1 to a port in [{port}, {port + 1}) in 2 tries"

@@ -8,7 +8,6 @@ callers routinely handle get their own subclass (:class:`Again` for EAGAIN,
 from __future__ import annotations
 
 import errno as _errno
-import os as _os
 
 from zmq.constants import Errno
 
@@ -64,40 +63,39 @@ class ZMQError(ZMQBaseError):
     """
 
     errno: int | None = None
-    strerror: str | None = None
+    strerror: str  # (set by __init__: an instance attribute only, as pyzmq's)
 
     def __init__(self, errno: int | str | None = None, msg: str | None = None) -> None:
         if isinstance(errno, str):
-            errno, msg = None, errno
-        elif errno is None:
-            from zmq.backend import zmq_errno
+            msg = errno  # (errno stays the class's None, outside the instance dict)
+        else:
+            if errno is None:
+                from zmq.backend import zmq_errno
 
-            errno = zmq_errno()
-        self.errno = errno
-        if msg is None:
-            msg = _describe(errno) if isinstance(errno, int) else str(errno)
+                errno = zmq_errno()
+            self.errno = errno
+            if msg is None:
+                msg = _describe(errno) if isinstance(errno, int) else str(errno)
         self.strerror = msg
 
     def __str__(self) -> str:
         return str(self.strerror)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({str(self)!r})"
+        # (the text between plain quotes, whatever it holds: pyzmq's repr)
+        return f"{type(self).__name__}('{self}')"
 
 
 class Again(ZMQError):
     """EAGAIN: the operation would block (non-blocking call, or RCVTIMEO/SNDTIMEO expired).
 
-    Whatever the arguments, ``errno`` is ``zmq.Errno.EAGAIN`` and the text libzmq's.
+    Whatever the arguments, ``errno`` is ``zmq.Errno.EAGAIN`` and the text libzmq's. The
+    compiled core raises it without running this __init__, giving the new instance the
+    same ``__dict__`` (``_check.pyx``: ``new_again``).
     """
 
-    # Class attributes, so that the compiled core can raise Again without running any
-    # __init__ (raising Again is the event-loop hot path).
-    errno: int | None = Errno.EAGAIN
-    strerror: str | None = _os.strerror(_errno.EAGAIN)
-
     def __init__(self, errno: int | str | None = None, msg: str | None = None) -> None:
-        pass
+        super().__init__(Errno.EAGAIN)
 
 
 class ContextTerminated(ZMQError):
@@ -105,8 +103,6 @@ class ContextTerminated(ZMQError):
 
     Whatever the arguments, ``errno`` is ``zmq.Errno.ETERM`` and the text libzmq's.
     """
-
-    errno: int | None = Errno.ETERM
 
     def __init__(self, errno: int | str | None = None, msg: str | None = None) -> None:
         super().__init__(Errno.ETERM)
@@ -118,6 +114,10 @@ class InterruptedSystemCall(ZMQError, InterruptedError):
     cyzmq retries such calls itself, so seeing one is a bug. Whatever the arguments,
     ``errno`` is EINTR and the text says so.
     """
+
+    # (a class attribute, so that the instance's errno goes to its __dict__ and its
+    # strerror to OSError's slot, as in pyzmq)
+    errno: int | None = _errno.EINTR
 
     def __init__(self, errno: int | str | None = None, msg: str | None = None) -> None:
         super().__init__(_errno.EINTR)
@@ -169,8 +169,8 @@ class ZMQVersionError(NotImplementedError):
     min_version: str | None
 
     def __init__(self, min_version: str, msg: str = "Feature") -> None:
-        self.min_version = min_version
         self.msg = msg
+        self.min_version = min_version
         from zmq.backend import zmq_version_info
 
         self.version = ".".join(map(str, zmq_version_info()))
@@ -211,3 +211,41 @@ _BY_ERRNO: dict[int, type[ZMQError]] = {
 def error_class(errnum: int) -> type[ZMQError]:
     """Return the ZMQError subclass raised for ``errnum``."""
     return _BY_ERRNO.get(errnum, ZMQError)
+
+
+def _plain_error(errnum: int) -> ZMQError:
+    """A plain ZMQError for ``errnum`` with ``args == ()`` (libzmq's text): what pyzmq raises
+    when creating a socket, unbinding or disconnecting fails, whatever the errno."""
+    e = ZMQError.__new__(ZMQError)
+    e.errno = errnum
+    e.strerror = _describe(errnum)
+    return e
+
+
+def _name_address(e: ZMQError, addr: object) -> ZMQError:
+    """``e`` with `` (addr=...)`` added to its text: a failed bind or connect names the
+    endpoint (its args stay the errno's, as pyzmq's)."""
+    e.strerror = f"{e.strerror} (addr={addr!r})"
+    return e
+
+
+def _endpoint_error(bind_or_connect: bool, errnum: int, addr: object) -> ZMQError:
+    """The exception for a bind, connect (``bind_or_connect``), unbind or disconnect of
+    ``addr`` that libzmq refused with ``errnum``, shaped as pyzmq's.
+
+    bind/connect: the errno's class (``args == (errnum,)``), its text naming the address; a
+    too-long ipc path instead explains the limit (``args == ()``). unbind/disconnect: a plain
+    ZMQError with ``args == ()`` and libzmq's text.
+    """
+    if bind_or_connect:
+        text = addr.decode("utf-8", "replace") if isinstance(addr, bytes) else str(addr)
+        if errnum != _errno.ENAMETOOLONG or not text.startswith("ipc://"):
+            return _name_address(error_class(errnum)(errnum), addr)
+        from zmq.backend import IPC_PATH_MAX_LEN
+
+        e = _plain_error(errnum)
+        e.strerror = (f'ipc path "{text[6:]}" is longer than {IPC_PATH_MAX_LEN} characters '
+                      "(sizeof(sockaddr_un.sun_path)). zmq.IPC_PATH_MAX_LEN constant can be used "
+                      "to check addr length (if it is defined).")
+        return _name_address(e, addr)
+    return _plain_error(errnum)

@@ -87,6 +87,7 @@ ALLOWED: dict[str, tuple[str, str]] = {
     "p_constants::zmq_public_names": ("zmq.cyzmq_version() gives cyzmq's own release (zmq.__version__ being the pyzmq API level); it is not in __all__", "tests/test_api_surface.py::test_versions"),
     "p_version::version_names_on_zmq": ("zmq.cyzmq_version() gives cyzmq's own release (zmq.__version__ being the pyzmq API level); it is not in __all__", "tests/test_api_surface.py::test_versions"),
     "p_socket::tcp_port_out_of_range": ("bind/connect/bind_to_random_port refuse a tcp port that is not * or 0-65535 with ZMQError(EINVAL) before libzmq sees it; pyzmq lets libzmq 4.3.4 wrap it (:99999 binds 34463, :-1 binds 65535)", "tests/test_endpoints.py::test_out_of_range_port_is_einval"),
+    "p_error_objects::bind_to_random_port_exhausted": ("the ZMQBindError of a bind_to_random_port that found no free port names the address, the port range and the tries; pyzmq's says only 'Could not bind socket to random port.'", "tests/test_errors.py::test_exhausted_bind_to_random_port_names_the_range"),
     "p_socket::bind_to_random_port_errors": ("bind_to_random_port refuses min_port/max_port outside 0-65535 (max_port exclusive, up to 65536) with ZMQError(EINVAL); pyzmq binds a port libzmq 4.3.4 wrapped (70005 binds 4469)", "tests/test_endpoints.py::test_bind_to_random_port_range_checked"),
     "p_version::stopwatch_stop_before_start": ("stop() of a Stopwatch never started raises ZMQError(EINVAL); pyzmq's returns the monotonic clock's microseconds since an arbitrary origin", "tests/test_api_surface.py::test_stopwatch"),
 }

@@ -68,8 +68,6 @@ NOTHROW = 0x100000
 
 def zmq_error(errnum: int) -> BaseException:
     """The exception for ``errnum`` (zmq.Again for EAGAIN...)."""
-    if errnum == EAGAIN:  # as the compiled backend raises it: no __init__, args (EAGAIN,)
-        return _error.Again.__new__(_error.Again, EAGAIN)
     return _error.error_class(errnum)(errnum)
 
 

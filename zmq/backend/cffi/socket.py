@@ -17,6 +17,7 @@ from zmq.backend.cffi._ffi import (
     DONTWAIT, DRAFT_API, EAGAIN, EINTR, EINVAL, ENOTSOCK, ENOTSUP, NOTHROW, NULL, SNDMORE,
     c_int, check, ffi, fork_generation, lib, monotonic_ms, raise_forked, run_signal_handlers, timeout_ms, zmq_error,
 )
+from zmq import error as _error
 from zmq.backend.cffi.context import Context
 from zmq.backend.cffi.message import (
     _FINISHED_TRACKER, Frame, MessageTracker, c_buffer, init_zero_copy, not_contiguous,
@@ -56,7 +57,6 @@ _CTYPES = {_INT: ffi.typeof("int *"), _INT64: ffi.typeof("int64_t *"), _UINT64: 
 _SIZES = {_INT: 4, _INT64: 8, _UINT64: 8, _FD: 4}
 
 _SEND, _RECV, _SEND_MSG, _RECV_MSG = range(4)
-_ENAMETOOLONG = 36
 
 
 def _encode_addr(addr: Any) -> bytes:
@@ -69,17 +69,6 @@ def _encode_addr(addr: Any) -> bytes:
     if b"\0" in b:
         raise ValueError(f"endpoint contains a NUL character: {addr!r}")
     return b
-
-
-def _describe(err: int, addr: Any) -> str:
-    text = addr.decode("utf-8", "replace") if isinstance(addr, bytes) else str(addr)
-    if err == _ENAMETOOLONG and text.startswith("ipc://"):
-        from zmq.backend.cffi.utils import IPC_PATH_MAX_LEN
-
-        return (f"ipc path {text[6:]!r} is {len(text) - 6} characters long, more than the "
-                f"{IPC_PATH_MAX_LEN} that fit in sockaddr_un.sun_path (check paths against "
-                f"zmq.IPC_PATH_MAX_LEN) (addr={addr!r})")
-    return f"{ffi.string(lib.zmq_strerror(err)).decode('utf-8', 'replace')} (addr={addr!r})"
 
 
 def _call(op: int, handle: Any, msg: Any, buf: Any, n: int, flags: int) -> int:
@@ -162,7 +151,7 @@ class Socket:
             raise TypeError(f"socket_type must be an int such as zmq.PUSH, not {type(socket_type).__name__!r}")
         handle = lib.zmq_socket(context._handle, socket_type)
         if handle == NULL:
-            raise zmq_error(lib.zmq_errno())
+            raise _error._plain_error(lib.zmq_errno())  # (pyzmq's shape: args ())
         setattr_(self, "_handle", handle)
         setattr_(self, "context", context)
 
@@ -308,18 +297,18 @@ class Socket:
     # -- endpoints ------------------------------------------------------------------------
 
     def _bind(self, addr: Any) -> None:
-        _endpoint(self, lib.zmq_bind, addr)
+        _endpoint(self, lib.zmq_bind, addr, True)
 
     def _connect(self, addr: Any) -> None:
-        _endpoint(self, lib.zmq_connect, addr)
+        _endpoint(self, lib.zmq_connect, addr, True)
 
     def unbind(self, addr: Any) -> None:
         """Stop listening on ``addr`` (as given to bind, or ``last_endpoint``)."""
-        _endpoint(self, lib.zmq_unbind, addr)
+        _endpoint(self, lib.zmq_unbind, addr, False)
 
     def disconnect(self, addr: Any) -> None:
         """Disconnect from ``addr`` (as given to connect)."""
-        _endpoint(self, lib.zmq_disconnect, addr)
+        _endpoint(self, lib.zmq_disconnect, addr, False)
 
     def monitor(self, addr: Any, events: int = 0xFFFF) -> None:
         """Publish this socket's events on a PAIR socket bound at ``addr`` (None: stop)."""
@@ -456,7 +445,13 @@ class Socket:
         if buf is None:
             raise BufferError(f"recv_into cannot write into a {type(buffer).__name__} in this memory order")
         # (recv_into always raises Again: NOTHROW_FLAG is for the calls event loops make)
-        return _io(self, _RECV, None, buf, c_nbytes, c_flags & ~NOTHROW)
+        try:
+            return _io(self, _RECV, None, buf, c_nbytes, c_flags & ~NOTHROW)
+        finally:
+            # buf holds a buffer exported by view: let go of it now, or an exception kept in
+            # a reference cycle (its traceback holds this frame) makes the collector clear view
+            # while exported, and CPython 3.11 crashes when buf then releases it
+            ffi.release(buf)
 
     def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
         """Receive every part of the next message: a list of bytes (or of Frames)."""
@@ -626,14 +621,18 @@ def _set_int(sock: Socket, option: int, value: int) -> None:
 _INT_P = ffi.typeof("int *")
 
 
-def _endpoint(sock: Socket, fn: Callable[[Any, bytes], int], addr: Any) -> None:
-    sock._check_usable()
+def _endpoint(sock: Socket, fn: Callable[[Any, bytes], int], addr: Any, naming: bool) -> None:
+    """bind, connect, unbind or disconnect (``fn``) ``addr``; a failure of a bind or connect
+    (``naming``) says which address (zmq.error._endpoint_error: the shapes of pyzmq's errors)."""
     baddr = _encode_addr(addr)
+    try:
+        sock._check_usable()
+    except _error.ZMQError as e:
+        if naming:
+            _error._name_address(e, addr)
+        raise
     if fn(sock._handle, baddr) < 0:
-        err = lib.zmq_errno()
-        from zmq import error
-
-        raise error.error_class(err)(err, _describe(err, addr))
+        raise _error._endpoint_error(naming, lib.zmq_errno(), addr)
 
 
 def _group(sock: Socket, name: str, group: Any) -> None:
@@ -731,8 +730,12 @@ def _send_part(sock: Socket, data: Any, flags: int, copy: bool, tracker: Message
             data = view.tobytes(order="A")
             buf = ffi.from_buffer(data)
     if copy or n < sock._copy_threshold:
-        if _io(sock, _SEND, None, buf, n, flags) is WOULD_BLOCK:
-            return WOULD_BLOCK
+        try:
+            if _io(sock, _SEND, None, buf, n, flags) is WOULD_BLOCK:
+                return WOULD_BLOCK
+        finally:
+            if buf is not data:  # (a buffer exported by view: see recv_into)
+                ffi.release(buf)
         return None if copy else _FINISHED_TRACKER
     event = threading.Event() if tracker is not None else None
     msg = ffi.new("zmq_msg_t *")

@@ -16,8 +16,8 @@ cdef extern from "<pthread.h>" nogil:
                        void (*child)() noexcept nogil)
 
 # THE converter from an errno to the exception to raise (ZMQError subclass by errno; Again
-# made without running ZMQError.__init__). ``msg`` replaces libzmq's text.
-cdef object zmq_error(int errnum, str msg=*)
+# made without running its __init__, in the state it leaves).
+cdef object zmq_error(int errnum)
 cdef PyObject *new_again() noexcept  # zmq.Again: a new reference, or NULL with the error set
 cdef object concurrent_use_error()
 cdef int raise_forked() except -1

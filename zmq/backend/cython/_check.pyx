@@ -6,29 +6,50 @@ from cpython.object cimport PyObject
 from libc.errno cimport EAGAIN, EINTR
 from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 
-from zmq.backend.cython.libzmq cimport ENOTSUP, zmq_poll
+from zmq.backend.cython.libzmq cimport ENOTSUP, zmq_poll, zmq_strerror
 
 import atexit
 from zmq import error as _error
+from zmq.constants import Errno as _Errno
 
 cdef extern from *:
     """
-    /* An instance of an exception class made by tp_new alone: no __init__, no __dict__;
-       its args are (EAGAIN,), as those of the Again pyzmq raises (one shared tuple). */
-    static PyObject *cyzmq_again_args = NULL;
-    static PyObject *cyzmq_bare_instance(PyObject *cls) {
-        PyTypeObject *t = (PyTypeObject *)cls;
-        if (cyzmq_again_args == NULL) {
-            cyzmq_again_args = Py_BuildValue("(i)", EAGAIN);
-            if (cyzmq_again_args == NULL) return NULL;
+    /* zmq.Again as its __init__ leaves it, made by tp_new and a copy of a template dict
+       instead of running __init__: args (EAGAIN,), as those of the Again pyzmq raises (one
+       shared tuple); __dict__ {'errno': Errno.EAGAIN, 'strerror': <libzmq's text>}, a
+       fresh dict per instance. */
+    static PyObject *cyzmq_again_cls = NULL, *cyzmq_again_args = NULL, *cyzmq_again_state = NULL;
+    static int cyzmq_again_setup(PyObject *cls, PyObject *state) {
+        if (((PyTypeObject *)cls)->tp_dictoffset != offsetof(PyBaseExceptionObject, dict)) {
+            PyErr_SetString(PyExc_SystemError, "zmq.Again: unexpected instance layout");
+            return -1;
         }
-        return t->tp_new(t, cyzmq_again_args, NULL);
+        cyzmq_again_args = Py_BuildValue("(i)", EAGAIN);
+        if (cyzmq_again_args == NULL) return -1;
+        Py_INCREF(cls);
+        Py_INCREF(state);
+        cyzmq_again_cls = cls;
+        cyzmq_again_state = state;
+        return 0;
+    }
+    static PyObject *cyzmq_new_again(void) {
+        PyTypeObject *t = (PyTypeObject *)cyzmq_again_cls;
+        PyObject *e = t->tp_new(t, cyzmq_again_args, NULL), *d;
+        if (e == NULL) return NULL;
+        d = PyDict_Copy(cyzmq_again_state);
+        if (d == NULL) {
+            Py_DECREF(e);
+            return NULL;
+        }
+        ((PyBaseExceptionObject *)e)->dict = d;  /* (tp_new left it NULL) */
+        return e;
     }
     """
-    object cyzmq_bare_instance(object cls)
-    PyObject *cyzmq_bare_instance_ref "cyzmq_bare_instance" (PyObject *cls) noexcept
+    int cyzmq_again_setup(object cls, object state) except -1
+    object cyzmq_new_again()
+    PyObject *cyzmq_new_again_ref "cyzmq_new_again" () noexcept
 
-cdef object _Again = _error.Again
+cyzmq_again_setup(_error.Again, {"errno": _Errno.EAGAIN, "strerror": zmq_strerror(EAGAIN).decode("utf-8")})
 cdef object _error_class = _error.error_class
 cdef object _ZMQError = _error.ZMQError
 cdef object _ConcurrentUseError = _error.ConcurrentUseError
@@ -55,20 +76,18 @@ def _mark_exiting():
 atexit.register(_mark_exiting)
 
 
-cdef object zmq_error(int errnum, str msg=None):
+cdef object zmq_error(int errnum):
     """The exception for ``errnum``, for the caller to raise (a ``raise`` in the caller records
     one traceback level, not two). Again, the common one, skips ZMQError.__init__."""
-    if msg is not None:
-        return _error_class(errnum)(errnum, msg)
     if errnum == EAGAIN:
-        return cyzmq_bare_instance(_Again)
+        return cyzmq_new_again()
     return _error_class(errnum)(errnum)
 
 
 cdef PyObject *new_again() noexcept:
     """A new zmq.Again as zmq_error(EAGAIN) makes it (a new reference, or NULL with the error
     set), for the raise of a NOBLOCK call that found nothing to do: the hot exception."""
-    return cyzmq_bare_instance_ref(<PyObject *>_Again)
+    return cyzmq_new_again_ref()
 
 
 cdef object concurrent_use_error():

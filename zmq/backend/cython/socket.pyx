@@ -43,6 +43,7 @@ import functools
 import sys
 
 from zmq.constants import POLLIN as _POLLIN  # poll()'s default, shown by inspect.signature
+from zmq.error import _plain_error  # (a failed zmq_socket: pyzmq's shape, args ())
 
 include "socket_io.pxi"
 include "socket_messages.pxi"
@@ -119,7 +120,7 @@ cdef class Socket:
             raise TypeError(f"socket_type must be an int such as zmq.PUSH, not {type(socket_type).__name__!r}")
         self.handle = zmq_socket(ctx.handle, socket_type)
         if self.handle == NULL:
-            raise_zmq_error(zmq_errno())
+            raise _plain_error(zmq_errno())
         self.context = context
 
     def __dealloc__(self):

@@ -8,13 +8,7 @@ cdef enum EndpointOp:
     EP_DISCONNECT = 3
 
 
-cdef str _describe(int err, object addr):
-    cdef str text = addr.decode("utf-8", "replace") if isinstance(addr, bytes) else str(addr)
-    if err == ENAMETOOLONG and text.startswith("ipc://"):
-        return (f"ipc path {text[6:]!r} is {len(text) - 6} characters long, more than the "
-                f"{CYZMQ_IPC_PATH_MAX_LEN} that fit in sockaddr_un.sun_path (check paths against "
-                f"zmq.IPC_PATH_MAX_LEN) (addr={addr!r})")
-    return f"{zmq_strerror(err).decode('utf-8', 'replace')} (addr={addr!r})"
+from zmq.error import ZMQError as _ZMQError, _endpoint_error, _name_address
 
 
 cdef bytes _encode_addr(object addr):
@@ -31,9 +25,16 @@ cdef bytes _encode_addr(object addr):
 
 
 cdef int _endpoint_call(Socket self, int op, object addr) except -1:
-    """bind, connect, unbind or disconnect ``addr``; a failure says which address."""
-    self._check_usable()
+    """bind, connect, unbind or disconnect ``addr``; a failure of bind or connect says which
+    address (zmq.error._endpoint_error: the shapes of pyzmq's errors)."""
     cdef bytes baddr = _encode_addr(addr)
+    cdef bint naming = op == EP_BIND or op == EP_CONNECT
+    try:
+        self._check_usable()
+    except _ZMQError as e:
+        if naming:
+            _name_address(e, addr)
+        raise
     cdef int rc
     if op == EP_BIND:
         rc = zmq_bind(self.handle, baddr)
@@ -44,8 +45,7 @@ cdef int _endpoint_call(Socket self, int op, object addr) except -1:
     else:
         rc = zmq_disconnect(self.handle, baddr)
     if rc < 0:
-        err = zmq_errno()
-        raise zmq_error(err, _describe(err, addr))
+        raise _endpoint_error(naming, zmq_errno(), addr)
     return 0
 
 

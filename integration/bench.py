@@ -45,6 +45,7 @@ from typing import Any
 import psutil
 
 TIMEOUT = 30
+HUNG_AFTER = 2.0
 
 
 def exited(pid: int) -> bool:
@@ -80,6 +81,23 @@ def wait_gone(pids: list[int], timeout: float) -> list[int]:
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.005)
+
+
+def threads_waiting(pid: int) -> str:
+    """One line per thread of ``pid``: its name, state, the kernel function it waits in, and
+    its system call (number and arguments)."""
+    lines = []
+    for tid in sorted(os.listdir(f"/proc/{pid}/task"), key=int) if os.path.isdir(f"/proc/{pid}/task") else []:
+        info = []
+        for name in ("comm", "stat", "wchan", "syscall"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/{name}") as f:
+                    text = f.read().strip()
+            except OSError:
+                text = "?"
+            info.append(text.rsplit(")", 1)[-1].split()[0] if name == "stat" and text != "?" else text)
+        lines.append(f"    {tid} {info[0]!r} state {info[1]} wchan {info[2]} syscall {info[3][:60]}")
+    return "\n".join(lines)
 
 
 def cpu_seconds(proc: psutil.Process) -> float:
@@ -153,11 +171,18 @@ class Driver:
 
         def watch() -> None:
             # The main thread's CPU time is read up to the exit (jupyter_client may reap the
-            # zombie before the last read).
+            # zombie before the last read). Of a kernel still running HUNG_AFTER seconds after
+            # the request (jupyter_client terminates it at 2.5), what each thread waits in goes
+            # to the log.
             last = main_thread_cpu(pid)
+            told = False
             while not exited(pid) and time.perf_counter() - t0 < 10:
                 time.sleep(0.001)
                 last = main_thread_cpu(pid) or last
+                if not told and time.perf_counter() - t0 > HUNG_AFTER:
+                    told = True
+                    print(f"bench: kernel {pid} still running {HUNG_AFTER} s after its shutdown request; its threads:\n"
+                          + threads_waiting(pid), file=sys.stderr, flush=True)
             exit_at.append(time.perf_counter())
             cpu.append(main_thread_cpu(pid) or last)
 

@@ -10,7 +10,8 @@ Parts, each a pytest run with its own time limit, once per venv:
 - Timings (``paired.py``): a ``bench.py`` driver per venv, both running, take turns step by
   step (kernel executes and shutdowns with both clients, ipyparallel map_sync and cluster stop),
   so that each timing gets pairs of samples taken seconds apart. The table shows each timing's
-  median per side and in how many pairs cyzmq did better; nothing is retried. (Without the timing
+  median per side, in how many pairs cyzmq did better with the sign test's p, and the 95 %
+  confidence interval of a pair's ratio; nothing is retried. (Without the timing
   part, the table shows the single values the checks measured.)
 
 Each part runs in a network namespace of its own when the system allows it (``unshare``; root,
@@ -302,7 +303,7 @@ def bench(base: Path) -> tuple[paired.Samples, dict[str, list[str]]]:
           + ", ".join(f"{s} {n}" for s, n in samples.steps.items()) + ")", flush=True)
     if samples.failure:
         for d in drivers.values():
-            print(f"integration: end of the {d.side} driver's log:\n" + tail(d.log), flush=True)
+            print(f"integration: end of the {d.side} driver's log:\n" + tail(d.log, 120), flush=True)
     return samples, leaks
 
 
@@ -342,6 +343,22 @@ def sign_test(won: int, n: int) -> float:
     return min(1.0, 2 * tail)
 
 
+def ratio_interval(values: dict[str, list[float]]) -> tuple[float, float] | None:
+    """The ~95 % confidence interval of the median of the pairs' ratios cyzmq/pyzmq (the
+    sign test's: the k-th smallest and k-th largest ratio, for the largest k that leaves at
+    most 2.5 % on each side); None for fewer than 6 pairs."""
+    ratios = sorted(c / p for c, p in zip(values.get("cyzmq", []), values.get("pyzmq", [])) if p)
+    n = len(ratios)
+    if n < 6:
+        return None
+    k, below = 0, 0.0
+    while below + math.comb(n, k) / 2 ** n <= 0.025:
+        below += math.comb(n, k) / 2 ** n
+        k += 1
+    k = max(k, 1)
+    return ratios[k - 1], ratios[n - k]
+
+
 class Table:
     """Rows of check | cyzmq | pyzmq | ratio, and the pass/fail count behind the closing line."""
 
@@ -368,15 +385,19 @@ class Table:
         number shown when more than one); the ratio of the medians, and how cyzmq compares.
         With ``pairs`` = (won, n), cyzmq did better in ``won`` of the ``n`` pairs taken in
         turns, and a side is named better only if a sign test says so (p < 0.05, two-sided);
-        else the difference is within the noise of the run."""
+        else the difference is within the noise of the run. The interval is that of the
+        median ratio of a pair (:func:`ratio_interval`): how far apart the sides can be."""
         med = {side: statistics.median(v) if v else None for side, v in values.items()}
         cy, py = med.get("cyzmq"), med.get("pyzmq")
         ratio = ""
         if cy and py and pairs and pairs[1] > 1:
             won, n = pairs
-            verdict = ("too few pairs to tell" if n < 6 else "no clear difference" if sign_test(won, n) >= 0.05
+            p = sign_test(won, n)
+            verdict = ("too few pairs to tell" if n < 6 else "no clear difference" if p >= 0.05
                        else "cyzmq better" if 2 * won > n else "pyzmq better")
-            ratio = f"{cy / py:.2f}x ({verdict}; cyzmq better in {won}/{n} pairs)"
+            ratio = f"{cy / py:.2f}x ({verdict}; cyzmq better in {won}/{n} pairs, p={p:.2g}"
+            interval = ratio_interval(values)
+            ratio += f"; pair ratio 95% CI {interval[0]:.2f}-{interval[1]:.2f})" if interval else ")"
         elif cy and py:
             better = cy / py if higher_is_better else py / cy
             ratio = f"{cy / py:.2f}x ({'cyzmq better' if better > 1.005 else 'pyzmq better' if better < 0.995 else 'same'})"
@@ -473,13 +494,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", default="jc,checks,bench", help="comma-separated subset of jc,checks,bench")
     parser.add_argument("--kernels", type=int, default=paired.KERNELS,
-                        help=f"timing part: kernels per client flavour and venv (default {paired.KERNELS})")
+                        help="timing part: kernels whose executes are timed, per client flavour and venv"
+                        f" (default {paired.KERNELS})")
+    parser.add_argument("--shutdowns", type=int, default=paired.SHUTDOWNS,
+                        help="timing part: kernels shut down per client flavour and venv, the --kernels"
+                        f" measured ones included (default {paired.SHUTDOWNS})")
     parser.add_argument("--clusters", type=int, default=paired.CLUSTERS,
                         help=f"timing part: ipyparallel clusters per venv (default {paired.CLUSTERS})")
     parser.add_argument("--keep", action="store_true", help="keep the logs' directory (printed)")
     args = parser.parse_args()
     kinds = [k for k in ("jc", "checks", "bench") if k in args.parts.split(",")]
-    paired.KERNELS, paired.CLUSTERS = args.kernels, args.clusters
+    paired.KERNELS, paired.SHUTDOWNS, paired.CLUSTERS = args.kernels, args.shutdowns, args.clusters
     for side, venv in SIDES.items():
         if not (venv / "bin" / "python").exists():
             print(f"integration: {venv} is missing: run integration/setup.sh (make test-integration does)")

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Creates the two venvs of `make test-integration`, with the same applications (integration/pins.txt):
-#   .venv-int         cyzmq from this checkout
+#   .venv-int         cyzmq from this checkout: the wheels of `make dist` (dist/), as a user installs them
 #   .venv-int-pyzmq   pyzmq $PYZMQ_VERSION built from source against the system libzmq
 # and fetches the jupyter_client sdist whose test suite is run. A venv whose stamp matches the pins,
-# this script and cyzmq's packaging is kept. Never installs pyzmq into .venv-int (only cyzmq's files-less companion).
+# this script and cyzmq's packaging is kept; cyzmq's wheel is installed again whenever it changed.
+# Never installs pyzmq into .venv-int (only cyzmq's files-less companion).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -13,13 +14,18 @@ PINS=integration/pins.txt
 CACHE=.venv-int-cache
 KEY="$(cat "$PINS" integration/setup.sh pyproject.toml packaging/companion.py | sha256sum | cut -c1-16)"
 
-# How each venv gets its zmq. cyzmq as a user swaps it in (docs/install.md): pip installs cyzmq
-# and its files-less `pyzmq` companion, which meets the applications' pyzmq requirement.
-# (CYZMQ_BUILD_LOCK: a lock file to hold while the editable install may rebuild the extensions in place.)
+# How each venv gets its zmq. cyzmq as a user swaps it in (docs/install.md): pip installs cyzmq's
+# wheel and its files-less `pyzmq` companion, which meets the applications' pyzmq requirement. The
+# wheel is `make dist`'s, which reuses the extensions already compiled in build/ (an editable
+# install compiled them all once more: ~80 s).
+CYZMQ_WHEELS=(dist/cyzmq-*.whl dist/pyzmq-*+cyzmq.*.whl)
+for wheel in "${CYZMQ_WHEELS[@]}"; do
+    [ -f "$wheel" ] || { echo "integration: $wheel is missing: run make dist (make test-integration does)"; exit 1; }
+done
+WHEELS_KEY="$(cat "${CYZMQ_WHEELS[@]}" | sha256sum | cut -c1-16)"
 install_cyzmq() {
-    "$1/bin/python" packaging/companion.py "$1/companion" >/dev/null
-    flock "${CYZMQ_BUILD_LOCK:-$ROOT/integration}" "$1/bin/python" -m pip install -q --no-build-isolation \
-        --find-links "$1/companion" -e "$ROOT"
+    "$1/bin/python" -m pip install -q --no-index --no-deps --force-reinstall "${CYZMQ_WHEELS[@]}"
+    rm -f "$1"/.cyzmq-* && touch "$1/.cyzmq-$WHEELS_KEY"
 }
 install_pyzmq() { "$1/bin/python" -m pip install -q --no-binary pyzmq "pyzmq==$PYZMQ_VERSION"; }
 
@@ -32,8 +38,6 @@ make_venv() {  # make_venv DIR INSTALLER
     rm -rf "$dir"
     "$PYTHON" -m venv "$dir"
     "$dir/bin/python" -m pip install -q --upgrade pip
-    # Build requirements of cyzmq's editable install (harmless on the pyzmq side).
-    "$dir/bin/python" -m pip install -q 'Cython>=3.0.10' 'setuptools>=64' wheel
     # The applications and their test requirements, exactly pinned, without resolving pyzmq in.
     "$dir/bin/python" -m pip install -q --no-deps -r "$PINS"
     "$installer" "$dir"
@@ -44,10 +48,14 @@ make_venv() {  # make_venv DIR INSTALLER
 
 make_venv .venv-int install_cyzmq
 make_venv .venv-int-pyzmq install_pyzmq
+# A kept .venv-int gets the wheels again when they are not the ones it has.
+[ -f ".venv-int/.cyzmq-$WHEELS_KEY" ] || install_cyzmq .venv-int
 
-# The two venvs must run different zmq packages: ours from this checkout, pyzmq from site-packages.
-(cd / && "$ROOT/.venv-int/bin/python" -c 'import sys, zmq; sys.exit(not zmq.__file__.startswith(sys.argv[1]))' "$ROOT/zmq") ||
-    { echo "integration: .venv-int does not import zmq from $ROOT/zmq"; exit 1; }
+# The two venvs must run different zmq packages, each from its site-packages: cyzmq's (the version
+# of this checkout) and pyzmq.
+CYZMQ_VERSION="$(basename dist/cyzmq-*.whl | cut -d- -f2)"
+(cd / && "$ROOT/.venv-int/bin/python" -c 'import sys, zmq; sys.exit(zmq.cyzmq_version() != sys.argv[1] or "site-packages" not in zmq.__file__)' "$CYZMQ_VERSION") ||
+    { echo "integration: .venv-int does not import cyzmq $CYZMQ_VERSION from its site-packages"; exit 1; }
 (cd / && "$ROOT/.venv-int/bin/python" -c 'import sys, importlib.metadata as m; sys.exit("+cyzmq" not in m.version("pyzmq"))') ||
     { echo "integration: .venv-int's pyzmq distribution is not cyzmq's companion"; exit 1; }
 (cd / && "$ROOT/.venv-int-pyzmq/bin/python" -c 'import sys, zmq; sys.exit(zmq.pyzmq_version() != sys.argv[1] or "site-packages" not in zmq.__file__)' "$PYZMQ_VERSION") ||

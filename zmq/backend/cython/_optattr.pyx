@@ -13,9 +13,11 @@ answer EVENTS themselves).
 cimport cython
 from cpython.long cimport PyLong_CheckExact, PyLong_AsLongAndOverflow
 from cpython.tuple cimport PyTuple_GET_ITEM
+from cpython.object cimport Py_TYPE, PyTypeObject
 from libc.stdint cimport int64_t, uint64_t
 
 from zmq.backend.cython.libzmq cimport *
+from zmq.backend.cython._selfcheck cimport check_self
 from zmq.backend.cython._check cimport check_rc, raise_zmq_error, fork_generation
 from zmq.backend.cython.optkind cimport opt_kind, OPT_INT, OPT_INT64, OPT_UINT64, OPT_FD
 from zmq.backend.cython.socket cimport Socket, CYZMQ_THREAD_GUARD
@@ -133,6 +135,8 @@ cdef class OptionAttribute:
         if obj is None:
             return self
         if not cyzmq_known_core_type(obj) and not _core_options(obj):
+            if not isinstance(obj, Socket):
+                raise self._wrong_object(obj)
             return self._get_via_method(obj)
         (<Socket>obj)._check_usable()
         cdef void *handle = (<Socket>obj).handle
@@ -182,10 +186,19 @@ cdef class OptionAttribute:
                 ival = <int>v
                 check_rc(zmq_setsockopt((<Socket>obj).handle, self.number, &ival, sizeof(int)))
                 return
+        if not isinstance(obj, Socket):
+            raise self._wrong_object(obj)
         obj.set(self.option, value)  # conversions, and their errors, are set()'s
 
     def __delete__(self, obj):
+        if not isinstance(obj, Socket):
+            raise self._wrong_object(obj)
         raise AttributeError(f"the {self.name} option attribute of {type(obj).__name__!r} objects cannot be deleted")
+
+    cdef object _wrong_object(self, obj):
+        """The TypeError of CPython's descriptors used on an object of another class."""
+        return TypeError(f"descriptor {self.name!r} for {(<PyTypeObject *>Socket).tp_name.decode()!r} "
+                         f"objects doesn't apply to a {Py_TYPE(obj).tp_name.decode()!r} object")
 
     cdef object _write_only(self):
         return AttributeError(f"{self.name} attribute is write-only")
@@ -197,3 +210,6 @@ cdef class OptionAttribute:
             if e.errno == EINVAL:
                 raise self._write_only() from None
             raise
+
+
+check_self(OptionAttribute)

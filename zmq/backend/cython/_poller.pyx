@@ -18,6 +18,7 @@ from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF
 from libc.stdlib cimport realloc, free
 
 from zmq.backend.cython.libzmq cimport *
+from zmq.backend.cython._selfcheck cimport check_self
 from zmq.backend.cython.libzmq cimport zmq_poll as c_zmq_poll
 from zmq.backend.cython._check cimport PyErr_CheckSignals, raise_zmq_error, monotonic_ms, timeout_ms
 from zmq.backend.cython.socket cimport Socket
@@ -246,3 +247,6 @@ cdef class PollerCore:
                     Py_DECREF(<object>old)
                 j += 1
         return result
+
+
+check_self(PollerCore)

@@ -13,6 +13,7 @@ cdef extern from *:
     int cyzmq_errno() noexcept nogil
 
 from zmq.backend.cython.libzmq cimport *
+from zmq.backend.cython._selfcheck cimport check_self
 from zmq.backend.cython._check cimport (
     PyErr_CheckSignals, check_rc, c_int_arg, raise_zmq_error, raise_forked, fork_generation, interpreter_exiting,
 )
@@ -179,3 +180,6 @@ cdef class Context:
         if rc == -1 and cyzmq_errno() != 0:
             raise_zmq_error(cyzmq_errno())
         return rc
+
+
+check_self(Context)

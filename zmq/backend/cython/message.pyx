@@ -21,6 +21,7 @@ from libc.string cimport memcpy
 from libc.stdint cimport uint32_t
 
 from zmq.backend.cython.libzmq cimport *
+from zmq.backend.cython._selfcheck cimport check_self
 from zmq.backend.cython._check cimport (
     PyErr_CheckSignals, pthread_atfork, check_rc, c_int_arg, raise_zmq_error, monotonic_ms, fork_generation,
 )
@@ -649,6 +650,8 @@ cdef extern from *:
 # Where users find them (and pyzmq defines them): zmq.Frame is zmq.sugar.frame.Frame.
 cyzmq_set_type_name(Frame, "zmq.sugar.frame.Frame")
 cyzmq_set_type_name(MessageTracker, "zmq.sugar.tracker.MessageTracker")
+check_self(Frame)
+check_self(MessageTracker)
 
 
 cdef Frame new_frame():

@@ -23,6 +23,7 @@ from libc.errno cimport ENAMETOOLONG
 from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 
 from zmq.backend.cython.libzmq cimport *
+from zmq.backend.cython._selfcheck cimport check_self
 from zmq.backend.cython._check cimport (
     PyErr_CheckSignals, check_rc, c_int_arg, raise_zmq_error, zmq_error, raise_forked, fork_generation,
     monotonic_ms, timeout_ms, poll_wait, new_again, cyzmq_small_int,
@@ -722,5 +723,6 @@ cdef class Socket:
 
 
 _note_core_methods()
+check_self(Socket)  # (before the fast entries, which replace the check of send/recv with their own)
 
 include "socket_fastcall.pxi"

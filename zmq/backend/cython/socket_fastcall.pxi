@@ -7,10 +7,12 @@
 # entry takes the place of Cython's argument parser in the method's own PyMethodDef: it raises
 # Again the way a builtin does, with no frame. The method object, its signature and docstring
 # stay Cython's, and every other shape goes to Cython's parser (kept in _cy_send/_cy_recv) as it
-# came. The method object's vectorcall is ours too, calling the entry directly (Cython's
-# wrapper only moved self out of args[0]). Both entries make the same decisions as the rest of the core (_attempt/_complete of
-# socket_io.pxi). If Cython's method is not the expected cyfunction, nothing is installed and
-# the methods stay plain Cython (fast_entries_installed() says which; tests cover both).
+# came. The method object's vectorcall is ours too, calling the entry directly once self is
+# checked to be a Socket (Cython's wrapper only moved self out of args[0]; the check is
+# _selfcheck.pxd's). Both entries make the same decisions as the rest of the core
+# (_attempt/_complete of socket_io.pxi). If Cython's method is not the expected cyfunction,
+# nothing is installed and the methods stay plain Cython (fast_entries_installed() says which;
+# tests cover both).
 #
 # Opt-in (not applied to zmq.Socket): _install_exact_methods(cls) gives a Socket class the
 # entries as method descriptors of its own. CPython (3.11+) calls a method descriptor of an
@@ -46,18 +48,30 @@ cdef extern from *:
     #if CYTHON_COMPILING_IN_CPYTHON && !CYTHON_COMPILING_IN_LIMITED_API
     static vectorcallfunc cyzmq_cy_vectorcalls[2];
 
+    static PyTypeObject *cyzmq_socket_type;  /* the compiled Socket */
+
     /* The vectorcalls of the two methods: self is args[0] (an unbound call, and a bound
        method's, which prepends it), as Cython's own vectorcall has it, without its flag
-       checks; with no argument at all, Cython's (its TypeError). */
+       checks, and checked to be a Socket as _selfcheck.pxd checks every other method's. */
+    static CYZMQ_NOINLINE PyObject *cyzmq_fast_slow(int which, PyObject *func, PyObject *const *args, size_t nargsf,
+                                                    PyObject *kwnames) {
+        Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+        if (nargs < 1) return cyzmq_cy_vectorcalls[which](func, args, nargsf, kwnames);  /* Cython's TypeError */
+        if (!PyType_IsSubtype(Py_TYPE(args[0]), cyzmq_socket_type))
+            return cyzmq_wrong_self(which == 0 ? "send" : "recv", cyzmq_socket_type, args[0]);
+        return cyzmq_entries[which](args[0], args + 1, nargs - 1, kwnames);
+    }
     static PyObject *cyzmq_send_vectorcall(PyObject *func, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
         Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-        if (nargs < 1) return cyzmq_cy_vectorcalls[0](func, args, nargsf, kwnames);
-        return cyzmq_entries[0](args[0], args + 1, nargs - 1, kwnames);
+        if (nargs >= 1 && cyzmq_self_at_a_glance(args[0], cyzmq_socket_type))
+            return cyzmq_entries[0](args[0], args + 1, nargs - 1, kwnames);
+        return cyzmq_fast_slow(0, func, args, nargsf, kwnames);
     }
     static PyObject *cyzmq_recv_vectorcall(PyObject *func, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
         Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-        if (nargs < 1) return cyzmq_cy_vectorcalls[1](func, args, nargsf, kwnames);
-        return cyzmq_entries[1](args[0], args + 1, nargs - 1, kwnames);
+        if (nargs >= 1 && cyzmq_self_at_a_glance(args[0], cyzmq_socket_type))
+            return cyzmq_entries[1](args[0], args + 1, nargs - 1, kwnames);
+        return cyzmq_fast_slow(1, func, args, nargsf, kwnames);
     }
     #endif
 
@@ -149,6 +163,7 @@ cdef extern from *:
     #define cyzmq_is_exact_bytes(o) (Py_TYPE(o) == &PyBytes_Type)
     """
     ctypedef PyObject *(*cyzmq_fastcall)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *)
+    PyTypeObject *cyzmq_socket_type
     cyzmq_fastcall cyzmq_cy_send
     cyzmq_fastcall cyzmq_cy_recv
     int cyzmq_interpose(object func, const char *name, int which, void *entry, cyzmq_fastcall *saved) noexcept
@@ -309,7 +324,8 @@ def fast_entries_installed():
 
 
 cdef int _install_fast_entries() except -1:
-    global _fast_entries
+    global _fast_entries, cyzmq_socket_type
+    cyzmq_socket_type = <PyTypeObject *>Socket
     _fast_entries = (cyzmq_interpose(Socket.__dict__["recv"], "recv", _CORE_RECV, <void *>_recv_entry, &cyzmq_cy_recv)
                      and cyzmq_interpose(Socket.__dict__["send"], "send", _CORE_SEND, <void *>_send_entry, &cyzmq_cy_send))
     return 0

@@ -57,9 +57,7 @@ def _run() -> None:
     while True:
         with _lock:
             now = time.monotonic()
-            due = [entry for entry in _watched.values() if entry[0] <= now]
-            for token in [t for t, entry in _watched.items() if entry[0] <= now]:
-                del _watched[token]
+            due = [_watched.pop(token) for token, entry in list(_watched.items()) if entry[0] <= now]
             _sleeping_until = min((entry[0] for entry in _watched.values()), default=math.inf)
             timeout = _sleeping_until - now
         for _, limit, on_blocked in due:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from errno import EAGAIN
 from typing import TYPE_CHECKING, Any, Callable
 
 import zmq
@@ -157,8 +158,8 @@ class AsyncSocketMixin(Operations, _SocketBase):  # type: ignore[misc]
             # A miss finds no hidden readiness in its own direction, but it may have
             # processed a command that readies the other one, consuming the FD's edge.
             self._touched()
-            if flags & NOBLOCK:
-                future.set_exception(Again())
+            if flags & NOBLOCK:  # (args (EAGAIN,), as the Again of the core's own NOBLOCK calls)
+                future.set_exception(Again(EAGAIN))
                 return future
         if receiving and fn is not recv_into_now:  # (recv_into's buffer is the caller's)
             future = _RecvFuture(loop=loop)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from errno import EAGAIN
 from typing import Any
 
 import gevent  # type: ignore[import-untyped,unused-ignore]
@@ -234,8 +235,8 @@ class _Socket(Operations, Shadowing, zmq.Socket):  # type: ignore[misc]
                     g.touched()  # (self._kick(), without its call)
             if result is not WOULD_BLOCK:
                 return result
-            if flags & NOBLOCK:
-                raise Again()
+            if flags & NOBLOCK:  # (args (EAGAIN,), as the Again of the core's own NOBLOCK calls)
+                raise Again(EAGAIN)
         g = self._prepare()
         waiter = _Waiter(g.hub)
         pending = g.enqueue(waiter, fn, args, receiving)

@@ -535,3 +535,56 @@ def probe_mutated_then_pickled():
             e.extra = 1
             _record(e, label)
     _end(ctx, s)
+
+
+# -- the event-loop sockets ------------------------------------------------------------------------
+
+
+@probe
+def probe_asyncio_errors():
+    import asyncio
+
+    import zmq.asyncio
+
+    async def main():
+        ctx = zmq.asyncio.Context()
+        pull, push = ctx.socket(zmq.PULL), ctx.socket(zmq.PUSH)
+        pull.linger = push.linger = 0
+        for label, op in (("recv noblock", lambda: pull.recv(zmq.NOBLOCK)),
+                          ("recv_multipart noblock", lambda: pull.recv_multipart(zmq.NOBLOCK)),
+                          ("recv_string noblock", lambda: pull.recv_string(zmq.NOBLOCK)),
+                          ("send noblock", lambda: push.send(b"x", zmq.NOBLOCK)),
+                          ("send_multipart noblock", lambda: push.send_multipart([b"x"], zmq.NOBLOCK))):
+            try:
+                await asyncio.wait_for(op(), 2)
+                rec_raw("no exception", label)
+            except Exception as e:  # noqa: BLE001 - the exception is the observation
+                _record(e, label)
+        pull.rcvtimeo = 5
+        try:
+            await asyncio.wait_for(pull.recv(), 2)
+        except Exception as e:  # noqa: BLE001
+            _record(e, "recv rcvtimeo")
+        pull.close()
+        push.close()
+        ctx.term()
+
+    asyncio.run(main())
+
+
+@probe(needs=("gevent",))
+def probe_green_errors():
+    import zmq.green as gzmq
+
+    ctx = gzmq.Context()
+    pull, push = ctx.socket(gzmq.PULL), ctx.socket(gzmq.PUSH)
+    pull.linger = push.linger = 0
+    _raises("recv noblock", pull.recv, gzmq.NOBLOCK)
+    _raises("recv_multipart noblock", pull.recv_multipart, gzmq.NOBLOCK)
+    _raises("recv_string noblock", pull.recv_string, gzmq.NOBLOCK)
+    _raises("send noblock", push.send, b"x", gzmq.NOBLOCK)
+    _raises("bind bad protocol", pull.bind, "bogus://x")
+    _raises("unbind not bound", pull.unbind, "tcp://127.0.0.1:1")
+    pull.close()
+    push.close()
+    ctx.term()

@@ -19,7 +19,6 @@ from cpython.buffer cimport (
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING, PyBytes_GET_SIZE
 from libc.stdint cimport int64_t, uint64_t, uintptr_t, uint32_t
 from libc.string cimport memcpy
-from libc.errno cimport ENAMETOOLONG
 from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 
 from zmq.backend.cython.libzmq cimport *

@@ -588,3 +588,26 @@ def probe_green_errors():
     pull.close()
     push.close()
     ctx.term()
+
+
+@probe(needs=("tornado",))
+def probe_eventloop_future_errors():
+    import asyncio
+
+    from zmq.eventloop import future
+
+    async def main():
+        ctx = future.Context()
+        pull = ctx.socket(zmq.PULL)
+        pull.linger = 0
+        for label, op in (("recv noblock", lambda: pull.recv(zmq.NOBLOCK)),
+                          ("recv_multipart noblock", lambda: pull.recv_multipart(zmq.NOBLOCK))):
+            try:
+                await asyncio.wait_for(op(), 2)
+                rec_raw("no exception", label)
+            except Exception as e:  # noqa: BLE001 - the exception is the observation
+                _record(e, label)
+        pull.close()
+        ctx.term()
+
+    asyncio.run(main())

@@ -108,7 +108,7 @@ class ContextTerminated(ZMQError):
         super().__init__(Errno.ETERM)
 
 
-class InterruptedSystemCall(ZMQError, InterruptedError):
+class InterruptedSystemCall(ZMQError, InterruptedError):  # type: ignore[misc]  # (strerror: str here, str | None on OSError)
     """EINTR: a blocking call was interrupted by a signal whose handler did not raise.
 
     cyzmq retries such calls itself, so seeing one is a bug. Whatever the arguments,

@@ -352,7 +352,10 @@ class Device:
         terminated = False
         try:
             self.run_device()
-        except zmq.ContextTerminated:
+        except zmq.ZMQError as e:
+            # (a socket() of a terminated context raises a plain ZMQError(ETERM), as pyzmq's)
+            if e.errno != zmq.ETERM:
+                raise
             terminated = True
         finally:
             for s in self._sockets:

@@ -189,29 +189,6 @@ def probe_again_raised():
 
 
 @probe
-def probe_context_terminated_raised():
-    import threading
-
-    ctx = zmq.Context()
-    s = ctx.socket(zmq.PULL)
-    caught = []
-
-    def wait():
-        try:
-            s.recv()
-        except zmq.ZMQError as e:
-            caught.append(e)
-        s.close()
-
-    t = threading.Thread(target=wait)
-    t.start()
-    ctx.term()
-    t.join(5)
-    for e in caught:
-        _describe(e)
-
-
-@probe
 def probe_errors_compare_and_hash():
     a, b = zmq.ZMQError(errno.EINVAL), zmq.ZMQError(errno.EINVAL)
     rec(a == b)

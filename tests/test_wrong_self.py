@@ -67,7 +67,10 @@ def _must_check_self(cls: type, member: object) -> bool:
     """Whether ``member`` of ``cls`` is C code that reads its self as a ``cls``, and so must
     refuse another object: CPython's descriptors, the Cython methods of a compiled class (not
     those of a Python class compiled by Cython: their self is an object, used as Python
-    would), and the instances of compiled classes (the option descriptors)."""
+    would), and the instances of compiled classes (the option descriptors). On PyPy nothing
+    is C: its builtins are the interpreter's own, with its own messages, and ours are Python."""
+    if sys.implementation.name == "pypy":
+        return False
     if isinstance(member, (types.BuiltinFunctionType, types.MethodDescriptorType, types.WrapperDescriptorType,
                            types.GetSetDescriptorType, types.MemberDescriptorType,
                            types.ClassMethodDescriptorType)):
@@ -134,10 +137,14 @@ def _calls(name: str, member: object, w: object):
 def _members(cls: type):
     """(name, member) of everything ``cls`` defines that can be called or is a descriptor
     (option descriptors sharing an object over spellings: once); classmethods as their
-    function (its cls is then the wrong object), staticmethods not (they have no self)."""
+    function (its cls is then the wrong object), staticmethods not (they have no self). On
+    PyPy, not the interpreter's ``__dict__``/``__weakref__`` slots: deleting an object's dict
+    through another class's slot aborts PyPy itself (7.3.11), whatever class defines it."""
     seen: set[int] = set()
     for name, member in vars(cls).items():
         if isinstance(member, staticmethod) or id(member) in seen:
+            continue
+        if sys.implementation.name == "pypy" and name in ("__dict__", "__weakref__"):
             continue
         seen.add(id(member))
         if isinstance(member, classmethod):
@@ -212,7 +219,7 @@ def test_every_member_refuses_a_wrong_self(backend):
         expected |= {"zmq.backend.cython._poller.PollerCore", "zmq.backend.cython._optattr.OptionAttribute"}
     assert expected <= set(keys), keys
     failures = []
-    strict_calls = 0
+    strict_calls = calls = 0
     for key in keys:
         try:
             proc = _child(backend, "run", key)
@@ -227,8 +234,10 @@ def test_every_member_refuses_a_wrong_self(backend):
         result = json.loads(proc.stdout)
         failures.extend(_violations(result))
         strict_calls += sum(r["strict"] for r in result["records"])
+        calls += len(result["records"])
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:60])
-    assert strict_calls > 0
+    assert calls > 1000
+    assert strict_calls > 0 or sys.implementation.name == "pypy"  # (PyPy: no member is C)
 
 
 def _cython_only():

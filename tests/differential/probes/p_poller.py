@@ -245,3 +245,39 @@ def probe_poller_socket_poll_method():
     a.close()
     b.close()
     ctx.term()
+
+
+@probe
+def probe_poller_state_in_dict():
+    # sockets lives in the instance's __dict__: vars, copy, pickle and reassignment see it there
+    import copy
+    import pickle
+
+    ctx = zmq.Context()
+    a, b = _pair(ctx, "pp9")
+    p = zmq.Poller()
+    rec(sorted(vars(p)))
+    rec(pickle.loads(pickle.dumps(p)).__dict__)
+    p.register(a, zmq.POLLIN)
+    q = copy.copy(p)
+    rec(q.sockets is p.sockets, q._map is p._map)
+    b.send(b"x")
+    rec(_fdnames(q.poll(1000), {id(a): "a"}))
+    d = copy.deepcopy(p)
+    rec(len(d.sockets), d.sockets[0][0] is a)
+    call(pickle.dumps, p)
+    p.sockets = ((a, zmq.POLLIN),)
+    rec(_fdnames(p.poll(0), {id(a): "a"}))
+    p.sockets = None
+    call(p.poll, 0)
+    del p.sockets
+    call(p.poll, 0)
+
+    class Bare(zmq.Poller):
+        def __init__(self):
+            pass
+
+    call(Bare().poll, 0)
+    a.close()
+    b.close()
+    ctx.term()

@@ -6,7 +6,8 @@ from typing_extensions import disjoint_base
 
 @disjoint_base
 class PollerCore:
-    """The base of :class:`zmq.Poller` on the compiled backend: ``sockets`` and ``poll()``."""
+    """The base of :class:`zmq.Poller` on the compiled backend: ``poll()`` over the instance's
+    ``sockets``."""
 
-    sockets: list[tuple[Any, int]]
+    def __getstate__(self) -> dict[str, Any]: ...
     def poll(self, timeout: float | None = None) -> list[tuple[Any, int]]: ...

@@ -23,6 +23,11 @@ from zmq.backend.cython.libzmq cimport zmq_poll as c_zmq_poll
 from zmq.backend.cython._check cimport PyErr_CheckSignals, raise_zmq_error, monotonic_ms, timeout_ms
 from zmq.backend.cython.socket cimport Socket
 
+cdef extern from "Python.h":
+    PyObject *PyObject_GenericGetDict(object o, void *context)  # a new reference, NULL: error
+    PyObject *PyDict_GetItemWithError(object d, object key)     # borrowed, NULL: missing or error
+    PyObject *PyErr_Occurred()
+
 
 cdef enum:
     _ITEM_SOCKET = 0
@@ -97,12 +102,13 @@ cdef inline long _poll_ms(object timeout) except? -2:
 
 @cython.auto_pickle(False)
 cdef class PollerCore:
-    """The base of :class:`zmq.Poller` on the compiled backend: ``sockets`` and ``poll()``.
+    """The base of :class:`zmq.Poller` on the compiled backend: ``poll()``.
 
-    ``sockets`` is the list of registered ``(object, flags)`` pairs, in registration order.
+    ``poll()`` reads ``sockets``, the list of registered ``(object, flags)`` pairs in
+    registration order, from the instance's ``__dict__`` (where pyzmq's Poller has it: vars(),
+    copy and pickle see it), and keeps a C item array built from it between polls.
     """
 
-    cdef public list sockets
     cdef zmq_pollitem_t *_items
     cdef int _n                 # items in the array; -1: rebuild at the next poll
     cdef Py_ssize_t _cap
@@ -115,7 +121,6 @@ cdef class PollerCore:
     cdef bint _dynamic          # an item's fd comes from fileno(): rebuild on every poll
 
     def __cinit__(self, *args, **kwargs):
-        self.sockets = []
         self._built = []
         self._objs = []
         self._pairs = []
@@ -124,53 +129,10 @@ cdef class PollerCore:
     def __dealloc__(self):
         free(self._items)
 
-    cdef int _sync(self) except -1:
-        """Make the item array match ``sockets`` (rebuilding it if an entry changed)."""
-        cdef list sockets = self.sockets
-        if sockets is None:
-            raise TypeError("Poller.sockets must be a list of (socket, flags) pairs, not None")
-        cdef Py_ssize_t n = PyList_GET_SIZE(sockets)
-        cdef Py_ssize_t i
-        cdef PyObject **now
-        cdef PyObject **then
-        if n == self._n and not self._dynamic:
-            now = PySequence_Fast_ITEMS(sockets)
-            then = PySequence_Fast_ITEMS(self._built)
-            i = 0
-            while i < n and now[i] == then[i]:
-                i += 1
-            if i == n:
-                return 0
-        if n > 2147483647:
-            raise ValueError("too many items to poll")
-        self._n = -1  # until the rebuild below has succeeded
-        cdef zmq_pollitem_t *items
-        if n > self._cap or self._items == NULL:
-            items = <zmq_pollitem_t *>realloc(self._items, (n if n > 0 else 1) * sizeof(zmq_pollitem_t))
-            if items == NULL:
-                raise MemoryError()
-            self._items = items
-            self._cap = n if n > 0 else 1
-        items = self._items
-        cdef list built = list(sockets)
-        cdef list objs = []
-        cdef bint dynamic = False
-        cdef int kind
-        for i in range(n):
-            obj, events = built[i]
-            kind = fill_item(&items[i], obj, events)
-            if kind == _ITEM_SOCKET:
-                objs.append(obj)
-                continue
-            if kind == _ITEM_FILENO:
-                dynamic = True
-            objs.append(items[i].fd)
-        self._built = built
-        self._objs = objs
-        self._pairs = [None] * n
-        self._dynamic = dynamic
-        self._n = <int>n
-        return 0
+    def __getstate__(self):
+        """The instance's ``__dict__``, as a plain object's state: a copy of a Poller watches
+        the same ``sockets`` (the C item array is rebuilt by its first poll)."""
+        return self.__dict__
 
     def poll(self, timeout=None):
         """Wait up to ``timeout`` milliseconds (None or negative: forever) and return the
@@ -196,7 +158,7 @@ cdef class PollerCore:
             A registered object is neither a Socket, an int nor has ``fileno()``.
         """
         cdef long ms = _poll_ms(timeout)
-        self._sync()
+        _sync(self)
         cdef zmq_pollitem_t *items = self._items
         cdef int n = self._n
         cdef list objs = self._objs
@@ -210,43 +172,100 @@ cdef class PollerCore:
             raise_zmq_error(zmq_errno())
         if rc <= 0 and ms != 0:
             rc = wait_items(items, n, ms, objs)
-        return self._ready()
+        return _ready(self)
 
-    cdef list _ready(self):
-        """The ``[(object, revents), ...]`` of the items with events."""
-        cdef zmq_pollitem_t *items = self._items
-        cdef int i, n = self._n, count = 0
-        for i in range(n):
-            if items[i].revents:
-                count += 1
-        cdef list result
-        cdef PyObject *last = <PyObject *>self._result
-        if last != <PyObject *>None and cyzmq_refcnt(last) == 1 and PyList_GET_SIZE(self._result) == count:
-            result = self._result   # only this poller holds it: nobody can see it change
-        else:
-            result = PyList_New(count)
-            for i in range(count):
-                Py_INCREF(None)
-                PyList_SET_ITEM(result, i, None)
-            self._result = result
-        cdef PyObject **slots = PySequence_Fast_ITEMS(result)
-        cdef PyObject *old
-        cdef int j = 0
-        cdef object pair, revents
-        for i in range(n):
-            if items[i].revents and j < count:
-                pair = self._pairs[i]
-                revents = items[i].revents  # (small ints are shared objects)
-                if pair is None or (<tuple>pair)[1] is not revents:
-                    pair = (self._objs[i], revents)
-                    self._pairs[i] = pair
-                if slots[j] != <PyObject *>pair:
-                    old = slots[j]
-                    Py_INCREF(pair)
-                    slots[j] = <PyObject *>pair
-                    Py_DECREF(<object>old)
-                j += 1
-        return result
+
+
+cdef int _sync(PollerCore self) except -1:
+    """Make the item array match ``sockets`` (rebuilding it if an entry changed)."""
+    cdef PyObject *d = PyObject_GenericGetDict(self, NULL)
+    if d == NULL:
+        return -1  # (the AttributeError of an instance without a __dict__)
+    cdef PyObject *found = PyDict_GetItemWithError(<object>d, "sockets")
+    Py_DECREF(<object>d)  # (the instance keeps it, and so `found`, alive)
+    if found == NULL and PyErr_Occurred() != NULL:
+        return -1
+    found_obj = <object>found if found != NULL else self.sockets  # (not in the dict: as Python looks)
+    cdef list sockets = found_obj if type(found_obj) is list else list(found_obj)  # (any sequence, as pyzmq's)
+    cdef Py_ssize_t n = PyList_GET_SIZE(sockets)
+    cdef Py_ssize_t i
+    cdef PyObject **now
+    cdef PyObject **then
+    if n == self._n and not self._dynamic:
+        now = PySequence_Fast_ITEMS(sockets)
+        then = PySequence_Fast_ITEMS(self._built)
+        i = 0
+        while i < n and now[i] == then[i]:
+            i += 1
+        if i == n:
+            return 0
+    if n > 2147483647:
+        raise ValueError("too many items to poll")
+    self._n = -1  # until the rebuild below has succeeded
+    cdef zmq_pollitem_t *items
+    if n > self._cap or self._items == NULL:
+        items = <zmq_pollitem_t *>realloc(self._items, (n if n > 0 else 1) * sizeof(zmq_pollitem_t))
+        if items == NULL:
+            raise MemoryError()
+        self._items = items
+        self._cap = n if n > 0 else 1
+    items = self._items
+    cdef list built = list(sockets)
+    cdef list objs = []
+    cdef bint dynamic = False
+    cdef int kind
+    for i in range(n):
+        obj, events = built[i]
+        kind = fill_item(&items[i], obj, events)
+        if kind == _ITEM_SOCKET:
+            objs.append(obj)
+            continue
+        if kind == _ITEM_FILENO:
+            dynamic = True
+        objs.append(items[i].fd)
+    self._built = built
+    self._objs = objs
+    self._pairs = [None] * n
+    self._dynamic = dynamic
+    self._n = <int>n
+    return 0
+
+
+cdef list _ready(PollerCore self):
+    """The ``[(object, revents), ...]`` of the items with events."""
+    cdef zmq_pollitem_t *items = self._items
+    cdef int i, n = self._n, count = 0
+    for i in range(n):
+        if items[i].revents:
+            count += 1
+    cdef list result
+    cdef PyObject *last = <PyObject *>self._result
+    if last != <PyObject *>None and cyzmq_refcnt(last) == 1 and PyList_GET_SIZE(self._result) == count:
+        result = self._result   # only this poller holds it: nobody can see it change
+    else:
+        result = PyList_New(count)
+        for i in range(count):
+            Py_INCREF(None)
+            PyList_SET_ITEM(result, i, None)
+        self._result = result
+    cdef PyObject **slots = PySequence_Fast_ITEMS(result)
+    cdef PyObject *old
+    cdef int j = 0
+    cdef object pair, revents
+    for i in range(n):
+        if items[i].revents and j < count:
+            pair = self._pairs[i]
+            revents = items[i].revents  # (small ints are shared objects)
+            if pair is None or (<tuple>pair)[1] is not revents:
+                pair = (self._objs[i], revents)
+                self._pairs[i] = pair
+            if slots[j] != <PyObject *>pair:
+                old = slots[j]
+                Py_INCREF(pair)
+                slots[j] = <PyObject *>pair
+                Py_DECREF(<object>old)
+            j += 1
+    return result
 
 
 check_self(PollerCore)

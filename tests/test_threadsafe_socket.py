@@ -247,9 +247,10 @@ def test_waiters_for_different_events_are_both_served(ctx):
 def test_timeouts_are_kept(ctx):
     a, b = _pair(ctx, timeout=150)
     start = time.monotonic()
-    with pytest.raises(zmq.Again):
+    with pytest.raises(zmq.Again) as timed_out:
         a.recv()
     assert 0.13 <= time.monotonic() - start < 1.0
+    assert timed_out.value.args == (zmq.EAGAIN,)  # (a plain socket's timeout: its errno in args)
     assert a.rcvtimeo == 150  # the option itself is untouched
     a.sndhwm = 1
     b.rcvhwm = 1

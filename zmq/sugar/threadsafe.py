@@ -196,7 +196,7 @@ class ThreadSafeSocket(Socket):
                     deadline = None if ms < 0 else time.monotonic() + ms / 1000
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
-                    raise Again()
+                    raise Again(int(_c.EAGAIN))  # (a plain socket's timeout: args (EAGAIN,))
                 self._wait(st, want, remaining)
 
     def _wait(self, st: _State, want: int, timeout: float | None) -> None:

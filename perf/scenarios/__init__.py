@@ -2,7 +2,7 @@
 
 A :class:`Scenario` says *what* to measure; the code that measures it lives in the modules
 beside this file (``single``, ``throughput``, ``latency``, ``startup``, ``aio``,
-``stream_echo``) and runs in a fresh subprocess of whichever interpreter is being measured
+``stream_echo``, ``green``) and runs in a fresh subprocess of whichever interpreter is being measured
 (``perf/runner.py``), so the very same code times cyzmq or pyzmq. This module imports
 nothing from ``zmq``: the driver reads the registry without loading either library.
 
@@ -15,9 +15,9 @@ into a *speedup*, always ">1 = cyzmq is faster": ``theirs / ours`` for times and
 
 Event-loop scenario families
 ----------------------------
-``asyncio_scenarios.SCENARIOS`` (measured by ``aio.py``) and ``zmqstream_scenarios.SCENARIOS``
-(measured by ``stream_echo.py``) are part of the registry as groups ``asyncio`` and
-``zmqstream``: append Scenario objects there and they show up in
+``asyncio_scenarios.SCENARIOS`` (measured by ``aio.py``), ``zmqstream_scenarios.SCENARIOS``
+(measured by ``stream_echo.py``) and ``green_scenarios.SCENARIOS`` (``green.py``) are part of
+the registry as groups ``asyncio``, ``zmqstream`` and ``gevent``: append Scenario objects there and they show up in
 ``bench.py --list``/``--only``/``--compare``.
 """
 from __future__ import annotations
@@ -180,9 +180,10 @@ def _builtin() -> list[Scenario]:
 
 def all_scenarios() -> list[Scenario]:
     """Every registered scenario, built-in first, then the hook families."""
-    from . import asyncio_scenarios, zmqstream_scenarios
+    from . import asyncio_scenarios, green_scenarios, zmqstream_scenarios
 
-    scenarios = _builtin() + list(asyncio_scenarios.SCENARIOS) + list(zmqstream_scenarios.SCENARIOS)
+    scenarios = (_builtin() + list(asyncio_scenarios.SCENARIOS) + list(zmqstream_scenarios.SCENARIOS)
+                 + list(green_scenarios.SCENARIOS))
     seen: set[str] = set()
     for s in scenarios:
         if s.name in seen:

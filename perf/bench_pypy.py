@@ -7,7 +7,8 @@
 
 It runs perf/bench.py's scenarios in comparison mode (interleaved rounds, a fresh process
 per scenario, no C baselines) under this interpreter, which must be PyPy, and prints
-bench.py's table; ``--out`` also writes it to a file. Other options go to bench.py.
+bench.py's table; ``--out`` also writes it to a file. Other options go to bench.py. Scenarios
+needing a package that PyPy lacks (gevent) are left out, with a note.
 """
 from __future__ import annotations
 
@@ -37,11 +38,28 @@ def main(argv: list[str] | None = None) -> int:
     captured = io.StringIO()
     with _tee(captured):
         # (absolute: bench.py runs its processes from a neutral directory)
-        status = bench.main(["--compare", "--no-c", "--pyzmq-python", os.path.abspath(args.pyzmq_python), *rest])
+        status = bench.main(["--compare", "--no-c", "--pyzmq-python", os.path.abspath(args.pyzmq_python),
+                             *_runnable_here(rest), *rest])
     if args.out:
         with open(args.out, "w") as f:
             f.write(head + "\n" + _table_part(captured.getvalue()))
     return status
+
+
+def _runnable_here(rest: list[str]) -> list[str]:
+    """``--only`` every scenario whose ``needs`` this PyPy can import (gevent cannot be
+    installed on PyPy 3.9: its rows are left out, saying so), unless ``--only`` was given."""
+    import importlib.util
+
+    if any(a == "--only" or a.startswith("--only=") for a in rest):
+        return []
+    names, left_out = [], []
+    for sc in bench.all_scenarios():
+        missing = [n for n in sc.needs if importlib.util.find_spec(n) is None]
+        (left_out if missing else names).append(sc.name)
+        if missing:
+            print(f"note: {sc.name} left out: {', '.join(missing)} cannot be imported on this PyPy", file=sys.stderr)
+    return ["--only", ",".join(names)] if left_out else []
 
 
 def _backend() -> str:

@@ -32,6 +32,23 @@ if sys.implementation.name == "pypy":
     _RESIZABLE_UNLOCKED = (bytearray, array.array)
 
 
+if sys.implementation.name == "pypy":
+    from __pypy__ import add_memory_pressure as _add_memory_pressure
+else:
+    _add_memory_pressure = None
+
+#: Contents up to this size live inside the zmq_msg_t itself (libzmq's "very small messages").
+_INLINE_MAX = 33
+
+
+def held_by_frame(nbytes: int) -> None:
+    """Tell PyPy's collector that a Frame now holds ``nbytes`` of libzmq's memory, freed only
+    when the Frame is collected: else received 64 KiB frames pile up unseen until the next
+    major collection (1 GB of RSS over 20,000 of them, and half the rate of copying)."""
+    if _add_memory_pressure is not None and nbytes > _INLINE_MAX:
+        _add_memory_pressure(nbytes)
+
+
 def _drain_released_buffers() -> None:
     """Let go of the buffers libzmq has released (a helper thread does it too, soon)."""
     _release.drain()
@@ -227,6 +244,7 @@ class Frame(BufferExporter):
                 lib.zmq_msg_init(self._zmq_msg)
                 raise MemoryError()
             if n:
+                held_by_frame(n)
                 buf = c_buffer(data, view)
                 ffi.memmove(lib.zmq_msg_data(self._zmq_msg), view.tobytes(order="A") if buf is None else buf, n)
             if type(data) is bytes:

@@ -20,7 +20,8 @@ from zmq.backend.cffi._ffi import (
 from zmq import error as _error
 from zmq.backend.cffi.context import Context
 from zmq.backend.cffi.message import (
-    _FINISHED_TRACKER, Frame, MessageTracker, c_buffer, init_zero_copy, not_contiguous,
+    _FINISHED_TRACKER, Frame, MessageTracker, c_buffer, held_by_frame, init_zero_copy,
+    not_contiguous,
 )
 
 NOTHROW_FLAG = NOTHROW
@@ -790,6 +791,7 @@ def _recv_frame(sock: Socket, flags: int) -> Any:
     if _io(sock, _RECV_MSG, frame._zmq_msg, None, 0, flags) is WOULD_BLOCK:
         return WOULD_BLOCK
     frame._more = bool(lib.zmq_msg_more(frame._zmq_msg))
+    held_by_frame(lib.zmq_msg_size(frame._zmq_msg))
     return frame
 
 

@@ -286,3 +286,28 @@ def test_dropped_frames_free_libzmq_memory_without_explicit_collections(pipe):
             peak = max(peak, rss())
     _report("dropped_64kib_frames", {"frames": 12000, "rss_peak_growth_kib": (peak - start) // 1024})
     assert peak - start < 160 * MIB, (peak - start) // 1024
+
+
+def test_only_libzmq_memory_is_reported_to_the_collector(pipe, monkeypatch):
+    """What a Frame reports to PyPy's collector (recorded here on any interpreter): the size
+    of content libzmq allocated, not inline content nor a buffer lent by a zero-copy send in
+    this process (reporting that made PyPy collect per 1 MiB frame: 1.7k msg/s, not 150k)."""
+    if zmq.backend.BACKEND != "cffi":
+        pytest.skip("the CFFI backend's report to PyPy's collector (the compiled backend has none)")
+    from zmq.backend.cffi import message
+
+    reported: list[int] = []
+    monkeypatch.setattr(message, "_add_memory_pressure", reported.append)
+    a, b = pipe
+    big = b"z" * 100_000
+    a.send(big)  # copied into libzmq's memory
+    assert len(b.recv(copy=False)) == 100_000 and reported == [100_000]
+    a.send(b"small")
+    b.recv(copy=False)
+    assert reported == [100_000]
+    a.send(big, copy=False)  # lent: the received frame shares the bytes object's memory
+    frame = b.recv(copy=False)
+    assert frame.bytes == big and reported == [100_000]
+    del frame
+    zmq.Frame(big, copy=True)
+    assert reported == [100_000, 100_000]

@@ -77,6 +77,12 @@ def lend(data: Any, buf: Any, event: threading.Event | None) -> Any:
     return _stream
 
 
+def is_lent(ptr: Any) -> bool:
+    """Whether the memory at ``ptr`` (a cdata pointer) may be a buffer lent to libzmq by
+    :func:`lend` and not yet released (by its low 32 bits, as the records go)."""
+    return (int(ffi.cast("uintptr_t", ptr)) & 0xFFFFFFFF) in _groups
+
+
 def unlend(buf: Any, event: threading.Event | None) -> None:
     """Undo :func:`lend` for a message libzmq never took."""
     key = int(ffi.cast("uintptr_t", buf)) & 0xFFFFFFFF

@@ -41,11 +41,16 @@ else:
 _INLINE_MAX = 33
 
 
-def held_by_frame(nbytes: int) -> None:
-    """Tell PyPy's collector that a Frame now holds ``nbytes`` of libzmq's memory, freed only
-    when the Frame is collected: else received 64 KiB frames pile up unseen until the next
-    major collection (1 GB of RSS over 20,000 of them, and half the rate of copying)."""
-    if _add_memory_pressure is not None and nbytes > _INLINE_MAX:
+def held_by_frame(msg: Any) -> None:
+    """Tell PyPy's collector that a Frame now holds the content of ``msg`` (a zmq_msg_t *),
+    freed only when the Frame is collected: else received 64 KiB frames pile up unseen until
+    the next major collection (1 GB of RSS over 20,000 of them, and half the rate of
+    copying). Not for content inside the zmq_msg_t, nor for a buffer this process lent to
+    libzmq (a zero-copy send over inproc): that memory is the collector's own already."""
+    if _add_memory_pressure is None:
+        return
+    nbytes = lib.zmq_msg_size(msg)
+    if nbytes > _INLINE_MAX and not _release.is_lent(lib.zmq_msg_data(msg)):
         _add_memory_pressure(nbytes)
 
 
@@ -244,7 +249,7 @@ class Frame(BufferExporter):
                 lib.zmq_msg_init(self._zmq_msg)
                 raise MemoryError()
             if n:
-                held_by_frame(n)
+                held_by_frame(self._zmq_msg)
                 buf = c_buffer(data, view)
                 ffi.memmove(lib.zmq_msg_data(self._zmq_msg), view.tobytes(order="A") if buf is None else buf, n)
             if type(data) is bytes:

@@ -791,7 +791,7 @@ def _recv_frame(sock: Socket, flags: int) -> Any:
     if _io(sock, _RECV_MSG, frame._zmq_msg, None, 0, flags) is WOULD_BLOCK:
         return WOULD_BLOCK
     frame._more = bool(lib.zmq_msg_more(frame._zmq_msg))
-    held_by_frame(lib.zmq_msg_size(frame._zmq_msg))
+    held_by_frame(frame._zmq_msg)
     return frame
 
 

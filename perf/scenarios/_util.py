@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from time import perf_counter_ns
+from time import perf_counter, perf_counter_ns
 from typing import Any, Callable
 
 PERF_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -89,3 +89,21 @@ def library_info() -> dict[str, Any]:
         except Exception as e:  # pragma: no cover - reported, not fatal
             info[fn] = f"error: {e!r}"
     return info
+
+
+def steady_rates(block: Callable[[], Any], size: int, n: int, repeats: int) -> list[float]:
+    """msg/s of ``repeats`` calls of ``block()`` (which receives ``n`` messages and returns
+    the last), each timed from the end of the previous one, after a discarded warm-up call
+    whose last message must be ``size`` bytes."""
+    last = block()
+    if len(last) != size:
+        raise RuntimeError(f"received {len(last)} bytes, expected {size}")
+    samples = []
+    t_prev = perf_counter()
+    for _ in range(repeats):
+        block()
+        t = perf_counter()
+        samples.append(n / (t - t_prev))
+        t_prev = t
+    return samples
+

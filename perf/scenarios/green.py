@@ -11,9 +11,9 @@ Each scenario runs under one ``gevent.Timeout`` (a hang fails instead of stallin
 """
 from __future__ import annotations
 
-from time import perf_counter, perf_counter_ns
+from time import perf_counter_ns
 
-from ._util import pin_to_one_cpu
+from ._util import pin_to_one_cpu, steady_rates
 
 TIMEOUT_S = 60.0
 
@@ -55,16 +55,7 @@ def pushpull_inproc(p: dict, repeats: int) -> dict:
         with gevent.Timeout(TIMEOUT_S):
             sending = gevent.spawn(sender)
             try:
-                last = block()  # (warm-up)
-                if len(last) != size:
-                    raise RuntimeError(f"received {len(last)} bytes, expected {size}")
-                samples = []
-                t_prev = perf_counter()
-                for _ in range(repeats):
-                    block()
-                    t = perf_counter()
-                    samples.append(n / (t - t_prev))
-                    t_prev = t
+                samples = steady_rates(block, size, n, repeats)
                 sending.join()
             finally:
                 sending.kill()

@@ -9,11 +9,10 @@ sender start-up) is discarded. Both ends use the scenario's ``copy`` flag.
 from __future__ import annotations
 
 import threading
-from time import perf_counter
 
 import zmq
 
-from ._util import reap, spawn_peer
+from ._util import reap, spawn_peer, steady_rates
 
 RECV_TIMEOUT_MS = 20_000  # a broken sender fails the scenario instead of hanging it
 
@@ -31,17 +30,7 @@ def _receive(pull: zmq.Socket, size: int, copy: bool, n: int, repeats: int) -> l
                 recv(copy=False)
             return recv(copy=False)
 
-    last = block()  # warm-up block
-    if len(last) != size:
-        raise RuntimeError(f"received {len(last)} bytes, expected {size}")
-    samples = []
-    t_prev = perf_counter()
-    for _ in range(repeats):
-        block()
-        t = perf_counter()
-        samples.append(n / (t - t_prev))
-        t_prev = t
-    return samples
+    return steady_rates(block, size, n, repeats)
 
 
 def _send_all(push: zmq.Socket, size: int, copy: bool, total: int) -> None:

@@ -4,7 +4,7 @@
 is made of dot-separated parts: the handler's root topic (if any), the record's level name,
 then the record's sub-topic (if any)::
 
-    myapp.WARNING.db.pool   ->   "WARNING app.py:12 - pool exhausted, waiting\n"
+    myapp.WARNING.db.pool   ->   "WARNING app.py:12 - pool exhausted, waiting\\n"
 
 so subscribers filter by prefix: ``b"myapp.ERROR"`` gets every error of ``myapp``.
 

@@ -33,7 +33,7 @@ if sys.implementation.name == "pypy":
 
 
 if sys.implementation.name == "pypy":
-    from __pypy__ import add_memory_pressure as _add_memory_pressure
+    from __pypy__ import add_memory_pressure as _add_memory_pressure  # type: ignore[import-not-found]
 else:
     _add_memory_pressure = None
 
